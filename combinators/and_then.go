@@ -1,0 +1,38 @@
+package combinators
+
+import "github.com/eddyio/eddy/future"
+
+// AndThen returns a future that runs f and, if f succeeds with v, then runs
+// the future fn(v) and completes with its result (futures 0.1's and_then).
+//
+// An error of f passes through and fn is not called. fn is called once, in the
+// poll where f completes, and the future it returns is polled in that same
+// poll; f is never polled again after it completed. A nil future from fn makes
+// AndThen fail with [ErrNilFuture]. AndThen is lazy.
+func AndThen[T, U any](f future.Future[T], fn func(T) future.Future[U]) future.Future[U] {
+	return &andThen[T, U]{first: f, fn: fn}
+}
+
+type andThen[T, U any] struct {
+	first  future.Future[T] // nil once it completed
+	fn     func(T) future.Future[U]
+	second future.Future[U] // nil until fn ran, and once it completed
+}
+
+func (a *andThen[T, U]) Poll(cx *future.Context) future.Poll[U] {
+	if a.first != nil {
+		p := a.first.Poll(cx)
+		if p.IsPending() {
+			return future.Pending[U]()
+		}
+		fn := a.fn
+		a.first, a.fn = nil, nil
+		if err := p.Err(); err != nil {
+			return future.Fail[U](err)
+		}
+		if a.second = fn(p.Value()); a.second == nil {
+			return future.Fail[U](ErrNilFuture)
+		}
+	}
+	return pollOwned(&a.second, cx)
+}

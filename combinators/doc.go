@@ -1,0 +1,71 @@
+// Package combinators is the algebra over futures and streams: the functions
+// that build a bigger [future.Future] or [stream.Stream] out of smaller ones
+// (map a value, chain a second step, recover from an error, run a future per
+// item of a stream, fold a stream into a value). It does no I/O of its own.
+//
+// Go methods cannot have type parameters of their own, so every combinator is
+// a top-level generic function that takes its source first, where a receiver
+// would be:
+//
+//	n := combinators.Map(readLen, func(b []byte) int { return len(b) })
+//
+// # Names
+//
+// A combinator that exists for both futures and streams has the bare name for
+// futures and the suffix Stream for streams: [Map] and [MapStream], [MapErr]
+// and [MapErrStream], [AndThen], [Then], [OrElse]. Combinators that only make
+// sense on streams have bare names: [ForEach], [Filter], [Fold], [Collect].
+//
+// [Then] is the final step that observes an outcome, the form the echo server
+// uses to log and close a connection; [ThenDo] is futures 0.1's then, which
+// continues with another future built from the outcome.
+//
+// # Contracts
+//
+// Every combinator here keeps the contracts of packages future and stream:
+//
+//   - Lazy. Building a combinator calls no user function and polls nothing;
+//     the work happens in Poll (or PollNext).
+//   - Pending passes through. A combinator answers pending exactly when the
+//     future or stream it polled did (or when it yields, below), and never
+//     turns pending into an error or an error into pending. The waker of the
+//     context is handed down to what is polled, so the wake-up it arranges is
+//     the combinator's.
+//   - No spurious polls. A step that completed is not polled again: [AndThen]
+//     does not poll its first future once it has run fn, [ForEach] does not
+//     poll its stream while a per-item future is pending.
+//   - Exactly once. After a combinator future completed, a further poll
+//     answers [future.ErrPolledAfterCompletion] and calls nothing. After a
+//     combinator stream ended, it keeps answering the end.
+//   - References released. Once a combinator has completed it drops the
+//     futures, streams and functions it held, so they can be collected even
+//     if the combinator itself is kept.
+//
+// A callback that must return a future and returns nil instead makes the
+// combinator fail with [ErrNilFuture] rather than panic.
+//
+// # Errors
+//
+// Errors of futures and item errors of streams pass through the combinators
+// that work on values ([Map], [AndThen], [MapStream], [Filter]) without calling
+// the user function. [MapErr] and [MapErrStream] change errors and never turn
+// one into a value; [OrElse] and [ThenDo] are the way to recover. The loops
+// over a stream ([ForEach], [Fold], [Collect]) end with the first error, be it
+// an item error of the stream or an error of a per-item future; to keep going
+// past item errors, handle them before the loop (in a per-item future, or with
+// the accept-error handling of package listener).
+//
+// # Cooperative scheduling
+//
+// A loop over a stream that is always ready would never return to the driver.
+// [ForEach], [Fold], [Collect] and [Filter] spend the task's budget
+// ([future.Context.Budget]) on each item; when it is spent they wake the task
+// and answer pending, and the driver polls the task again on its next turn.
+//
+// # Allocation
+//
+// A combinator allocates its own small struct when it is built and nothing
+// afterwards: polling [Map], [MapStream], [Filter], [Fold] and [ForEach] in the
+// steady state allocates nothing, as long as the user functions do not (a
+// per-item future built anew for every item is the user's allocation).
+package combinators

@@ -1,0 +1,147 @@
+package combinators_test
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/stream"
+)
+
+// poll polls f once by hand, as a driver would, and prints the answer.
+func poll[T any](f future.Future[T]) {
+	p := f.Poll(future.NewContext(future.NoopWaker, nil))
+	switch {
+	case p.IsPending():
+		fmt.Println("pending")
+	case p.Err() != nil:
+		fmt.Println("error:", p.Err())
+	default:
+		fmt.Println("ready:", p.Value())
+	}
+}
+
+func ExampleMap() {
+	length := combinators.Map(future.Ready("hello"), func(s string) int { return len(s) })
+	poll(length)
+	poll(length) // a future completes once
+	// Output:
+	// ready: 5
+	// error: future: polled after completion
+}
+
+func ExampleMapErr() {
+	f := combinators.MapErr(future.Failed[int](errors.New("refused")), func(err error) error {
+		return fmt.Errorf("dial: %w", err)
+	})
+	poll(f)
+	// Output:
+	// error: dial: refused
+}
+
+func ExampleAndThen() {
+	parse := func(s string) future.Future[int] {
+		return future.FromResult(strconv.Atoi(s))
+	}
+	poll(combinators.AndThen(future.Ready("42"), parse))
+	poll(combinators.AndThen(future.Ready("forty-two"), parse))
+	// Output:
+	// ready: 42
+	// error: strconv.Atoi: parsing "forty-two": invalid syntax
+}
+
+func ExampleOrElse() {
+	fallback := combinators.OrElse(future.Failed[string](errors.New("no cache")), func(error) future.Future[string] {
+		return future.Ready("from origin")
+	})
+	poll(fallback)
+	// Output:
+	// ready: from origin
+}
+
+func ExampleThen() {
+	copied := future.Ready[int64](11)
+	handle := combinators.Then(copied, func(n int64, err error) {
+		if err != nil {
+			fmt.Println("I/O error", err)
+			return
+		}
+		fmt.Println("wrote", n, "bytes")
+	})
+	fmt.Println("nothing has happened yet")
+	poll(handle)
+	// Output:
+	// nothing has happened yet
+	// wrote 11 bytes
+	// ready: {}
+}
+
+func ExampleThenDo() {
+	retry := func(v int, err error) future.Future[int] {
+		if err != nil {
+			return future.Ready(-1)
+		}
+		return future.Ready(v)
+	}
+	poll(combinators.ThenDo(future.Failed[int](errors.New("timeout")), retry))
+	// Output:
+	// ready: -1
+}
+
+func ExampleMapStream() {
+	squares := combinators.MapStream(stream.Of(1, 2, 3), func(n int) int { return n * n })
+	poll(combinators.Collect(squares))
+	// Output:
+	// ready: [1 4 9]
+}
+
+func ExampleMapErrStream() {
+	accepts := stream.OnceErr[int](errors.New("too many open files"))
+	logged := combinators.MapErrStream(accepts, func(err error) error {
+		fmt.Println("accept failed:", err)
+		return err
+	})
+	poll(combinators.Collect(logged))
+	// Output:
+	// accept failed: too many open files
+	// error: too many open files
+}
+
+func ExampleFilter() {
+	even := combinators.Filter(stream.Of(1, 2, 3, 4, 5, 6), func(n int) bool { return n%2 == 0 })
+	poll(combinators.Collect(even))
+	// Output:
+	// ready: [2 4 6]
+}
+
+func ExampleForEach() {
+	lines := stream.Of("GET /", "GET /favicon.ico")
+	server := combinators.ForEach(lines, func(line string) future.Future[struct{}] {
+		return future.Lazy(func() (struct{}, error) {
+			fmt.Println("handling", line)
+			return struct{}{}, nil
+		})
+	})
+	poll(server)
+	// Output:
+	// handling GET /
+	// handling GET /favicon.ico
+	// ready: {}
+}
+
+func ExampleFold() {
+	sum := combinators.Fold(stream.Of(1, 2, 3, 4), 0, func(acc, n int) future.Future[int] {
+		return future.Ready(acc + n)
+	})
+	poll(sum)
+	// Output:
+	// ready: 10
+}
+
+func ExampleCollect() {
+	poll(combinators.Collect(stream.Of("a", "b", "c")))
+	// Output:
+	// ready: [a b c]
+}
