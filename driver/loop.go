@@ -1,0 +1,344 @@
+package driver
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/netpoll"
+)
+
+// ErrStopped is returned by [BlockOn] when [Loop.Stop] ended it before its
+// future completed.
+var ErrStopped = errors.New("driver: loop stopped")
+
+// ErrLoopClosed is returned when a closed loop is asked to run.
+var ErrLoopClosed = errors.New("driver: loop closed")
+
+// ErrRunning is returned by [BlockOn] when the loop is already running
+// another future: a loop is driven by one goroutine at a time.
+var ErrRunning = errors.New("driver: loop already running")
+
+// Config configures a [Loop]. The zero Config is ready to use.
+type Config struct {
+	// ShutdownTimeout is how long Close keeps running the tasks still
+	// alive before it cancels them. Zero cancels them at once.
+	ShutdownTimeout time.Duration
+
+	// Logf receives the driver's reports: tasks that failed or panicked,
+	// tasks cancelled at shutdown, stalled tasks. Nil means log.Printf.
+	Logf func(format string, args ...any)
+
+	// DetectStalls turns on the lost-wake-up detector: a task whose poll
+	// answers pending without any future having taken the task's waker
+	// (see future.Context.Waker) can never be woken. The driver reports it
+	// through Logf and OnStall, and BlockOn fails with a *StallError if its
+	// own future stalls. Meant for tests and debugging; the check is cheap.
+	DetectStalls bool
+
+	// OnStall, if set, is called with each stall the detector finds.
+	OnStall func(*StallError)
+
+	// EventsPerWait bounds how many readiness events one wait on the
+	// poller returns. Zero means 1024.
+	EventsPerWait int
+}
+
+// StallError reports a task that answered pending with no wake-up arranged.
+type StallError struct {
+	Task string // the type of the task's future
+}
+
+func (e *StallError) Error() string {
+	return fmt.Sprintf("driver: task %s answered pending without arranging a wake-up (no future took cx.Waker()); it would hang forever", e.Task)
+}
+
+// Loop is a driver loop: one goroutine that polls tasks, waits on the
+// reactor for readiness, and fires timers. Sockets polled by a loop's tasks
+// are registered with that loop and belong to it.
+//
+// Spawn, Stop and the wakers of its tasks are safe from any goroutine;
+// BlockOn and Close are called by the goroutine that owns the loop.
+type Loop struct {
+	cfg      Config
+	poller   *netpoll.Poller
+	registry *netpoll.Registry
+	events   []netpoll.Event
+	runq     runQueue // loop goroutine only
+	timers   timerHeap
+	base     time.Time
+
+	tasks  map[*task]struct{} // live tasks; loop goroutine only
+	nextID uint64
+
+	injectMu sync.Mutex // guards injected
+	injected []*task
+	spare    []*task // the other half of the double buffer; loop only
+
+	sleeping atomic.Bool // the loop is (about to be) blocked in Wait
+	stopReq  atomic.Bool
+	running  atomic.Bool
+	closed   atomic.Bool
+	closeMu  sync.Mutex
+}
+
+func init() {
+	netpoll.SetHost(func(e future.Executor) *netpoll.Registry {
+		if l, ok := e.(*Loop); ok {
+			return l.registry
+		}
+		return nil
+	})
+}
+
+// New returns a loop with its own poller. The loop does nothing until
+// [BlockOn] drives it; [Loop.Close] releases it.
+func New(cfg Config) (*Loop, error) {
+	p, err := netpoll.Open()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = log.Printf
+	}
+	if cfg.EventsPerWait <= 0 {
+		cfg.EventsPerWait = 1024
+	}
+	l := &Loop{cfg: cfg, poller: p, events: make([]netpoll.Event, cfg.EventsPerWait),
+		base: time.Now(), tasks: make(map[*task]struct{})}
+	l.registry = netpoll.NewRegistry(p, l.wakeFromReactor)
+	return l, nil
+}
+
+// LoopOf returns the loop polling cx, or an error that says how to run the
+// future on one.
+func LoopOf(cx *future.Context) (*Loop, error) {
+	if l, ok := cx.Executor().(*Loop); ok {
+		return l, nil
+	}
+	return nil, netpoll.ErrNoDriver
+}
+
+// Spawn starts f as a new task on the loop. It is safe from any goroutine;
+// the task first runs when the loop is driven. A task's error is reported
+// through Config.Logf; a panic ends only that task.
+func (l *Loop) Spawn(f future.Future[struct{}]) {
+	t := &task{loop: l, fut: f, name: fmt.Sprintf("%T", f)}
+	t.cx = future.NewContext(t, l)
+	t.state.Store(taskScheduled)
+	l.inject(t)
+}
+
+// Stop makes the loop's current (or next) BlockOn return [ErrStopped]
+// promptly. It is safe from any goroutine and may be called more than once.
+func (l *Loop) Stop() {
+	l.stopReq.Store(true)
+	l.poller.Wake()
+}
+
+// inject queues a task from any goroutine and kicks the poller if the loop
+// may be blocked in it.
+func (l *Loop) inject(t *task) {
+	l.injectMu.Lock()
+	l.injected = append(l.injected, t)
+	l.injectMu.Unlock()
+	if l.sleeping.Load() {
+		l.poller.Wake() // the poller coalesces kicks until its next Wait
+	}
+}
+
+// wakeFromReactor is how the registry wakes a task while dispatching events
+// on the loop goroutine: our own tasks take the lock-free path.
+func (l *Loop) wakeFromReactor(w future.Waker) {
+	if t, ok := w.(*task); ok && t.loop == l {
+		t.wakeLocal()
+		return
+	}
+	w.Wake()
+}
+
+func (l *Loop) drainInject() {
+	l.injectMu.Lock()
+	batch := l.injected
+	l.injected = l.spare[:0]
+	l.injectMu.Unlock()
+	for i, t := range batch {
+		if t.id == 0 {
+			l.nextID++
+			t.id = l.nextID
+			l.tasks[t] = struct{}{}
+		}
+		l.runq.push(t)
+		batch[i] = nil
+	}
+	l.spare = batch[:0]
+}
+
+func (l *Loop) hasInjected() bool {
+	l.injectMu.Lock()
+	defer l.injectMu.Unlock()
+	return len(l.injected) > 0
+}
+
+// runTask polls one scheduled task and settles it.
+func (l *Loop) runTask(t *task) {
+	done, res := t.poll()
+	if done {
+		delete(l.tasks, t)
+		if err := res.Err(); err != nil && !t.root {
+			var pe *PanicError
+			if errors.As(err, &pe) {
+				l.cfg.Logf("driver: %v\n%s", pe, pe.Stack)
+			} else {
+				l.cfg.Logf("driver: task %s failed: %v", t.name, err)
+			}
+		}
+		if t.root {
+			t.rootRes = res
+		}
+		return
+	}
+	taken := t.cx.WakerTaken()
+	if t.park() && l.cfg.DetectStalls && !taken {
+		se := &StallError{Task: t.name}
+		l.cfg.Logf("%v", se)
+		if l.cfg.OnStall != nil {
+			l.cfg.OnStall(se)
+		}
+		if t.root {
+			t.stalled = se
+		}
+	}
+}
+
+// maxPerTick bounds the tasks polled between two looks at the reactor, so
+// that busy tasks cannot hold off I/O readiness and timers.
+const maxPerTick = 256
+
+// drive runs the loop until until() reports true, Stop is called, or the
+// deadline (if not zero) passes.
+func (l *Loop) drive(until func() bool, deadline time.Time) error {
+	for {
+		if until() {
+			return nil
+		}
+		if l.stopReq.Load() {
+			return ErrStopped
+		}
+		l.drainInject()
+		for range maxPerTick {
+			t := l.runq.pop()
+			if t == nil {
+				break
+			}
+			l.runTask(t)
+			if until() {
+				return nil
+			}
+		}
+		timeout := l.nextTimeout(deadline)
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
+			return nil
+		}
+		if timeout != 0 {
+			l.sleeping.Store(true)
+			if l.hasInjected() || l.stopReq.Load() {
+				timeout = 0
+			}
+		}
+		n, err := l.poller.Wait(l.events, timeout)
+		l.sleeping.Store(false)
+		if err != nil {
+			return err
+		}
+		l.registry.Dispatch(l.events[:n])
+		l.fireTimers()
+	}
+}
+
+// nextTimeout is how long the loop may block in the poller.
+func (l *Loop) nextTimeout(deadline time.Time) time.Duration {
+	if l.runq.size > 0 {
+		return 0
+	}
+	timeout := time.Duration(-1)
+	if when, ok := l.timers.next(); ok {
+		timeout = max(when-l.now(), 0)
+	}
+	if !deadline.IsZero() {
+		d := max(time.Until(deadline), 0)
+		if timeout < 0 || d < timeout {
+			timeout = d
+		}
+	}
+	return timeout
+}
+
+// now is the loop's clock: monotonic time since the loop was made.
+func (l *Loop) now() time.Duration { return time.Since(l.base) }
+
+// Executor: the loop runs tasks.
+var _ future.Executor = (*Loop)(nil)
+
+// Close ends the loop: it stops a running BlockOn and waits for it, lets the
+// tasks still alive run for up to Config.ShutdownTimeout, then cancels the
+// rest (reporting each by its future's type through Config.Logf), closes
+// every fd still registered with the loop, and releases the poller. Close is
+// idempotent. It returns a *ShutdownError naming the cancelled tasks, if
+// any were cancelled.
+func (l *Loop) Close() error {
+	l.closeMu.Lock()
+	defer l.closeMu.Unlock()
+	if l.closed.Load() {
+		return nil
+	}
+	if l.running.Load() {
+		return ErrRunning
+	}
+	l.stopReq.Store(false)
+	l.running.Store(true)
+	l.drainInject()
+	if len(l.tasks) > 0 && l.cfg.ShutdownTimeout > 0 {
+		deadline := time.Now().Add(l.cfg.ShutdownTimeout)
+		_ = l.drive(func() bool { return len(l.tasks) == 0 }, deadline)
+	}
+	l.drainInject()
+	var err error
+	if len(l.tasks) > 0 {
+		names := make([]string, 0, len(l.tasks))
+		for t := range l.tasks {
+			names = append(names, t.name)
+			t.state.Store(taskDone)
+			t.fut = nil
+		}
+		sort.Strings(names)
+		err = &ShutdownError{Cancelled: names}
+		l.cfg.Logf("%v", err)
+		clear(l.tasks)
+	}
+	l.closed.Store(true)
+	l.registry.CloseAll()
+	l.timers.clear()
+	l.running.Store(false)
+	if cerr := l.poller.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// ShutdownError lists the tasks that [Loop.Close] cancelled because they
+// were still running when the shutdown timeout ran out.
+type ShutdownError struct {
+	Cancelled []string // the types of the cancelled tasks' futures
+}
+
+func (e *ShutdownError) Error() string {
+	return fmt.Sprintf("driver: cancelled %d task(s) still running at shutdown: %s",
+		len(e.Cancelled), strings.Join(e.Cancelled, ", "))
+}

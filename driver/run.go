@@ -1,0 +1,129 @@
+package driver
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/eddyio/eddy/future"
+)
+
+// rootFuture adapts the future BlockOn drives to a task's future, keeping
+// its typed result.
+type rootFuture[T any] struct {
+	f   future.Future[T]
+	val T
+	err error
+}
+
+func (r *rootFuture[T]) Poll(cx *future.Context) future.Poll[struct{}] {
+	p := r.f.Poll(cx)
+	if p.IsPending() {
+		return future.Pending[struct{}]()
+	}
+	r.val, r.err = p.Result()
+	return future.Ok(struct{}{})
+}
+
+// BlockOn drives f on l, together with every task spawned on l, until f
+// completes, and returns f's value and error. Tasks still running when f
+// completes stay on the loop: a later BlockOn drives them further, and
+// [Loop.Close] gives them their shutdown timeout and then cancels them.
+//
+// BlockOn returns [ErrStopped] if [Loop.Stop] is called first, a
+// *PanicError if f panics, and a *StallError if Config.DetectStalls is set
+// and f answers pending with no wake-up arranged.
+func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
+	var zero T
+	if l.closed.Load() {
+		return zero, ErrLoopClosed
+	}
+	if !l.running.CompareAndSwap(false, true) {
+		return zero, ErrRunning
+	}
+	defer l.running.Store(false)
+	l.stopReq.Store(false)
+
+	rf := &rootFuture[T]{f: f}
+	t := &task{loop: l, fut: rf, name: fmt.Sprintf("%T", f), root: true}
+	t.cx = future.NewContext(t, l)
+	t.state.Store(taskScheduled)
+	l.nextID++
+	t.id = l.nextID
+	l.tasks[t] = struct{}{}
+	l.runq.push(t)
+
+	err := l.drive(func() bool { return t.fut == nil || t.stalled != nil }, zeroTime)
+	switch {
+	case t.stalled != nil:
+		l.cancel(t)
+		return zero, t.stalled
+	case err != nil:
+		l.cancel(t)
+		return zero, err
+	case t.rootRes.Err() != nil: // the adapter itself failed: a panic
+		return zero, t.rootRes.Err()
+	}
+	return rf.val, rf.err
+}
+
+// cancel drops a task that will never be polled again.
+func (l *Loop) cancel(t *task) {
+	t.state.Store(taskDone)
+	t.fut = nil
+	delete(l.tasks, t)
+}
+
+// Run drives f to completion on a new loop with the given configuration
+// (the zero Config if none), then closes the loop, and returns f's value
+// and error. It is the shortest way to run a pipeline:
+//
+//	n, err := driver.Run(pipeline)
+//
+// Tasks spawned by f that are still running when f completes are given
+// Config.ShutdownTimeout and then cancelled, and every socket still
+// registered with the loop is closed.
+func Run[T any](f future.Future[T], cfg ...Config) (T, error) {
+	var c Config
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	l, err := New(c)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := BlockOn(l, f)
+	l.Close()
+	return v, err
+}
+
+// spawnFuture starts its future as a task of the loop that polls it.
+type spawnFuture struct {
+	f future.Future[struct{}]
+}
+
+func (s *spawnFuture) Poll(cx *future.Context) future.Poll[struct{}] {
+	if s.f == nil {
+		return future.Fail[struct{}](future.ErrPolledAfterCompletion)
+	}
+	e := cx.Executor()
+	if e == nil {
+		return future.Fail[struct{}](ErrNoExecutor)
+	}
+	e.Spawn(s.f)
+	s.f = nil
+	return future.Ok(struct{}{})
+}
+
+// ErrNoExecutor is the error of a Spawn future polled outside any driver.
+var ErrNoExecutor = fmt.Errorf("driver: Spawn polled outside a driver: run the pipeline with driver.Run or driver.BlockOn")
+
+// Spawn returns a lazy future that, when polled, starts f as a new task on
+// the loop of the polling task and completes at once: the polling task
+// does not wait for f. Building it starts nothing.
+//
+// In a server, the per-connection future returned to ForEach is typically
+// driver.Spawn(handle), so the next accept is not held up by this
+// connection.
+func Spawn(f future.Future[struct{}]) future.Future[struct{}] { return &spawnFuture{f: f} }
+var zeroTime time.Time

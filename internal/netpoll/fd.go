@@ -1,0 +1,215 @@
+package netpoll
+
+import (
+	"io"
+	"os"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/future"
+)
+
+// FD is a non-blocking file descriptor driven by the reactor: the shared
+// machinery of every socket type. It registers itself with the loop that
+// first polls it, keeps the readiness protocol of [Registration], and makes
+// Close safe from any goroutine: the descriptor is closed exactly once, and
+// never while a system call on it is in flight.
+//
+// Errors from the Poll methods are raw: an *os.SyscallError wrapping the
+// errno, [ErrClosed], [ErrNoDriver], [ErrWrongLoop] or io.EOF. The socket
+// types wrap them in *net.OpError with the addresses.
+type FD struct {
+	sysfd int
+	owner Closer // closed by the loop at shutdown; the socket that embeds us
+	reg   atomic.Pointer[Registration]
+
+	// state counts system calls in flight (low bits) and holds the closed
+	// flag (top bit). The last decref after Close closes sysfd.
+	state atomic.Uint64
+}
+
+const fdClosed = 1 << 63
+
+// NewFD wraps sysfd, which must already be non-blocking and close-on-exec.
+// owner is what the loop closes if it shuts down with the fd registered
+// (normally the socket that embeds the FD); nil means the FD itself.
+func NewFD(sysfd int, owner Closer) *FD {
+	fd := &FD{sysfd: sysfd, owner: owner}
+	if owner == nil {
+		fd.owner = fd
+	}
+	return fd
+}
+
+// Sysfd returns the descriptor number, for socket options and addresses.
+func (fd *FD) Sysfd() int { return fd.sysfd }
+
+// Incref marks a system call in flight; it fails with [ErrClosed] after
+// Close. Every successful Incref is paired with Decref.
+func (fd *FD) Incref() error {
+	for {
+		s := fd.state.Load()
+		if s&fdClosed != 0 {
+			return ErrClosed
+		}
+		if fd.state.CompareAndSwap(s, s+1) {
+			return nil
+		}
+	}
+}
+
+// Decref ends a system call; the last one after Close closes the descriptor.
+func (fd *FD) Decref() {
+	if s := fd.state.Add(^uint64(0)); s == fdClosed {
+		unix.Close(fd.sysfd)
+	}
+}
+
+// Close deregisters the fd, wakes every task parked on it with [ErrClosed],
+// and closes the descriptor once no system call is using it. Closing twice
+// answers [ErrClosed].
+func (fd *FD) Close() error {
+	for {
+		s := fd.state.Load()
+		if s&fdClosed != 0 {
+			return ErrClosed
+		}
+		// Set the flag and take a reference of our own, so that exactly
+		// one Decref (ours or that of a call in flight) sees the count
+		// reach zero and closes the descriptor.
+		if fd.state.CompareAndSwap(s, (s|fdClosed)+1) {
+			break
+		}
+	}
+	if reg := fd.reg.Load(); reg != nil {
+		reg.Close()
+	}
+	fd.Decref()
+	return nil
+}
+
+// Closed reports whether Close has been called.
+func (fd *FD) Closed() bool { return fd.state.Load()&fdClosed != 0 }
+
+// registration returns the fd's registration with the loop polling cx,
+// registering it on first use.
+func (fd *FD) registration(cx *future.Context) (*Registration, error) {
+	r, err := RegistryOf(cx)
+	if err != nil {
+		return nil, err
+	}
+	if reg := fd.reg.Load(); reg != nil {
+		if reg.registry != r {
+			return nil, ErrWrongLoop
+		}
+		return reg, nil
+	}
+	if fd.Closed() {
+		return nil, ErrClosed
+	}
+	reg, err := r.Register(fd.sysfd, fd.owner)
+	if err != nil {
+		return nil, err
+	}
+	if !fd.reg.CompareAndSwap(nil, reg) {
+		reg.Close()
+		return fd.registration(cx)
+	}
+	if fd.Closed() { // Close ran between the check and the store
+		reg.Close()
+		return nil, ErrClosed
+	}
+	return reg, nil
+}
+
+// PollReady answers ready when a system call in direction d may make
+// progress; pending (waker parked) while the fd is known not ready.
+func (fd *FD) PollReady(cx *future.Context, d Direction) future.Poll[struct{}] {
+	reg, err := fd.registration(cx)
+	if err != nil {
+		return future.Fail[struct{}](err)
+	}
+	return reg.PollReady(cx, d)
+}
+
+// ClearReady records that direction d is not ready after all (a system
+// call other than PollIO's found EAGAIN, or a spurious event), parking cx's
+// waker for the next edge.
+func (fd *FD) ClearReady(cx *future.Context, d Direction) {
+	if reg, err := fd.registration(cx); err == nil {
+		reg.ClearReady(cx, d)
+	}
+}
+
+// PollIO runs op, a non-blocking system call in direction d, under the
+// readiness protocol: no call while the side is known not ready, EINTR
+// retried, EAGAIN turned into pending with the waker parked. op reports the
+// raw errno; PollIO wraps it with name as an *os.SyscallError.
+func PollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func(sysfd int) (T, error)) future.Poll[T] {
+	reg, err := fd.registration(cx)
+	if err != nil {
+		return future.Fail[T](err)
+	}
+	if p := reg.PollReady(cx, d); !p.IsReady() || p.Err() != nil {
+		if p.IsPending() {
+			return future.Pending[T]()
+		}
+		return future.Fail[T](p.Err())
+	}
+	if err := fd.Incref(); err != nil {
+		return future.Fail[T](err)
+	}
+	defer fd.Decref()
+	for {
+		v, err := op(fd.sysfd)
+		switch err {
+		case nil:
+			return future.Ok(v)
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			reg.ClearReady(cx, d)
+			return future.Pending[T]()
+		}
+		return future.Fail[T](os.NewSyscallError(name, err))
+	}
+}
+
+// PollRead reads into p: ready with n > 0, ready with 0 and io.EOF at the
+// end of input, pending while there is nothing to read.
+func (fd *FD) PollRead(cx *future.Context, p []byte) future.Poll[int] {
+	if len(p) == 0 {
+		return future.Ok(0)
+	}
+	r := PollIO(fd, cx, Read, "read", func(s int) (int, error) {
+		return ignoringEINTRRead(s, p)
+	})
+	if r.IsReady() && r.Err() == nil && r.Value() == 0 {
+		return future.Fail[int](io.EOF)
+	}
+	return r
+}
+
+// PollWrite writes from p: ready with the count written (maybe fewer than
+// len(p)), pending while the send buffer is full.
+func (fd *FD) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
+	if len(p) == 0 {
+		return future.Ok(0)
+	}
+	return PollIO(fd, cx, Write, "write", func(s int) (int, error) {
+		n, err := unix.Write(s, p)
+		if n < 0 {
+			n = 0
+		}
+		return n, err
+	})
+}
+
+func ignoringEINTRRead(s int, p []byte) (int, error) {
+	n, err := unix.Read(s, p)
+	if n < 0 {
+		n = 0
+	}
+	return n, err
+}

@@ -1,0 +1,267 @@
+package netpoll
+
+import (
+	"errors"
+	"net"
+	"sync"
+
+	"github.com/eddyio/eddy/future"
+)
+
+// Registry is the portable half of the reactor: the slab of registrations a
+// driver loop owns, keyed by [Token] (slot index | generation << 32), so that
+// the kernel holds integers, never Go pointers, and an event for a slot that
+// has since been reused (a stale generation) is recognised and dropped.
+//
+// Register, Deregister and CloseAll are safe from any goroutine; Dispatch is
+// called by the loop that owns the registry.
+type Registry struct {
+	poller *Poller
+	wake   func(future.Waker) // how Dispatch wakes a task; set by the loop
+
+	mu    sync.Mutex // guards slots and free
+	slots []slot
+	free  []uint32
+}
+
+type slot struct {
+	reg *Registration
+	gen uint32
+}
+
+// NewRegistry returns a registry that registers fds with p and wakes tasks
+// through wake (the loop's fast path for its own tasks).
+func NewRegistry(p *Poller, wake func(future.Waker)) *Registry {
+	return &Registry{poller: p, wake: wake}
+}
+
+// Poller returns the poller the registry registers fds with.
+func (r *Registry) Poller() *Poller { return r.poller }
+
+// Register adds fd to the reactor, edge-triggered for reading and writing,
+// and returns its registration. The fd starts out ready both ways: the first
+// read or write is attempted, and EAGAIN clears the readiness. owner is
+// closed by CloseAll when the loop shuts down with the fd still registered.
+func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
+	reg := &Registration{registry: r, fd: fd, owner: owner, readReady: true, writeReady: true}
+	r.mu.Lock()
+	var idx uint32
+	if n := len(r.free); n > 0 {
+		idx = r.free[n-1]
+		r.free = r.free[:n-1]
+	} else {
+		idx = uint32(len(r.slots))
+		r.slots = append(r.slots, slot{})
+	}
+	s := &r.slots[idx]
+	s.gen++
+	s.reg = reg
+	reg.token = Token(idx) | Token(s.gen)<<32
+	r.mu.Unlock()
+	if err := r.poller.Add(fd, reg.token); err != nil {
+		r.release(reg)
+		return nil, err
+	}
+	return reg, nil
+}
+
+// release frees the slot of reg; a later event carrying its token is stale.
+func (r *Registry) release(reg *Registration) {
+	idx := uint32(reg.token)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if int(idx) < len(r.slots) && r.slots[idx].reg == reg {
+		r.slots[idx].reg = nil
+		r.free = append(r.free, idx)
+	}
+}
+
+// Len returns the number of live registrations.
+func (r *Registry) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.slots) - len(r.free)
+}
+
+// Dispatch applies a batch of events from [Poller.Wait]: it marks the
+// registrations ready and wakes the tasks parked on them.
+func (r *Registry) Dispatch(events []Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ev := range events {
+		idx, gen := uint32(ev.Token), uint32(ev.Token>>32)
+		if int(idx) >= len(r.slots) || r.slots[idx].gen != gen || r.slots[idx].reg == nil {
+			continue // stale: the fd was deregistered, perhaps reused
+		}
+		reg := r.slots[idx].reg
+		rw, ww := reg.setReady(ev.Readable, ev.Writable)
+		if rw != nil {
+			r.wake(rw)
+		}
+		if ww != nil {
+			r.wake(ww)
+		}
+	}
+}
+
+// CloseAll closes the owner of every registration still live: the loop
+// calls it when it shuts down, so no fd it drove outlives it.
+func (r *Registry) CloseAll() {
+	r.mu.Lock()
+	var owners []Closer
+	for _, s := range r.slots {
+		if s.reg != nil && s.reg.owner != nil {
+			owners = append(owners, s.reg.owner)
+		}
+	}
+	r.mu.Unlock()
+	for _, o := range owners {
+		o.Close()
+	}
+}
+
+// Closer is what owns a registered fd: closing it closes the fd.
+type Closer interface {
+	Close() error
+}
+
+// Direction names the side of a registration a task waits on.
+type Direction uint8
+
+// The two directions.
+const (
+	Read Direction = iota
+	Write
+)
+
+// Registration is one fd's entry in the reactor: its readiness for reading
+// and writing, and the waker of the one task waiting on each side (one reader
+// task and one writer task at a time; a second task waiting on the same side
+// replaces the first, which must not be relied upon).
+//
+// The protocol, as in mio and Tokio: a task calls PollReady; if ready, it
+// tries its system call; on EAGAIN it calls ClearReady, which forgets the
+// readiness and parks the waker until the next edge. A task never makes a
+// system call while its side is known not ready.
+type Registration struct {
+	registry *Registry
+	fd       int
+	token    Token
+	owner    Closer
+
+	mu         sync.Mutex // guards the fields below
+	readReady  bool
+	writeReady bool
+	readWaker  future.Waker
+	writeWaker future.Waker
+	closed     bool
+}
+
+// ErrClosed is what a registration answers once it has been closed. It is
+// net.ErrClosed, so errors.Is(err, net.ErrClosed) holds.
+var ErrClosed = net.ErrClosed
+
+// Registry returns the registry (and so the loop) the registration belongs to.
+func (reg *Registration) Registry() *Registry { return reg.registry }
+
+// Token returns the token the fd is registered under.
+func (reg *Registration) Token() Token { return reg.token }
+
+func (reg *Registration) setReady(readable, writable bool) (rw, ww future.Waker) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	if readable {
+		reg.readReady = true
+		rw, reg.readWaker = reg.readWaker, nil
+	}
+	if writable {
+		reg.writeReady = true
+		ww, reg.writeWaker = reg.writeWaker, nil
+	}
+	return rw, ww
+}
+
+// PollReady answers ready when the fd may be ready in direction d and
+// pending, with cx's waker parked, when it is known not to be. A closed
+// registration answers [ErrClosed].
+func (reg *Registration) PollReady(cx *future.Context, d Direction) future.Poll[struct{}] {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	switch {
+	case reg.closed:
+		return future.Fail[struct{}](ErrClosed)
+	case d == Read && reg.readReady, d == Write && reg.writeReady:
+		return future.Ok(struct{}{})
+	case d == Read:
+		reg.readWaker = cx.Waker()
+	default:
+		reg.writeWaker = cx.Waker()
+	}
+	return future.Pending[struct{}]()
+}
+
+// ClearReady records that a system call in direction d answered EAGAIN: the
+// side is not ready until the next edge, and cx's waker is parked for it.
+// Because the loop that owns the registration both makes the system calls
+// and dispatches the events, no edge can fall between the EAGAIN and this
+// call unseen.
+func (reg *Registration) ClearReady(cx *future.Context, d Direction) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	if d == Read {
+		reg.readReady, reg.readWaker = false, cx.Waker()
+	} else {
+		reg.writeReady, reg.writeWaker = false, cx.Waker()
+	}
+}
+
+// Close marks the registration closed, removes the fd from the poller and
+// the slab, and wakes the tasks parked on it so that they see [ErrClosed].
+// It reports whether this call was the one that closed it.
+func (reg *Registration) Close() bool {
+	reg.mu.Lock()
+	if reg.closed {
+		reg.mu.Unlock()
+		return false
+	}
+	reg.closed = true
+	rw, ww := reg.readWaker, reg.writeWaker
+	reg.readWaker, reg.writeWaker = nil, nil
+	reg.mu.Unlock()
+	_ = reg.registry.poller.Delete(reg.fd)
+	reg.registry.release(reg)
+	if rw != nil {
+		rw.Wake()
+	}
+	if ww != nil {
+		ww.Wake()
+	}
+	return true
+}
+
+// ErrNoDriver is returned by I/O polled outside a driver loop.
+var ErrNoDriver = errors.New("eddy: I/O polled outside a driver: run the future with driver.Run or driver.BlockOn, or spawn it on a driver.Loop")
+
+// ErrWrongLoop is returned when an fd registered with one loop is polled
+// from another.
+var ErrWrongLoop = errors.New("eddy: fd polled from a loop other than the one it is registered with; a socket belongs to the loop that first polled it")
+
+// hostRegistry maps a task's executor to its registry; package driver sets
+// it, so that I/O packages reach the reactor without the driver exporting it.
+var hostRegistry func(future.Executor) *Registry
+
+// SetHost installs the function that finds the registry of an executor. The
+// driver calls it from its init.
+func SetHost(fn func(future.Executor) *Registry) { hostRegistry = fn }
+
+// RegistryOf returns the registry of the loop polling cx, or [ErrNoDriver].
+func RegistryOf(cx *future.Context) (*Registry, error) {
+	e := cx.Executor()
+	if e == nil || hostRegistry == nil {
+		return nil, ErrNoDriver
+	}
+	if r := hostRegistry(e); r != nil {
+		return r, nil
+	}
+	return nil, ErrNoDriver
+}

@@ -1,0 +1,109 @@
+// Package sockaddr converts between net addresses and the socket addresses
+// of golang.org/x/sys/unix, and opens the non-blocking sockets the socket
+// and listener packages are built on.
+package sockaddr
+
+import (
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// FromTCP returns the unix socket address and address family of a.
+func FromTCP(a *net.TCPAddr) (unix.Sockaddr, int) {
+	return fromIPPort(a.IP, a.Port, a.Zone)
+}
+
+// FromUDP returns the unix socket address and address family of a.
+func FromUDP(a *net.UDPAddr) (unix.Sockaddr, int) {
+	return fromIPPort(a.IP, a.Port, a.Zone)
+}
+
+func fromIPPort(ip net.IP, port int, zone string) (unix.Sockaddr, int) {
+	if ip4 := ip.To4(); ip4 != nil {
+		sa := &unix.SockaddrInet4{Port: port}
+		copy(sa.Addr[:], ip4)
+		return sa, unix.AF_INET
+	}
+	sa := &unix.SockaddrInet6{Port: port}
+	if ip == nil {
+		ip = net.IPv6unspecified
+	}
+	copy(sa.Addr[:], ip.To16())
+	if zone != "" {
+		if ifi, err := net.InterfaceByName(zone); err == nil {
+			sa.ZoneId = uint32(ifi.Index)
+		} else if n, err := strconv.Atoi(zone); err == nil {
+			sa.ZoneId = uint32(n)
+		}
+	}
+	return sa, unix.AF_INET6
+}
+
+// ToTCP converts a unix socket address to a *net.TCPAddr (nil if it is not
+// an internet address).
+func ToTCP(sa unix.Sockaddr) *net.TCPAddr {
+	ip, port, zone, ok := toIPPort(sa)
+	if !ok {
+		return nil
+	}
+	return &net.TCPAddr{IP: ip, Port: port, Zone: zone}
+}
+
+// ToUDP converts a unix socket address to a *net.UDPAddr (nil if it is not
+// an internet address).
+func ToUDP(sa unix.Sockaddr) *net.UDPAddr {
+	ip, port, zone, ok := toIPPort(sa)
+	if !ok {
+		return nil
+	}
+	return &net.UDPAddr{IP: ip, Port: port, Zone: zone}
+}
+
+func toIPPort(sa unix.Sockaddr) (net.IP, int, string, bool) {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return net.IP(netip.AddrFrom4(sa.Addr).AsSlice()), sa.Port, "", true
+	case *unix.SockaddrInet6:
+		zone := ""
+		if sa.ZoneId != 0 {
+			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
+				zone = ifi.Name
+			} else {
+				zone = strconv.Itoa(int(sa.ZoneId))
+			}
+		}
+		return net.IP(netip.AddrFrom16(sa.Addr).AsSlice()), sa.Port, zone, true
+	}
+	return nil, 0, "", false
+}
+
+// Socket opens a non-blocking, close-on-exec socket.
+func Socket(family, typ, proto int) (int, error) {
+	fd, err := socket(family, typ, proto)
+	if err != nil {
+		return -1, os.NewSyscallError("socket", err)
+	}
+	return fd, nil
+}
+
+// LocalAddr returns the socket's own address, or nil.
+func LocalAddr(fd int) unix.Sockaddr {
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return nil
+	}
+	return sa
+}
+
+// PeerAddr returns the address of the socket's peer, or nil.
+func PeerAddr(fd int) unix.Sockaddr {
+	sa, err := unix.Getpeername(fd)
+	if err != nil {
+		return nil
+	}
+	return sa
+}

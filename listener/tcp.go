@@ -1,0 +1,180 @@
+// Package listener provides listening sockets driven by eddy's reactor: a
+// [TCPListener] bound with [BindTCP], its Accept future, and Incoming, the
+// lazy stream of accepted connections.
+//
+// A failed accept (EMFILE when the process is out of descriptors,
+// ECONNABORTED when a client gave up in the backlog) is an item error of the
+// Incoming stream, not its end: a server that logs or maps such errors away
+// keeps serving. [Serve] is the resilient accept loop that does so, backing
+// off while descriptors are exhausted.
+package listener
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/socket"
+	"github.com/eddyio/eddy/stream"
+)
+
+// Backlog is the length of the queue of connections the kernel completes
+// before they are accepted (it is capped by net.core.somaxconn on Linux).
+const Backlog = 4096
+
+// TCPListener is a listening TCP socket. Accepting happens in the tasks of
+// one loop, the first to poll it; Close and Addr are safe from any goroutine.
+type TCPListener struct {
+	fd   *netpoll.FD
+	addr *net.TCPAddr
+}
+
+// BindTCP opens a TCP socket listening on addr, a "host:port" as net.Listen
+// accepts it with a literal IP host or an empty one (all interfaces); port 0
+// picks a free port, which Addr reports. The socket has SO_REUSEADDR, so a
+// restarted server can bind while old connections linger in TIME_WAIT.
+//
+// Binding happens now, but nothing is registered with any loop and nothing
+// is accepted until the listener is polled.
+func BindTCP(addr string) (*TCPListener, error) {
+	a, err := resolve(addr)
+	if err != nil {
+		return nil, &net.OpError{Op: "listen", Net: "tcp", Err: err}
+	}
+	return BindTCPAddr(a)
+}
+
+// BindTCPAddr is BindTCP with a resolved address.
+func BindTCPAddr(a *net.TCPAddr) (*TCPListener, error) {
+	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: "tcp", Addr: a, Err: err} }
+	sa, family := sockaddr.FromTCP(a)
+	fd, err := sockaddr.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		unix.Close(fd)
+		return nil, opErr(os.NewSyscallError("setsockopt", err))
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return nil, opErr(os.NewSyscallError("bind", err))
+	}
+	if err := unix.Listen(fd, Backlog); err != nil {
+		unix.Close(fd)
+		return nil, opErr(os.NewSyscallError("listen", err))
+	}
+	l := &TCPListener{addr: a}
+	if bound := sockaddr.ToTCP(sockaddr.LocalAddr(fd)); bound != nil {
+		l.addr = bound
+	}
+	l.fd = netpoll.NewFD(fd, l)
+	return l, nil
+}
+
+func resolve(addr string) (*net.TCPAddr, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	pn, err := net.LookupPort("tcp", port)
+	if err != nil {
+		return nil, err
+	}
+	if host == "" {
+		return &net.TCPAddr{Port: pn}, nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		ips, err := net.LookupIP(host) // binding is synchronous, as with net.Listen
+		if err != nil {
+			return nil, err
+		}
+		ip = ips[0]
+	}
+	return &net.TCPAddr{IP: ip, Port: pn}, nil
+}
+
+// Addr returns the address the listener is bound to, with the port the
+// kernel chose if the address asked for port 0.
+func (l *TCPListener) Addr() *net.TCPAddr { return l.addr }
+
+// Close stops listening: it deregisters the socket, wakes a task parked in
+// Accept (it sees net.ErrClosed), and closes the descriptor.
+func (l *TCPListener) Close() error {
+	if err := l.fd.Close(); err != nil {
+		return &net.OpError{Op: "close", Net: "tcp", Addr: l.addr, Err: err}
+	}
+	return nil
+}
+
+// PollAccept accepts one connection: ready with the new stream, ready with
+// an error if the accept failed, pending (waker parked) when no connection
+// is waiting.
+func (l *TCPListener) PollAccept(cx *future.Context) future.Poll[*socket.TCPStream] {
+	p := netpoll.PollIO(l.fd, cx, netpoll.Read, "accept", func(fd int) (int, error) {
+		nfd, _, err := sockaddr.Accept(fd)
+		return nfd, err
+	})
+	if p.IsPending() {
+		return future.Pending[*socket.TCPStream]()
+	}
+	if err := p.Err(); err != nil {
+		return future.Fail[*socket.TCPStream](&net.OpError{Op: "accept", Net: "tcp", Addr: l.addr, Err: err})
+	}
+	s, err := socket.NewTCPStream(p.Value())
+	if err != nil {
+		unix.Close(p.Value())
+		return future.Fail[*socket.TCPStream](&net.OpError{Op: "accept", Net: "tcp", Addr: l.addr, Err: err})
+	}
+	return future.Ok(s)
+}
+
+// accept is the Accept future.
+type accept struct {
+	l    *TCPListener
+	done bool
+}
+
+func (a *accept) Poll(cx *future.Context) future.Poll[*socket.TCPStream] {
+	if a.done {
+		return future.Fail[*socket.TCPStream](future.ErrPolledAfterCompletion)
+	}
+	p := a.l.PollAccept(cx)
+	a.done = p.IsReady()
+	return p
+}
+
+// Accept returns a future of the next accepted connection.
+func (l *TCPListener) Accept() future.Future[*socket.TCPStream] { return &accept{l: l} }
+
+// incoming is the Incoming stream.
+type incoming struct{ l *TCPListener }
+
+func (in incoming) PollNext(cx *future.Context) stream.Poll[*socket.TCPStream] {
+	p := in.l.PollAccept(cx)
+	switch {
+	case p.IsPending():
+		return stream.Pending[*socket.TCPStream]()
+	case p.Err() == nil:
+		return stream.Item(p.Value())
+	case isClosed(p.Err()):
+		return stream.End[*socket.TCPStream]()
+	}
+	return stream.Fail[*socket.TCPStream](p.Err())
+}
+
+// Incoming returns the lazy stream of accepted connections: it accepts
+// nothing until polled. A failed accept is an item error and the stream
+// goes on; the stream ends when the listener is closed.
+func (l *TCPListener) Incoming() stream.Stream[*socket.TCPStream] { return incoming{l} }
+
+func isClosed(err error) bool {
+	return err != nil && (errors.Is(err, net.ErrClosed) || err == io.EOF)
+}
