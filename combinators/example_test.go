@@ -145,3 +145,51 @@ func ExampleCollect() {
 	// Output:
 	// ready: [a b c]
 }
+
+func ExampleInspect() {
+	f := combinators.Inspect(future.Ready(3), func(n int) { fmt.Println("got", n) })
+	poll(f)
+	// Output:
+	// got 3
+	// ready: 3
+}
+
+func ExampleInspectStream() {
+	s := combinators.InspectStream(stream.Of("a", "b"), func(v string) { fmt.Println("saw", v) })
+	poll(combinators.Collect(s))
+	// Output:
+	// saw a
+	// saw b
+	// ready: [a b]
+}
+
+func ExampleFlatten() {
+	connect := future.Ready(future.Ready("connected"))
+	poll(combinators.Flatten(connect))
+	// Output:
+	// ready: connected
+}
+
+func ExampleFlattenStream() {
+	subscribe := future.Ready(stream.Of(1, 2, 3))
+	poll(combinators.Collect(combinators.FlattenStream(subscribe)))
+	// Output:
+	// ready: [1 2 3]
+}
+
+func ExampleIntoStream() {
+	poll(combinators.Collect(combinators.IntoStream(future.Ready("only"))))
+	// Output:
+	// ready: [only]
+}
+
+func ExampleFuse() {
+	f := combinators.Fuse(future.Ready(1))
+	poll(f)
+	poll(f) // pending from now on, not an error
+	fmt.Println("done:", f.Done())
+	// Output:
+	// ready: 1
+	// pending
+	// done: true
+}
