@@ -193,3 +193,63 @@ func ExampleFuse() {
 	// pending
 	// done: true
 }
+
+func ExampleJoin() {
+	both := combinators.Join(future.Ready("alice"), future.Ready(42))
+	poll(both)
+	// Output:
+	// ready: {alice 42}
+}
+
+func ExampleJoin3() {
+	poll(combinators.Join3(future.Ready(1), future.Ready("two"), future.Ready(3.0)))
+	// Output:
+	// ready: {1 two 3}
+}
+
+func ExampleJoinAll() {
+	fs := []future.Future[int]{future.Ready(1), future.Ready(2), future.Ready(3)}
+	poll(combinators.JoinAll(fs))
+	// Output:
+	// ready: [1 2 3]
+}
+
+func ExampleSelect() {
+	sel := combinators.Select(future.Never[string](), future.Ready("fast"))
+	p := sel.Poll(future.NewContext(future.NoopWaker, nil))
+	s := p.Value()
+	fmt.Println(s.Index, s.Value, s.Other != nil)
+	// Output:
+	// 1 fast true
+}
+
+func ExampleSelectAll() {
+	fs := []future.Future[int]{future.Never[int](), future.Ready(2), future.Ready(3)}
+	p := combinators.SelectAll(fs).Poll(future.NewContext(future.NoopWaker, nil))
+	s := p.Value()
+	fmt.Println(s.Index, s.Value, len(s.Rest))
+	// Output:
+	// 1 2 2
+}
+
+func ExampleSelectOk() {
+	replicas := []future.Future[string]{
+		future.Failed[string](errors.New("replica 0 down")),
+		future.Ready("answer from replica 1"),
+	}
+	p := combinators.SelectOk(replicas).Poll(future.NewContext(future.NoopWaker, nil))
+	fmt.Println(p.Value().Index, p.Value().Value)
+	// Output:
+	// 1 answer from replica 1
+}
+
+func ExampleSelectEither() {
+	shutdown := future.Ready("shutdown")
+	work := future.Never[int]()
+	p := combinators.SelectEither(work, shutdown).Poll(future.NewContext(future.NoopWaker, nil))
+	if e := p.Value(); e.IsRight {
+		fmt.Println("stopped by", e.Right)
+	}
+	// Output:
+	// stopped by shutdown
+}
