@@ -253,3 +253,78 @@ func ExampleSelectEither() {
 	// Output:
 	// stopped by shutdown
 }
+
+func ExampleLoop() {
+	// Double a number until it passes 100, one asynchronous step at a time.
+	grow := combinators.Loop(1, func(n int) future.Future[combinators.Step[int, int]] {
+		if n > 100 {
+			return future.Ready(combinators.Break[int](n))
+		}
+		return future.Ready(combinators.Continue[int, int](2 * n))
+	})
+	poll(grow)
+	// Output:
+	// ready: 128
+}
+
+func ExampleContinue() {
+	countdown := combinators.Loop(3, func(n int) future.Future[combinators.Step[int, string]] {
+		fmt.Println(n)
+		if n == 0 {
+			return future.Ready(combinators.Break[int]("liftoff"))
+		}
+		return future.Ready(combinators.Continue[int, string](n - 1))
+	})
+	poll(countdown)
+	// Output:
+	// 3
+	// 2
+	// 1
+	// 0
+	// ready: liftoff
+}
+
+func ExampleBreak() {
+	first := combinators.Loop(0, func(int) future.Future[combinators.Step[int, string]] {
+		return future.Ready(combinators.Break[int]("done at once"))
+	})
+	poll(first)
+	// Output:
+	// ready: done at once
+}
+
+func ExampleShare() {
+	config := combinators.Share(future.Lazy(func() (string, error) {
+		fmt.Println("loading config")
+		return "port=6142", nil
+	}))
+	poll(config.Clone())
+	poll(config.Clone()) // the result is shared, not loaded again
+	// Output:
+	// loading config
+	// ready: port=6142
+	// ready: port=6142
+}
+
+func ExampleShared_Clone() {
+	s := combinators.Share(future.Ready(7))
+	a, b := s.Clone(), s.Clone()
+	poll(a)
+	poll(b)
+	// Output:
+	// ready: 7
+	// ready: 7
+}
+
+func ExampleCatchPanic() {
+	buggy := future.PollFn(func(*future.Context) future.Poll[int] {
+		var m map[string]int
+		m["x"] = 1 // panics: assignment to entry in nil map
+		return future.Ok(0)
+	})
+	p := combinators.CatchPanic(buggy).Poll(future.NewContext(future.NoopWaker, nil))
+	var pe *combinators.PanicError
+	fmt.Println(errors.As(p.Err(), &pe), pe.Value)
+	// Output:
+	// true assignment to entry in nil map
+}

@@ -1,0 +1,209 @@
+package combinators_test
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/future"
+)
+
+type loopStep = combinators.Step[int, string]
+
+func TestLoop(t *testing.T) {
+	tests := []struct {
+		name  string
+		iter  func(n int) future.Future[loopStep]
+		want  []string
+		calls int
+	}{
+		{
+			name: "counts to 3",
+			iter: func(n int) future.Future[loopStep] {
+				if n == 3 {
+					return future.Ready(combinators.Break[int]("three"))
+				}
+				return newFuture(future.Pending[loopStep](), future.Ok(combinators.Continue[int, string](n+1)))
+			},
+			want: []string{"pending", "pending", "pending", "ok three", afterDone}, calls: 4,
+		},
+		{
+			name: "error",
+			iter: func(n int) future.Future[loopStep] {
+				if n == 1 {
+					return future.Failed[loopStep](errBoom)
+				}
+				return future.Ready(combinators.Continue[int, string](n + 1))
+			},
+			want: []string{"err boom", afterDone}, calls: 2,
+		},
+		{
+			name: "nil future",
+			iter: func(int) future.Future[loopStep] { return nil },
+			want: []string{"err " + combinators.ErrNilFuture.Error(), afterDone}, calls: 1,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			f := combinators.Loop(0, func(n int) future.Future[loopStep] { calls++; return tc.iter(n) })
+			if calls != 0 {
+				t.Fatalf("building called fn %d times; want 0", calls)
+			}
+			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
+			}
+			if calls != tc.calls {
+				t.Errorf("fn called %d times; want %d", calls, tc.calls)
+			}
+		})
+	}
+}
+
+func TestLoopYields(t *testing.T) {
+	forever := combinators.Loop(0, func(n int) future.Future[loopStep] {
+		return future.Ready(combinators.Continue[int, string](n + 1))
+	})
+	w := &countingWaker{}
+	if p := forever.Poll(future.NewContext(w, nil)); !p.IsPending() || w.count() != 1 {
+		t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", show(p), w.count())
+	}
+}
+
+// gate is a leaf future that stays pending until opened, and then wakes the
+// waker of its latest poll. It is safe for concurrent use.
+type gate struct {
+	mu    sync.Mutex
+	open  bool
+	waker future.Waker
+	polls int
+}
+
+func (g *gate) Poll(cx *future.Context) future.Poll[int] {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.polls++
+	if g.open {
+		return future.Ok(42)
+	}
+	g.waker = cx.Waker()
+	return future.Pending[int]()
+}
+
+func (g *gate) Open() {
+	g.mu.Lock()
+	g.open = true
+	w := g.waker
+	g.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
+
+func TestShared(t *testing.T) {
+	g := &gate{}
+	s := combinators.Share[int](g)
+	a, b := s.Clone(), s.Clone()
+	if g.polls != 0 {
+		t.Fatalf("Share and Clone polled the future %d times; want 0", g.polls)
+	}
+	wa, wb := &countingWaker{}, &countingWaker{}
+	cxa, cxb := future.NewContext(wa, nil), future.NewContext(wb, nil)
+	got := []string{show(a.Poll(cxa)), show(b.Poll(cxb))}
+	g.Open() // wakes both clones through the shared waker
+	if wa.count() != 1 || wb.count() != 1 {
+		t.Errorf("after Open: wake-ups %d, %d; want 1, 1", wa.count(), wb.count())
+	}
+	got = append(got, show(b.Poll(cxb)), show(a.Poll(cxa)), show(b.Poll(cxb)), show(s.Clone().Poll(cxa)))
+	want := []string{"pending", "pending", "ok 42", "ok 42", afterDone, "ok 42"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
+	}
+	if g.polls != 3 || wa.count() != 2 {
+		t.Errorf("future polled %d times, first clone woken %d times; want 3, 2", g.polls, wa.count())
+	}
+}
+
+// TestSharedConcurrent polls clones from several goroutines, each its own
+// task that waits for its waker, while another goroutine completes the
+// shared future. Run it with -race.
+func TestSharedConcurrent(t *testing.T) {
+	g := &gate{}
+	s := combinators.Share[int](g)
+	const n = 8
+	results := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		c := s.Clone()
+		wg.Go(func() {
+			woken := make(chan struct{}, 1)
+			cx := future.NewContext(future.WakerFunc(func() {
+				select {
+				case woken <- struct{}{}:
+				default:
+				}
+			}), nil)
+			for {
+				if p := c.Poll(cx); p.IsReady() {
+					results[i] = p.Value()
+					return
+				}
+				<-woken
+			}
+		})
+	}
+	g.Open()
+	wg.Wait()
+	for i, v := range results {
+		if v != 42 {
+			t.Errorf("clone %d = %d; want 42", i, v)
+		}
+	}
+}
+
+func TestCatchPanic(t *testing.T) {
+	tests := []struct {
+		name      string
+		f         future.Future[int]
+		want      string
+		wantIs    error
+		wantPanic any
+	}{
+		{name: "no panic", f: future.Ready(1), want: "ok 1"},
+		{name: "error value", f: panicking(errBoom), want: "err combinators: panic: boom", wantIs: errBoom, wantPanic: errBoom},
+		{name: "other value", f: panicking("oops"), want: "err combinators: panic: oops", wantPanic: "oops"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := combinators.CatchPanic(tc.f)
+			w := &countingWaker{}
+			cx := future.NewContext(w, nil)
+			p := f.Poll(cx)
+			if got := show(p); got != tc.want {
+				t.Errorf("Poll() = %s; want %s", got, tc.want)
+			}
+			if tc.wantIs != nil && !errors.Is(p.Err(), tc.wantIs) {
+				t.Errorf("errors.Is(%v, %v) = false; want true", p.Err(), tc.wantIs)
+			}
+			var pe *combinators.PanicError
+			if errors.As(p.Err(), &pe) != (tc.wantPanic != nil) {
+				t.Fatalf("errors.As(%v, *PanicError) = %v; want %v", p.Err(), pe != nil, tc.wantPanic != nil)
+			}
+			if pe != nil && (pe.Value != tc.wantPanic || !strings.Contains(string(pe.Stack), "panicking")) {
+				t.Errorf("PanicError = %v with stack\n%s\nwant value %v and a stack through panicking", pe.Value, pe.Stack, tc.wantPanic)
+			}
+			if got := show(f.Poll(cx)); got != afterDone {
+				t.Errorf("second Poll() = %s; want %s", got, afterDone)
+			}
+		})
+	}
+}
+
+// panicking returns a future whose poll panics with v.
+func panicking(v any) future.Future[int] {
+	return future.PollFn(func(*future.Context) future.Poll[int] { panic(v) })
+}
