@@ -35,38 +35,89 @@ type TCPListener struct {
 	addr *net.TCPAddr
 }
 
+// TCPConfig configures a TCP listener; the zero TCPConfig is what BindTCP
+// uses.
+type TCPConfig struct {
+	// Network is "tcp" (the default), "tcp4" or "tcp6". With "tcp", a
+	// wildcard or empty host listens on IPv4 and IPv6 both (dual stack);
+	// with "tcp6" it listens on IPv6 only.
+	Network string
+
+	// Backlog is the length of the kernel's queue of completed
+	// connections; zero means [Backlog].
+	Backlog int
+
+	// ReusePort sets SO_REUSEPORT, so that several listeners (in this
+	// process or others) bind the same address and the kernel spreads
+	// the connections among them.
+	ReusePort bool
+}
+
 // BindTCP opens a TCP socket listening on addr, a "host:port" as net.Listen
-// accepts it with a literal IP host or an empty one (all interfaces); port 0
-// picks a free port, which Addr reports. The socket has SO_REUSEADDR, so a
-// restarted server can bind while old connections linger in TIME_WAIT.
+// accepts it (an empty host listens on every interface, IPv4 and IPv6);
+// port 0 picks a free port, which Addr reports. The socket has
+// SO_REUSEADDR, so a restarted server can bind while old connections linger
+// in TIME_WAIT. A host name is resolved now, as net.Listen does.
 //
 // Binding happens now, but nothing is registered with any loop and nothing
 // is accepted until the listener is polled.
-func BindTCP(addr string) (*TCPListener, error) {
-	a, err := resolve(addr)
-	if err != nil {
-		return nil, &net.OpError{Op: "listen", Net: "tcp", Err: err}
-	}
-	return BindTCPAddr(a)
-}
+func BindTCP(addr string) (*TCPListener, error) { return TCPConfig{}.Bind(addr) }
 
 // BindTCPAddr is BindTCP with a resolved address.
-func BindTCPAddr(a *net.TCPAddr) (*TCPListener, error) {
-	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: "tcp", Addr: a, Err: err} }
+func BindTCPAddr(a *net.TCPAddr) (*TCPListener, error) { return TCPConfig{}.BindAddr(a) }
+
+// Bind is BindTCP with the configuration c.
+func (c TCPConfig) Bind(addr string) (*TCPListener, error) {
+	a, err := c.resolve(addr)
+	if err != nil {
+		return nil, &net.OpError{Op: "listen", Net: c.network(), Err: err}
+	}
+	return c.BindAddr(a)
+}
+
+func (c TCPConfig) network() string {
+	if c.Network == "" {
+		return "tcp"
+	}
+	return c.Network
+}
+
+// BindAddr is Bind with a resolved address.
+func (c TCPConfig) BindAddr(a *net.TCPAddr) (*TCPListener, error) {
+	network := c.network()
+	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: network, Addr: a, Err: err} }
+	if a == nil {
+		a = &net.TCPAddr{}
+	}
+	if network == "tcp4" && a.IP == nil {
+		a = &net.TCPAddr{IP: net.IPv4zero, Port: a.Port}
+	}
+	switch {
+	case network != "tcp" && network != "tcp4" && network != "tcp6":
+		return nil, opErr(net.UnknownNetworkError(network))
+	case a.Port < 0 || a.Port > 65535:
+		return nil, opErr(&net.AddrError{Err: "port out of range", Addr: a.String()})
+	case network == "tcp4" && a.IP.To4() == nil, network == "tcp6" && a.IP != nil && a.IP.To4() != nil:
+		return nil, opErr(&net.AddrError{Err: "address family does not match network " + network, Addr: a.String()})
+	}
 	sa, family := sockaddr.FromTCP(a)
 	fd, err := sockaddr.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
 		return nil, opErr(err)
 	}
-	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+	if err := c.setup(fd, family, network, a); err != nil {
 		unix.Close(fd)
-		return nil, opErr(os.NewSyscallError("setsockopt", err))
+		return nil, opErr(err)
 	}
 	if err := unix.Bind(fd, sa); err != nil {
 		unix.Close(fd)
 		return nil, opErr(os.NewSyscallError("bind", err))
 	}
-	if err := unix.Listen(fd, Backlog); err != nil {
+	backlog := c.Backlog
+	if backlog <= 0 {
+		backlog = Backlog
+	}
+	if err := unix.Listen(fd, backlog); err != nil {
 		unix.Close(fd)
 		return nil, opErr(os.NewSyscallError("listen", err))
 	}
@@ -78,12 +129,34 @@ func BindTCPAddr(a *net.TCPAddr) (*TCPListener, error) {
 	return l, nil
 }
 
-func resolve(addr string) (*net.TCPAddr, error) {
+// setup sets the socket options before bind.
+func (c TCPConfig) setup(fd, family int, network string, a *net.TCPAddr) error {
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		return os.NewSyscallError("setsockopt", err)
+	}
+	if c.ReusePort {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+			return os.NewSyscallError("setsockopt", err)
+		}
+	}
+	if family == unix.AF_INET6 {
+		v6only := 0
+		if network == "tcp6" {
+			v6only = 1
+		}
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only); err != nil {
+			return os.NewSyscallError("setsockopt", err)
+		}
+	}
+	return nil
+}
+
+func (c TCPConfig) resolve(addr string) (*net.TCPAddr, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
 	}
-	pn, err := net.LookupPort("tcp", port)
+	pn, err := net.LookupPort(c.network(), port)
 	if err != nil {
 		return nil, err
 	}

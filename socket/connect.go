@@ -1,9 +1,7 @@
 package socket
 
 import (
-	"fmt"
 	"net"
-	"net/netip"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -13,24 +11,33 @@ import (
 	"github.com/eddyio/eddy/internal/sockaddr"
 )
 
-// connect is the state of a ConnectTCP future.
+// connect is the state of a ConnectTCP future: resolve, then try each
+// address in turn until one connects.
 type connect struct {
-	addr   string
-	raddr  *net.TCPAddr
-	stream *TCPStream
-	done   bool
+	resolve future.Future[[]*net.TCPAddr]
+	addrs   []*net.TCPAddr
+	raddr   *net.TCPAddr
+	stream  *TCPStream
+	lastErr error
+	done    bool
 }
 
-// ConnectTCP returns a future that connects to addr, a "host:port" with a
-// literal IPv4 or IPv6 address (as net.Dial("tcp", addr) accepts), and is
-// ready with the connected stream. Nothing happens until it is polled: the
-// socket is opened and the connection started on the first poll, and the
-// stream is registered with the polling task's loop.
-func ConnectTCP(addr string) future.Future[*TCPStream] { return &connect{addr: addr} }
+// ConnectTCP returns a future that connects to addr, a "host:port" as
+// net.Dial("tcp", addr) accepts it, and is ready with the connected stream.
+// Nothing happens until it is polled. A host name is resolved off the loop
+// (see [ResolveTCP]); the addresses are tried in order until one connects,
+// and the error of the last attempt is returned if none does. The stream is
+// registered with the loop of the polling task.
+func ConnectTCP(addr string) future.Future[*TCPStream] { return ConnectTCPNetwork("tcp", addr) }
+
+// ConnectTCPNetwork is ConnectTCP for network "tcp", "tcp4" or "tcp6".
+func ConnectTCPNetwork(network, addr string) future.Future[*TCPStream] {
+	return &connect{resolve: ResolveTCP(network, addr)}
+}
 
 // ConnectTCPAddr is ConnectTCP with a resolved address.
 func ConnectTCPAddr(addr *net.TCPAddr) future.Future[*TCPStream] {
-	return &connect{raddr: addr}
+	return &connect{addrs: []*net.TCPAddr{addr}}
 }
 
 func (c *connect) fail(err error) future.Poll[*TCPStream] {
@@ -39,65 +46,91 @@ func (c *connect) fail(err error) future.Poll[*TCPStream] {
 	if c.raddr != nil {
 		ra = c.raddr
 	}
+	c.closeStream()
+	return future.Fail[*TCPStream](&net.OpError{Op: "dial", Net: "tcp", Addr: ra, Err: err})
+}
+
+func (c *connect) closeStream() {
 	if c.stream != nil {
 		c.stream.Close()
 		c.stream = nil
 	}
-	return future.Fail[*TCPStream](&net.OpError{Op: "dial", Net: "tcp", Addr: ra, Err: err})
 }
 
 func (c *connect) Poll(cx *future.Context) future.Poll[*TCPStream] {
 	if c.done {
 		return future.Fail[*TCPStream](future.ErrPolledAfterCompletion)
 	}
-	if c.stream == nil {
-		if err := c.start(); err != nil {
+	if c.resolve != nil {
+		p := c.resolve.Poll(cx)
+		if p.IsPending() {
+			return future.Pending[*TCPStream]()
+		}
+		c.resolve = nil
+		if err := p.Err(); err != nil {
 			return c.fail(err)
 		}
+		c.addrs = p.Value()
 	}
+	for {
+		if c.stream == nil {
+			if len(c.addrs) == 0 {
+				if c.lastErr == nil {
+					c.lastErr = errNoAddress
+				}
+				return c.fail(c.lastErr)
+			}
+			c.raddr, c.addrs = c.addrs[0], c.addrs[1:]
+			if err := c.start(); err != nil {
+				c.lastErr = err
+				c.closeStream()
+				continue
+			}
+		}
+		p := c.pollConnected(cx)
+		if p.IsPending() {
+			return future.Pending[*TCPStream]()
+		}
+		if err := p.Err(); err != nil {
+			c.lastErr = err
+			c.closeStream()
+			continue
+		}
+		s := c.stream
+		c.stream, c.done = nil, true
+		return future.Ok(s)
+	}
+}
+
+// pollConnected waits for the connection in flight to complete.
+func (c *connect) pollConnected(cx *future.Context) future.Poll[struct{}] {
 	// The connection completes when the socket turns writable; SO_ERROR
 	// then says whether it succeeded (see golang.org/issue/7474).
 	p := c.stream.fd.PollReady(cx, netpoll.Write)
-	if p.IsPending() {
-		return future.Pending[*TCPStream]()
-	}
-	if err := p.Err(); err != nil {
-		return c.fail(err)
+	if !p.IsReady() || p.Err() != nil {
+		return p
 	}
 	errno, err := unix.GetsockoptInt(c.stream.fd.Sysfd(), unix.SOL_SOCKET, unix.SO_ERROR)
 	if err != nil {
-		return c.fail(os.NewSyscallError("getsockopt", err))
+		return future.Fail[struct{}](os.NewSyscallError("getsockopt", err))
 	}
 	switch e := unix.Errno(errno); e {
 	case 0, unix.EISCONN:
 	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
 		// Spurious readiness: wait for the next edge.
-		return c.waitAgain(cx)
+		c.stream.fd.ClearReady(cx, netpoll.Write)
+		return future.Pending[struct{}]()
 	default:
-		return c.fail(os.NewSyscallError("connect", e))
+		return future.Fail[struct{}](os.NewSyscallError("connect", e))
 	}
 	if _, err := unix.Getpeername(c.stream.fd.Sysfd()); err != nil {
-		return c.fail(os.NewSyscallError("getpeername", err))
+		return future.Fail[struct{}](os.NewSyscallError("getpeername", err))
 	}
-	s := c.stream
-	c.stream, c.done = nil, true
-	return future.Ok(s)
+	return future.Ok(struct{}{})
 }
 
-func (c *connect) waitAgain(cx *future.Context) future.Poll[*TCPStream] {
-	c.stream.fd.ClearReady(cx, netpoll.Write)
-	return future.Pending[*TCPStream]()
-}
-
-// start resolves the address, opens the socket and begins connecting.
+// start opens a socket and begins connecting it to c.raddr.
 func (c *connect) start() error {
-	if c.raddr == nil {
-		a, err := resolveTCP(c.addr)
-		if err != nil {
-			return err
-		}
-		c.raddr = a
-	}
 	sa, family := sockaddr.FromTCP(c.raddr)
 	fd, err := sockaddr.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
@@ -115,26 +148,4 @@ func (c *connect) start() error {
 		return nil
 	}
 	return os.NewSyscallError("connect", err)
-}
-
-// resolveTCP parses a "host:port" whose host is a literal IP address (or
-// empty, meaning the local system). Name resolution may block, so it is not
-// done here.
-func resolveTCP(addr string) (*net.TCPAddr, error) {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, err
-	}
-	pn, err := net.LookupPort("tcp", port)
-	if err != nil {
-		return nil, err
-	}
-	if host == "" {
-		return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: pn}, nil
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return nil, fmt.Errorf("socket: %q is not a literal IP address (host names are not resolved here)", host)
-	}
-	return &net.TCPAddr{IP: ip.AsSlice(), Port: pn, Zone: ip.Zone()}, nil
 }
