@@ -228,7 +228,7 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 		if until() {
 			return nil
 		}
-		if l.stopReq.Load() {
+		if l.stopReq.Swap(false) { // a Stop before BlockOn counts too
 			return ErrStopped
 		}
 		l.drainInject()

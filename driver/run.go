@@ -41,7 +41,6 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 		return zero, ErrRunning
 	}
 	defer l.running.Store(false)
-	l.stopReq.Store(false)
 
 	rf := &rootFuture[T]{f: f}
 	t := &task{loop: l, fut: rf, name: fmt.Sprintf("%T", f), root: true}

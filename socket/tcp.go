@@ -34,7 +34,9 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 	if err := unix.SetNonblock(sysfd, true); err != nil {
 		return nil, os.NewSyscallError("fcntl", err)
 	}
-	return newTCPStream(sysfd), nil
+	s := newTCPStream(sysfd)
+	s.addrs() // now, while the peer is there to name: errors after a reset still say who it was
+	return s, nil
 }
 
 func newTCPStream(sysfd int) *TCPStream {

@@ -37,6 +37,11 @@ func main() {
 }
 
 func run(addr string) error {
+	// Catch the signals before saying we listen: a supervisor may send one
+	// as soon as it reads that line.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
 	l, err := listener.BindTCP(addr)
 	if err != nil {
 		return err
@@ -72,8 +77,6 @@ func run(addr string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	context.AfterFunc(ctx, loop.Stop)
 
 	_, err = driver.BlockOn(loop, server) // nothing has happened until here
