@@ -13,12 +13,25 @@
 //
 // A combinator that exists for both futures and streams has the bare name for
 // futures and the suffix Stream for streams: [Map] and [MapStream], [MapErr]
-// and [MapErrStream], [AndThen], [Then], [OrElse]. Combinators that only make
-// sense on streams have bare names: [ForEach], [Filter], [Fold], [Collect].
+// and [MapErrStream], [AndThen] and [AndThenStream], [Then] and [ThenStream],
+// [OrElse] and [OrElseStream], [Inspect] and [InspectStream]. Combinators that
+// only make sense on streams have bare names: [ForEach], [Filter],
+// [FilterMap], [Fold], [Collect]. Those that turn one kind into the other say
+// what they make: [IntoStream], [FlattenStream].
 //
 // [Then] is the final step that observes an outcome, the form the echo server
 // uses to log and close a connection; [ThenDo] is futures 0.1's then, which
 // continues with another future built from the outcome.
+//
+// # Combining futures
+//
+// The future side has the chaining steps ([Map], [AndThen], [OrElse], [Then],
+// [ThenDo], [Flatten], [Loop]) and the ways to run several futures at once
+// within one task: [Join], [Join3] and [JoinAll] wait for all of them and fail
+// with the first error; [Select], [SelectAll], [SelectOk] and [SelectEither]
+// take the first to finish and hand back (or drop) the others. [Share] lets
+// many tasks await one result, [Fuse] makes a finished future safe to poll
+// again, and [CatchPanic] turns a panic into a [*PanicError].
 //
 // # Contracts
 //
