@@ -62,6 +62,9 @@ func (c *connect) Poll(cx *future.Context) future.Poll[*TCPStream] {
 		return future.Fail[*TCPStream](future.ErrPolledAfterCompletion)
 	}
 	if c.resolve != nil {
+		if _, err := netpoll.RegistryOf(cx); err != nil {
+			return c.fail(err) // before any lookup or socket
+		}
 		p := c.resolve.Poll(cx)
 		if p.IsPending() {
 			return future.Pending[*TCPStream]()
