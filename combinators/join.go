@@ -39,7 +39,10 @@ func (j *join[A, B]) Poll(cx *future.Context) future.Poll[Pair[A, B]] {
 	}
 	out := j.out
 	*j = join[A, B]{done: true}
-	return future.Result(out, err)
+	if err != nil {
+		return future.Fail[Pair[A, B]](err)
+	}
+	return future.Ok(out)
 }
 
 // joinStep polls *f unless it has completed; when it succeeds it stores the

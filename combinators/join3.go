@@ -40,5 +40,8 @@ func (j *join3[A, B, C]) Poll(cx *future.Context) future.Poll[Triple[A, B, C]] {
 	}
 	out := j.out
 	*j = join3[A, B, C]{done: true}
-	return future.Result(out, err)
+	if err != nil {
+		return future.Fail[Triple[A, B, C]](err)
+	}
+	return future.Ok(out)
 }

@@ -270,3 +270,12 @@ func TestSelectEither(t *testing.T) {
 		})
 	}
 }
+
+// TestJoinErrorDropsValues checks that a failed join carries no partial
+// values.
+func TestJoinErrorDropsValues(t *testing.T) {
+	p := combinators.Join(future.Ready(1), future.Failed[int](errBoom)).Poll(future.NewContext(nil, nil))
+	if p.Err() != errBoom || p.Value() != (combinators.Pair[int, int]{}) {
+		t.Errorf("Poll() = %v, %v; want zero Pair, %v", p.Value(), p.Err(), errBoom)
+	}
+}
