@@ -112,14 +112,18 @@ func TestOrElse(t *testing.T) {
 		{name: "value", steps: []future.Poll[int]{future.Ok(2)}, want: []string{"ok 2", afterDone}, wantPolls: 1},
 		{name: "recovers", steps: []future.Poll[int]{pending(), future.Fail[int](errBoom)}, want: []string{"pending", "ok 10", afterDone}, wantPolls: 2, wantCalls: 1},
 		{name: "fails again", steps: []future.Poll[int]{future.Fail[int](errOther)}, want: []string{"err other", afterDone}, wantPolls: 1, wantCalls: 1},
+		{name: "nil future", steps: []future.Poll[int]{future.Fail[int](errNil)}, want: []string{"err " + combinators.ErrNilFuture.Error(), afterDone}, wantPolls: 1, wantCalls: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			checkFuture(t, tc, func(f future.Future[int], c *calls) future.Future[int] {
 				return combinators.OrElse(f, func(err error) future.Future[int] {
 					c.add()
-					if err == errBoom {
+					switch err {
+					case errBoom:
 						return newFuture(future.Ok(10))
+					case errNil:
+						return nil
 					}
 					return future.Failed[int](err)
 				})
@@ -150,12 +154,16 @@ func TestThenDo(t *testing.T) {
 	tests := []futureCase{
 		{name: "value", steps: []future.Poll[int]{future.Ok(2)}, want: []string{"ok 2 <nil>", afterDone}, wantPolls: 1, wantCalls: 1},
 		{name: "error", steps: []future.Poll[int]{pending(), future.Fail[int](errBoom)}, want: []string{"pending", "ok 0 boom", afterDone}, wantPolls: 2, wantCalls: 1},
+		{name: "nil future", steps: []future.Poll[int]{future.Ok(7)}, want: []string{"err " + combinators.ErrNilFuture.Error(), afterDone}, wantPolls: 1, wantCalls: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			checkFuture(t, tc, func(f future.Future[int], c *calls) future.Future[string] {
 				return combinators.ThenDo(f, func(v int, err error) future.Future[string] {
 					c.add()
+					if v == 7 {
+						return nil
+					}
 					return future.Ready(strconv.Itoa(v) + " " + errString(err))
 				})
 			})

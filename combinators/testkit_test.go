@@ -13,6 +13,7 @@ import (
 var (
 	errBoom  = errors.New("boom")
 	errOther = errors.New("other")
+	errNil   = errors.New("make the callback return nil")
 )
 
 // countingWaker counts its wake-ups.
