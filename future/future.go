@@ -53,9 +53,17 @@ func Failed[T any](err error) Future[T] { return &ready[T]{err: err} }
 // FromResult returns a future that is ready with v and err on its first poll.
 func FromResult[T any](v T, err error) Future[T] { return &ready[T]{val: v, err: err} }
 
-// Done returns a future that completes with no value on its first poll: the
-// future for "nothing left to do".
-func Done() Future[struct{}] { return &ready[struct{}]{} }
+// done is the stateless, zero-size future of Done.
+type done struct{}
+
+func (done) Poll(*Context) Poll[struct{}] { return Ok(struct{}{}) }
+
+// Done returns a future that is ready with no value: the future for
+// "nothing left to do". Unlike the other futures of this package it keeps
+// no state: it is ready on every poll, and returning it allocates nothing,
+// which makes it the cheap answer of a ForEach callback that finishes its
+// work synchronously.
+func Done() Future[struct{}] { return done{} }
 
 // lazy runs a function on its first poll.
 type lazy[T any] struct {
