@@ -1,0 +1,12 @@
+package combinators
+
+import (
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/stream"
+)
+
+// CloseSink returns a future that flushes and closes sink (its PollClose is
+// ready), or fails with the sink's error. It is lazy.
+func CloseSink[T any](sink stream.Sink[T]) future.Future[struct{}] {
+	return &sinkFlush[T]{sink: sink, poll: stream.Sink[T].PollClose}
+}
