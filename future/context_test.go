@@ -1,0 +1,127 @@
+package future_test
+
+import (
+	"testing"
+
+	"github.com/eddyio/eddy/future"
+)
+
+func TestNewContext(t *testing.T) {
+	w := &countingWaker{}
+	e := &fakeExecutor{}
+	cx := future.NewContext(w, e)
+	if got := cx.Executor(); got != future.Executor(e) {
+		t.Errorf("Executor() = %v; want %v", got, e)
+	}
+	cx.Waker().Wake()
+	if w.n.Load() != 1 {
+		t.Errorf("Waker().Wake() woke %d times; want 1", w.n.Load())
+	}
+
+	bare := future.NewContext(nil, nil)
+	if bare.Executor() != nil {
+		t.Errorf("NewContext(nil, nil).Executor() = %v; want nil", bare.Executor())
+	}
+	if bare.Waker() == nil {
+		t.Fatalf("NewContext(nil, nil).Waker() = nil; want NoopWaker")
+	}
+	bare.Waker().Wake() // must not panic
+}
+
+func TestWakerTakenAndBeginPoll(t *testing.T) {
+	cx, _ := newCx()
+	if cx.WakerTaken() {
+		t.Errorf("WakerTaken() on a new context = true; want false")
+	}
+	cx.Waker()
+	if !cx.WakerTaken() {
+		t.Errorf("WakerTaken() after Waker() = false; want true")
+	}
+	cx.BeginPoll()
+	if cx.WakerTaken() {
+		t.Errorf("WakerTaken() after BeginPoll() = true; want false")
+	}
+	cx.Executor() // not a waker hand-off
+	if cx.WakerTaken() {
+		t.Errorf("WakerTaken() after Executor() = true; want false")
+	}
+}
+
+func TestBudget(t *testing.T) {
+	cx, _ := newCx()
+	for i := range future.DefaultBudget {
+		if !cx.Budget() {
+			t.Fatalf("Budget() #%d = false; want true for the first %d", i+1, future.DefaultBudget)
+		}
+	}
+	for i := range 3 {
+		if cx.Budget() {
+			t.Errorf("Budget() #%d = true; want false once %d are spent", future.DefaultBudget+i+1, future.DefaultBudget)
+		}
+	}
+	cx.BeginPoll()
+	if !cx.Budget() {
+		t.Errorf("Budget() after BeginPoll() = false; want the budget restored")
+	}
+}
+
+func TestWithWakerSharesTaskState(t *testing.T) {
+	parentW, childW := &countingWaker{}, &countingWaker{}
+	e := &fakeExecutor{}
+	parent := future.NewContext(parentW, e)
+	child := parent.WithWaker(childW)
+
+	if child.Executor() != future.Executor(e) {
+		t.Errorf("child Executor() = %v; want the parent's %v", child.Executor(), e)
+	}
+	child.Waker().Wake()
+	if parentW.n.Load() != 0 || childW.n.Load() != 1 {
+		t.Errorf("child Waker().Wake(): parent woken %d, child %d; want 0 and 1", parentW.n.Load(), childW.n.Load())
+	}
+	if !parent.WakerTaken() {
+		t.Errorf("parent WakerTaken() after the child's Waker() = false; want true (shared)")
+	}
+	parent.BeginPoll()
+	if child.WakerTaken() {
+		t.Errorf("child WakerTaken() after the parent's BeginPoll() = true; want false (shared)")
+	}
+	for range future.DefaultBudget - 1 {
+		parent.Budget()
+	}
+	if !child.Budget() {
+		t.Fatalf("child Budget() with one unit left = false; want true")
+	}
+	if parent.Budget() {
+		t.Errorf("parent Budget() after the child spent the last unit = true; want false (shared)")
+	}
+}
+
+func TestRewake(t *testing.T) {
+	a, b := &countingWaker{}, &countingWaker{}
+	e := &fakeExecutor{}
+	p1 := future.NewContext(a, nil)
+	p2 := future.NewContext(a, e)
+	child := p1.WithWaker(a)
+	child.Rewake(p2, b)
+	child.Waker().Wake()
+	if a.n.Load() != 0 || b.n.Load() != 1 {
+		t.Errorf("after Rewake(p2, b) Waker().Wake() woke a %d, b %d times; want 0 and 1", a.n.Load(), b.n.Load())
+	}
+	if child.Executor() != future.Executor(e) {
+		t.Errorf("after Rewake Executor() = %v; want the new parent's", child.Executor())
+	}
+	if !p2.WakerTaken() || p1.WakerTaken() {
+		t.Errorf("after Rewake: new parent WakerTaken() = %v, old parent %v; want true, false", p2.WakerTaken(), p1.WakerTaken())
+	}
+}
+
+func TestWakerFuncAndNoopWaker(t *testing.T) {
+	n := 0
+	var w future.Waker = future.WakerFunc(func() { n++ })
+	w.Wake()
+	w.Wake()
+	if n != 2 {
+		t.Errorf("WakerFunc called %d times after two Wakes; want 2", n)
+	}
+	future.NoopWaker.Wake()
+}
