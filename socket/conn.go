@@ -1,0 +1,154 @@
+package socket
+
+import (
+	"io"
+	"net"
+	"os"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/sockaddr"
+)
+
+// conn is the shared core of the connected stream sockets (UnixStream, and
+// meant for TCPStream too): the reactor fd, the network name used in
+// errors, and the addresses, looked up once. Its exported methods are
+// promoted to the socket types that embed it.
+type conn struct {
+	fd     *netpoll.FD
+	netw   string                       // "unix", "tcp", ...: the Net of every *net.OpError
+	toAddr func(unix.Sockaddr) net.Addr // converts getsockname/getpeername results
+
+	addrOnce     sync.Once
+	laddr, raddr net.Addr
+}
+
+// init wraps sysfd; owner is what the loop closes at shutdown (the socket
+// that embeds c).
+func (c *conn) init(sysfd int, netw string, toAddr func(unix.Sockaddr) net.Addr, owner netpoll.Closer) {
+	c.netw, c.toAddr = netw, toAddr
+	c.fd = netpoll.NewFD(sysfd, owner)
+}
+
+func (c *conn) addrs() {
+	c.addrOnce.Do(func() {
+		if sa := sockaddr.LocalAddr(c.fd.Sysfd()); sa != nil {
+			c.laddr = c.toAddr(sa)
+		}
+		if sa := sockaddr.PeerAddr(c.fd.Sysfd()); sa != nil {
+			c.raddr = c.toAddr(sa)
+		}
+	})
+}
+
+// LocalAddr returns the local address of the socket.
+func (c *conn) LocalAddr() net.Addr { c.addrs(); return c.laddr }
+
+// RemoteAddr returns the address of the peer.
+func (c *conn) RemoteAddr() net.Addr { c.addrs(); return c.raddr }
+
+// opError wraps err with the operation and the socket's addresses; io.EOF
+// passes through unwrapped.
+func (c *conn) opError(op string, err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	if !c.fd.Closed() {
+		c.addrs()
+	}
+	return &net.OpError{Op: op, Net: c.netw, Source: c.laddr, Addr: c.raddr, Err: err}
+}
+
+func wrapConn[T any](c *conn, op string, p future.Poll[T]) future.Poll[T] {
+	if err := p.Err(); err != nil && err != io.EOF {
+		return future.Result(p.Value(), c.opError(op, err))
+	}
+	return p
+}
+
+// PollRead reads into p; see aio.AsyncReader.
+func (c *conn) PollRead(cx *future.Context, p []byte) future.Poll[int] {
+	return wrapConn(c, "read", c.fd.PollRead(cx, p))
+}
+
+// PollReadReady answers ready when a read may make progress, without a
+// system call; see aio.ReadinessReader.
+func (c *conn) PollReadReady(cx *future.Context) future.Poll[struct{}] {
+	return wrapConn(c, "read", c.fd.PollReady(cx, netpoll.Read))
+}
+
+// PollWrite writes from p; see aio.AsyncWriter.
+func (c *conn) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
+	return wrapConn(c, "write", c.fd.PollWrite(cx, p))
+}
+
+// PollFlush is ready at once: the socket buffers nothing in user space.
+func (c *conn) PollFlush(*future.Context) future.Poll[struct{}] {
+	if c.fd.Closed() {
+		return future.Fail[struct{}](c.opError("flush", net.ErrClosed))
+	}
+	return future.Ok(struct{}{})
+}
+
+// PollShutdown shuts down the write side: the peer reads EOF once it has
+// read everything written before; reading from the socket goes on.
+func (c *conn) PollShutdown(*future.Context) future.Poll[struct{}] {
+	return future.Fail[struct{}](c.Shutdown(ShutdownWrite))
+}
+
+// Shutdown shuts down the read side, the write side or both (see
+// [ShutdownHow]). It does not close the socket.
+func (c *conn) Shutdown(how ShutdownHow) error {
+	if err := c.fd.Incref(); err != nil {
+		return c.opError("shutdown", err)
+	}
+	defer c.fd.Decref()
+	if err := unix.Shutdown(c.fd.Sysfd(), int(how)); err != nil {
+		return c.opError("shutdown", os.NewSyscallError("shutdown", err))
+	}
+	return nil
+}
+
+// CloseRead shuts down the read side (Shutdown(ShutdownRead)).
+func (c *conn) CloseRead() error { return c.Shutdown(ShutdownRead) }
+
+// CloseWrite shuts down the write side (Shutdown(ShutdownWrite)).
+func (c *conn) CloseWrite() error { return c.Shutdown(ShutdownWrite) }
+
+// Split returns a read half and a write half of the stream that can be
+// used by different tasks of its loop (see aio.Split). Closing the stream
+// ends both.
+func (c *conn) Split() (*aio.ReadHalf, *aio.WriteHalf) { return aio.Split(c) }
+
+// Close deregisters the socket from its loop, wakes every task parked on it
+// (they see net.ErrClosed), and closes the descriptor. A second Close
+// answers an error that wraps net.ErrClosed.
+func (c *conn) Close() error {
+	if err := c.fd.Close(); err != nil {
+		return c.opError("close", err)
+	}
+	return nil
+}
+
+// setsockoptInt and getsockoptInt run an option call while holding a
+// reference on the fd, so it cannot be closed under them.
+func setsockoptInt(fd *netpoll.FD, level, name, v int) error {
+	if err := fd.Incref(); err != nil {
+		return err
+	}
+	defer fd.Decref()
+	return os.NewSyscallError("setsockopt", unix.SetsockoptInt(fd.Sysfd(), level, name, v))
+}
+
+func getsockoptInt(fd *netpoll.FD, level, name int) (int, error) {
+	if err := fd.Incref(); err != nil {
+		return 0, err
+	}
+	defer fd.Decref()
+	v, err := unix.GetsockoptInt(fd.Sysfd(), level, name)
+	return v, os.NewSyscallError("getsockopt", err)
+}
