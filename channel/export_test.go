@@ -1,0 +1,27 @@
+package channel
+
+// Peaks reports the most values r's channel ever buffered, and the most
+// buffered values plus reserved slots.
+func Peaks[T any](r *Receiver[T]) (items, used int) {
+	r.c.mu.Lock()
+	defer r.c.mu.Unlock()
+	return r.c.peakItems, r.c.peakUsed
+}
+
+// Senders reports how many senders of r's channel are open.
+func Senders[T any](r *Receiver[T]) int {
+	r.c.mu.Lock()
+	defer r.c.mu.Unlock()
+	return r.c.senders
+}
+
+// Waiting reports how many senders wait for a slot on r's channel.
+func Waiting[T any](r *Receiver[T]) int {
+	r.c.mu.Lock()
+	defer r.c.mu.Unlock()
+	n := 0
+	for w := r.c.sendq.head; w != nil; w = w.next {
+		n++
+	}
+	return n
+}
