@@ -1,0 +1,333 @@
+package combinators_test
+
+import (
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/stream"
+)
+
+func setPolls(ms ...*sManual[string]) []int {
+	var n []int
+	for _, m := range ms {
+		n = append(n, m.polls)
+	}
+	return n
+}
+
+func TestFuturesUnorderedPollsOnlyWoken(t *testing.T) {
+	set := combinators.NewFuturesUnordered[string]()
+	a, b, c := &sManual[string]{}, &sManual[string]{}, &sManual[string]{}
+	set.Push(a)
+	set.Push(b)
+	set.Push(c)
+	if got := setPolls(a, b, c); !cmp.Equal(got, []int{0, 0, 0}) {
+		t.Fatalf("Push polled: %v", got)
+	}
+	w := &countingWaker{}
+	cx := future.NewContext(w, nil)
+	steps := []struct {
+		name  string
+		do    func()
+		want  string
+		polls []int
+		wakes int
+	}{
+		{name: "first poll polls all", want: "pending", polls: []int{1, 1, 1}},
+		{name: "nothing woke", want: "pending", polls: []int{1, 1, 1}},
+		{name: "b completes", do: func() { b.complete("b") }, want: "item b", polls: []int{1, 2, 1}, wakes: 1},
+		{name: "c and a complete", do: func() { c.complete("c"); a.complete("a") }, want: "item c", polls: []int{1, 2, 2}, wakes: 3},
+		{name: "a is queued", want: "item a", polls: []int{2, 2, 2}, wakes: 3},
+		{name: "empty", want: "end", polls: []int{2, 2, 2}, wakes: 3},
+	}
+	for _, st := range steps {
+		if st.do != nil {
+			st.do()
+		}
+		cx.BeginPoll()
+		got := showItem(set.PollNext(cx))
+		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || w.count() != st.wakes {
+			t.Errorf("%s: PollNext() = %s, polls %v, %d wakes; want %s, %v, %d", st.name, got, setPolls(a, b, c), w.count(), st.want, st.polls, st.wakes)
+		}
+	}
+	set.Push(future.Failed[string](errBoom)) // a set may be pushed to after its end
+	if got := sDrain(t, stream.Stream[string](set)); !cmp.Equal(got, []string{"err boom", "end"}) {
+		t.Errorf("after Push: %v; want [err boom end]", got)
+	}
+}
+
+func TestFuturesUnorderedCompletionOrder(t *testing.T) {
+	set := combinators.NewFuturesUnordered[int]()
+	for i, k := range []int{5, 0, 2, 9} {
+		set.Push(sOkAfter(k, i))
+	}
+	if set.Len() != 4 {
+		t.Errorf("Len() = %d; want 4", set.Len())
+	}
+	want := []string{"item 1", "item 2", "item 0", "item 3", "end"}
+	if got := sDrain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
+		t.Errorf("PollNext() answers = %v; want %v", got, want)
+	}
+}
+
+// TestFuturesUnorderedCrossGoroutine wakes the futures of a set from other
+// goroutines while the task polls it.
+func TestFuturesUnorderedCrossGoroutine(t *testing.T) {
+	const n = 50
+	set := combinators.NewFuturesUnordered[string]()
+	ms := make([]*sManual[string], n)
+	for i := range ms {
+		ms[i] = &sManual[string]{}
+		set.Push(ms[i])
+	}
+	woken := make(chan struct{}, 1)
+	cx := future.NewContext(future.WakerFunc(func() {
+		select {
+		case woken <- struct{}{}:
+		default:
+		}
+	}), nil)
+	if p := set.PollNext(cx); !p.IsPending() {
+		t.Fatalf("PollNext() = %s; want pending", showItem(p))
+	}
+	var wg sync.WaitGroup
+	for _, m := range ms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.val = "x"
+			m.done = true // written before the wake, read by the task after it
+			m.waker.Wake()
+		}()
+	}
+	got := 0
+	for got < n {
+		<-woken
+		for {
+			p := set.PollNext(cx)
+			if !p.IsItem() {
+				break
+			}
+			got++
+		}
+	}
+	wg.Wait()
+	if p := set.PollNext(cx); !p.IsEnd() || set.Len() != 0 {
+		t.Errorf("PollNext() = %s with Len() %d; want end with 0", showItem(p), set.Len())
+	}
+}
+
+// sSelfWaking is a future that is never ready and wakes itself on every poll.
+type sSelfWaking struct{}
+
+func (sSelfWaking) Poll(cx *future.Context) future.Poll[int] {
+	cx.Waker().Wake()
+	return future.Pending[int]()
+}
+
+func TestFuturesUnorderedFairAndAllocFree(t *testing.T) {
+	set := combinators.NewFuturesUnordered[int]()
+	set.Push(sSelfWaking{})
+	set.Push(sSelfWaking{})
+	cx := future.NewContext(future.NoopWaker, nil)
+	set.PollNext(cx) // the first poll makes each child's context
+	allocs := testing.AllocsPerRun(100, func() {
+		cx.BeginPoll()
+		if p := set.PollNext(cx); !p.IsPending() {
+			t.Fatalf("PollNext() = %s; want pending", showItem(p))
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("AllocsPerRun(PollNext) = %v; want 0", allocs)
+	}
+}
+
+func TestFuturesOrdered(t *testing.T) {
+	set := combinators.NewFuturesOrdered[string]()
+	a, b, c := &sManual[string]{}, &sManual[string]{}, &sManual[string]{}
+	set.Push(a)
+	set.Push(b)
+	set.Push(future.Failed[string](errBoom))
+	set.Push(c)
+	w := &countingWaker{}
+	cx := future.NewContext(w, nil)
+	steps := []struct {
+		name  string
+		do    func()
+		want  string
+		polls []int
+		len   int
+	}{
+		{name: "first poll", want: "pending", polls: []int{1, 1, 1}, len: 4},
+		{name: "b first is held", do: func() { b.complete("b") }, want: "pending", polls: []int{1, 2, 1}, len: 4},
+		{name: "a completes", do: func() { a.complete("a") }, want: "item a", polls: []int{2, 2, 1}, len: 3},
+		{name: "b was held", want: "item b", polls: []int{2, 2, 1}, len: 2},
+		{name: "the error", want: "err boom", polls: []int{2, 2, 1}, len: 1},
+		{name: "c pending", want: "pending", polls: []int{2, 2, 1}, len: 1},
+		{name: "c completes", do: func() { c.complete("c") }, want: "item c", polls: []int{2, 2, 2}, len: 0},
+		{name: "empty", want: "end", polls: []int{2, 2, 2}, len: 0},
+	}
+	for _, st := range steps {
+		if st.do != nil {
+			st.do()
+		}
+		cx.BeginPoll()
+		got := showItem(set.PollNext(cx))
+		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || set.Len() != st.len {
+			t.Errorf("%s: PollNext() = %s, polls %v, Len() %d; want %s, %v, %d", st.name, got, setPolls(a, b, c), set.Len(), st.want, st.polls, st.len)
+		}
+	}
+}
+
+// TestFuturesOrderedLong pushes and drains many futures that complete out of
+// order, to exercise the compaction of the result queue.
+func TestFuturesOrderedLong(t *testing.T) {
+	set := combinators.NewFuturesOrdered[int]()
+	var want []string
+	for i := range 200 {
+		set.Push(sOkAfter((i*7)%5, i))
+		want = append(want, showItem(stream.Item(i)))
+	}
+	want = append(want, "end")
+	if got := sDrain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
+		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", cmp.Diff(want, got))
+	}
+}
+
+// sGauge counts the futures running at once.
+type sGauge struct{ now, max int }
+
+// sTracked is a future that counts itself in a gauge from its first poll
+// until it completes.
+type sTracked[T any] struct {
+	f       future.Future[T]
+	g       *sGauge
+	started bool
+}
+
+func (s *sTracked[T]) Poll(cx *future.Context) future.Poll[T] {
+	if !s.started {
+		s.started = true
+		s.g.now++
+		s.g.max = max(s.g.max, s.g.now)
+	}
+	p := s.f.Poll(cx)
+	if p.IsReady() {
+		s.g.now--
+	}
+	return p
+}
+
+func TestBufferUnorderedAndBuffered(t *testing.T) {
+	// delays[i] is how many pending answers the i-th future gives; the one at
+	// index 3 fails.
+	delays := []int{4, 1, 2, 1, 3}
+	tests := []struct {
+		name      string
+		build     func(stream.Stream[future.Future[int]], int) stream.Stream[int]
+		n         int
+		want      []string
+		wantMax   int
+	}{
+		{name: "BufferUnordered 2", build: combinators.BufferUnordered[int], n: 2, wantMax: 2,
+			want: []string{"item 1", "item 2", "item 0", "err boom", "item 4", "end"}},
+		{name: "BufferUnordered 10", build: combinators.BufferUnordered[int], n: 10, wantMax: 5,
+			want: []string{"item 1", "err boom", "item 2", "item 4", "item 0", "end"}},
+		{name: "BufferUnordered 0", build: combinators.BufferUnordered[int], n: 0, wantMax: 1,
+			want: []string{"item 0", "item 1", "item 2", "err boom", "item 4", "end"}},
+		{name: "Buffered 2", build: combinators.Buffered[int], n: 2, wantMax: 2,
+			want: []string{"item 0", "item 1", "item 2", "err boom", "item 4", "end"}},
+		{name: "Buffered 10", build: combinators.Buffered[int], n: 10, wantMax: 5,
+			want: []string{"item 0", "item 1", "item 2", "err boom", "item 4", "end"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &sGauge{}
+			var steps []stream.Poll[future.Future[int]]
+			for i, d := range delays {
+				var f future.Future[int] = sOkAfter(d, i)
+				if i == 3 {
+					f = sFailAfter[int](d, errBoom)
+				}
+				steps = append(steps, stream.Item[future.Future[int]](&sTracked[int]{f: f, g: g}))
+			}
+			src := newStream(steps...)
+			s := tc.build(src, tc.n)
+			if src.polls != 0 {
+				t.Fatalf("building polled the source")
+			}
+			got := sDrain(t, s)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
+			}
+			if g.max != tc.wantMax || g.now != 0 {
+				t.Errorf("at most %d running, %d left; want %d, 0", g.max, g.now, tc.wantMax)
+			}
+		})
+	}
+}
+
+func TestBufferedSourceErrors(t *testing.T) {
+	for _, build := range []func(stream.Stream[future.Future[int]], int) stream.Stream[int]{combinators.Buffered[int], combinators.BufferUnordered[int]} {
+		src := newStream(stream.Fail[future.Future[int]](errOther), stream.Pending[future.Future[int]](),
+			stream.Item[future.Future[int]](nil), stream.Item(future.Ready(1)))
+		want := []string{"err other", "pending", "err " + combinators.ErrNilFuture.Error(), "item 1", "end", "end"}
+		if diff := cmp.Diff(want, pollStreamN(t, build(src, 3), len(want))); diff != "" {
+			t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
+		}
+	}
+}
+
+func TestForEachConcurrent(t *testing.T) {
+	tests := []struct {
+		name    string
+		steps   []stream.Poll[int]
+		n       int
+		want    []string
+		wantRan []int
+		wantMax int
+	}{
+		{name: "values", steps: items(3, 0, 2, 0, 1), n: 2, want: []string{"ok {}"}, wantRan: []int{0, 0, 1, 2, 3}, wantMax: 2},
+		{name: "unlimited", steps: items(3, 1, 2, 1, 1), n: 0, want: []string{"ok {}"}, wantRan: []int{1, 1, 1, 2, 3}, wantMax: 5},
+		{name: "empty", n: 2, want: []string{"ok {}"}},
+		{name: "pending source", steps: []stream.Poll[int]{pendingItem(), stream.Item(0)}, n: 2, want: []string{"ok {}"}, wantRan: []int{0}, wantMax: 1},
+		{name: "item error ends", steps: []stream.Poll[int]{stream.Item(5), sErr(errBoom), stream.Item(0)}, n: 2, want: []string{"err boom"}},
+		{name: "future error ends", steps: items(5, -1, 0), n: 3, want: []string{"err other"}, wantRan: []int{0}, wantMax: 3},
+		{name: "nil future", steps: items(5, 99), n: 3, want: []string{"err " + combinators.ErrNilFuture.Error()}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &sGauge{}
+			var ran []int
+			src := newStream(tc.steps...)
+			f := combinators.ForEachConcurrent(src, tc.n, func(d int) future.Future[struct{}] {
+				switch d {
+				case 99:
+					return nil
+				case -1:
+					return &sTracked[struct{}]{f: sFailAfter[struct{}](1, errOther), g: g}
+				}
+				return &sTracked[struct{}]{f: combinators.Map(sOkAfter(d, d), func(d int) struct{} { ran = append(ran, d); return struct{}{} }), g: g}
+			})
+			if src.polls != 0 {
+				t.Fatalf("building polled the source")
+			}
+			got := []string{show(future.Result(run(t, f)))}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Poll() mismatch (-want +got):\n%s", diff)
+			}
+			slices.Sort(ran)
+			if !cmp.Equal(ran, tc.wantRan) || g.max != tc.wantMax {
+				t.Errorf("ran %v, at most %d at once; want %v, %d", ran, g.max, tc.wantRan, tc.wantMax)
+			}
+			if p := pollN(t, f, 1); p[0] != afterDone {
+				t.Errorf("Poll() after completion = %s; want %s", p[0], afterDone)
+			}
+		})
+	}
+}
