@@ -228,11 +228,11 @@ func TestBufferUnorderedAndBuffered(t *testing.T) {
 	// index 3 fails.
 	delays := []int{4, 1, 2, 1, 3}
 	tests := []struct {
-		name      string
-		build     func(stream.Stream[future.Future[int]], int) stream.Stream[int]
-		n         int
-		want      []string
-		wantMax   int
+		name    string
+		build   func(stream.Stream[future.Future[int]], int) stream.Stream[int]
+		n       int
+		want    []string
+		wantMax int
 	}{
 		{name: "BufferUnordered 2", build: combinators.BufferUnordered[int], n: 2, wantMax: 2,
 			want: []string{"item 1", "item 2", "item 0", "err boom", "item 4", "end"}},
