@@ -74,11 +74,17 @@ func uxCountFDs(t *testing.T) int {
 // uxBlock drives f on loop, failing the test if it takes over 10 s.
 func uxBlock[T any](t *testing.T, loop *driver.Loop, f future.Future[T]) (T, error) {
 	t.Helper()
-	timer := time.AfterFunc(10*time.Second, loop.Stop)
+	return uxBlockFor(t, loop, f, 10*time.Second)
+}
+
+// uxBlockFor drives f on loop, failing the test if it takes over d.
+func uxBlockFor[T any](t *testing.T, loop *driver.Loop, f future.Future[T], d time.Duration) (T, error) {
+	t.Helper()
+	timer := time.AfterFunc(d, loop.Stop)
 	defer timer.Stop()
 	v, err := driver.BlockOn(loop, f)
 	if errors.Is(err, driver.ErrStopped) {
-		t.Fatalf("BlockOn: timed out after 10s")
+		t.Fatalf("BlockOn: timed out after %v", d)
 	}
 	return v, err
 }

@@ -1,0 +1,477 @@
+package socket
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/stream"
+)
+
+// UDPSocket is a non-blocking UDP socket registered with eddy's reactor.
+// It sends and receives whole datagrams: a send is all or nothing, and a
+// receive whose datagram does not fit the buffer fails with an error
+// wrapping [ErrTruncated] instead of cutting it silently.
+//
+// A UDPSocket is used by the tasks of one loop: one task receiving and one
+// task sending at a time. Close, Connect, the options and the address
+// methods are safe from any goroutine.
+type UDPSocket struct {
+	fd     *netpoll.FD
+	netw   string // "udp", "udp4" or "udp6", for errors
+	family int    // AF_INET or AF_INET6
+	laddr  *net.UDPAddr
+
+	mu    sync.Mutex // guards raddr
+	raddr *net.UDPAddr
+}
+
+// Datagram is one received UDP datagram.
+type Datagram struct {
+	// Data is the datagram: the front of the buffer it was received into.
+	Data []byte
+	// Addr is the sender. An IPv4 sender on a dual-stack socket is
+	// reported as an IPv4 address, not an IPv4-mapped IPv6 one.
+	Addr netip.AddrPort
+}
+
+// BindUDP opens a UDP socket bound to addr, a "host:port" as
+// net.ListenPacket("udp", addr) accepts it with a literal IP host (IPv4,
+// or IPv6 in brackets with an optional zone) or an empty one. An empty
+// host binds every interface, IPv4 and IPv6 (a dual-stack socket where the
+// system has IPv6, as package net does); port 0 picks a free port, which
+// LocalAddr reports.
+//
+// Binding happens now; nothing is registered with any loop until the
+// socket is polled.
+func BindUDP(addr string) (*UDPSocket, error) {
+	a, err := resolveUDP("udp", addr)
+	if err != nil {
+		return nil, &net.OpError{Op: "listen", Net: "udp", Err: err}
+	}
+	return BindUDPAddr("udp", a)
+}
+
+// BindUDPAddr is BindUDP with a resolved address and a network: "udp"
+// (IPv4 or IPv6, dual-stack for an unspecified address), "udp4" or "udp6".
+// A nil addr binds every interface on a free port.
+func BindUDPAddr(network string, addr *net.UDPAddr) (*UDPSocket, error) {
+	var la net.Addr
+	if addr != nil {
+		la = addr
+	}
+	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: network, Addr: la, Err: err} }
+	switch network {
+	case "udp", "udp4", "udp6":
+	default:
+		return nil, opErr(net.UnknownNetworkError(network))
+	}
+	if addr == nil {
+		addr = &net.UDPAddr{}
+	}
+	if addr.Port < 0 || addr.Port > 65535 {
+		return nil, opErr(&net.AddrError{Err: "port out of range", Addr: strconv.Itoa(addr.Port)})
+	}
+	family, v6only, err := udpFamily(network, addr.IP)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	fd, err := sockaddr.Socket(family, unix.SOCK_DGRAM, unix.IPPROTO_UDP)
+	if err != nil && family == unix.AF_INET6 && network == "udp" && len(addr.IP) == 0 {
+		family = unix.AF_INET // no IPv6 here: all IPv4 interfaces
+		fd, err = sockaddr.Socket(family, unix.SOCK_DGRAM, unix.IPPROTO_UDP)
+	}
+	if err != nil {
+		return nil, opErr(err)
+	}
+	if family == unix.AF_INET6 {
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, boolInt(v6only)); err != nil {
+			unix.Close(fd)
+			return nil, opErr(os.NewSyscallError("setsockopt", err))
+		}
+	}
+	ap := addr.AddrPort()
+	if len(addr.IP) == 0 {
+		ap = netip.AddrPortFrom(netip.IPv6Unspecified(), uint16(addr.Port))
+		if family == unix.AF_INET {
+			ap = netip.AddrPortFrom(netip.IPv4Unspecified(), uint16(addr.Port))
+		}
+	}
+	sa, err := udpSockaddr(family, ap, addr.Zone)
+	if err != nil {
+		unix.Close(fd)
+		return nil, opErr(err)
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return nil, opErr(os.NewSyscallError("bind", err))
+	}
+	u := &UDPSocket{netw: network, family: family, laddr: addr}
+	if bound := sockaddr.ToUDP(sockaddr.LocalAddr(fd)); bound != nil {
+		u.laddr = bound
+	}
+	u.fd = netpoll.NewFD(fd, u)
+	return u, nil
+}
+
+// udpFamily picks the address family of a socket bound to ip on network.
+func udpFamily(network string, ip net.IP) (family int, v6only bool, err error) {
+	switch {
+	case len(ip) == 0:
+		switch network {
+		case "udp4":
+			return unix.AF_INET, false, nil
+		case "udp6":
+			return unix.AF_INET6, true, nil
+		}
+		return unix.AF_INET6, false, nil // dual-stack
+	case ip.To4() != nil:
+		if network == "udp6" {
+			return 0, false, &net.AddrError{Err: "non-IPv6 address", Addr: ip.String()}
+		}
+		return unix.AF_INET, false, nil
+	case len(ip) == net.IPv6len:
+		if network == "udp4" {
+			return 0, false, &net.AddrError{Err: "non-IPv4 address", Addr: ip.String()}
+		}
+		return unix.AF_INET6, network == "udp6" || !ip.IsUnspecified(), nil
+	}
+	return 0, false, &net.AddrError{Err: "invalid IP address", Addr: fmt.Sprint([]byte(ip))}
+}
+
+// resolveUDP parses a "host:port" whose host is a literal IP address or
+// empty. Host names are not resolved here: that may block.
+func resolveUDP(network, addr string) (*net.UDPAddr, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	pn, err := net.LookupPort(network, port)
+	if err != nil {
+		return nil, err
+	}
+	if host == "" {
+		return &net.UDPAddr{Port: pn}, nil
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return nil, &net.AddrError{Err: "not a literal IP address (host names are not resolved here)", Addr: host}
+	}
+	return net.UDPAddrFromAddrPort(netip.AddrPortFrom(ip, uint16(pn))), nil
+}
+
+// udpSockaddr converts ap to a socket address of family: an IPv4 address
+// is mapped into IPv6 for an AF_INET6 socket, and an IPv4-mapped one
+// unmapped for an AF_INET socket.
+func udpSockaddr(family int, ap netip.AddrPort, zone string) (unix.Sockaddr, error) {
+	ip := ap.Addr()
+	if !ip.IsValid() {
+		return nil, &net.AddrError{Err: "invalid address", Addr: ap.String()}
+	}
+	if family == unix.AF_INET {
+		ip = ip.Unmap()
+		if !ip.Is4() {
+			return nil, &net.AddrError{Err: "IPv6 address on an IPv4 socket", Addr: ip.String()}
+		}
+		return &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}, nil
+	}
+	sa := &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
+	if zone == "" {
+		zone = ip.Zone()
+	}
+	if zone != "" {
+		if ifi, err := net.InterfaceByName(zone); err == nil {
+			sa.ZoneId = uint32(ifi.Index)
+		} else if n, err := strconv.Atoi(zone); err == nil {
+			sa.ZoneId = uint32(n)
+		} else {
+			return nil, &net.AddrError{Err: "unknown zone", Addr: ap.String()}
+		}
+	}
+	return sa, nil
+}
+
+// addrPort converts a received sender address, unmapping IPv4.
+func addrPort(sa unix.Sockaddr) netip.AddrPort {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
+	case *unix.SockaddrInet6:
+		ip := netip.AddrFrom16(sa.Addr)
+		if ip.Is4In6() {
+			ip = ip.Unmap()
+		} else if sa.ZoneId != 0 {
+			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
+				ip = ip.WithZone(ifi.Name)
+			} else {
+				ip = ip.WithZone(strconv.Itoa(int(sa.ZoneId)))
+			}
+		}
+		return netip.AddrPortFrom(ip, uint16(sa.Port))
+	}
+	return netip.AddrPort{}
+}
+
+// LocalAddr returns the address the socket is bound to, with the port the
+// kernel chose if it was asked for port 0.
+func (u *UDPSocket) LocalAddr() *net.UDPAddr { return u.laddr }
+
+// RemoteAddr returns the address given to Connect, or nil.
+func (u *UDPSocket) RemoteAddr() *net.UDPAddr {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.raddr
+}
+
+func (u *UDPSocket) opError(op string, addr net.Addr, err error) error {
+	if addr == nil {
+		if ra := u.RemoteAddr(); ra != nil {
+			addr = ra
+		}
+	}
+	return &net.OpError{Op: op, Net: u.netw, Source: u.laddr, Addr: addr, Err: err}
+}
+
+// PollSendTo sends p as one datagram to addr: ready with len(p), ready
+// with an error, or pending (waker parked) while the send buffer is full.
+func (u *UDPSocket) PollSendTo(cx *future.Context, p []byte, addr netip.AddrPort) future.Poll[int] {
+	sa, err := udpSockaddr(u.family, addr, "")
+	if err != nil {
+		return future.Fail[int](u.opError("write", net.UDPAddrFromAddrPort(addr), err))
+	}
+	r := netpoll.PollIO(u.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
+		return sendmsg(fd, p, sa)
+	})
+	if err := r.Err(); err != nil {
+		return future.Fail[int](u.opError("write", net.UDPAddrFromAddrPort(addr), err))
+	}
+	return r
+}
+
+// PollRecvFrom receives one datagram into p: ready with the datagram and
+// its sender, ready with an error, or pending (waker parked) while nothing
+// has arrived. A datagram larger than p is ready with the part that fit
+// and an error wrapping [ErrTruncated].
+func (u *UDPSocket) PollRecvFrom(cx *future.Context, p []byte) future.Poll[Datagram] {
+	r := netpoll.PollIO(u.fd, cx, netpoll.Read, "recvmsg", func(fd int) (message, error) {
+		return recvmsg(fd, p)
+	})
+	if r.IsPending() {
+		return future.Pending[Datagram]()
+	}
+	if err := r.Err(); err != nil {
+		return future.Fail[Datagram](u.opError("read", nil, err))
+	}
+	m := r.Value()
+	d := Datagram{Data: p[:m.n], Addr: addrPort(m.from)}
+	if err := m.truncation(p); err != nil {
+		return future.Result(d, u.opError("read", net.UDPAddrFromAddrPort(d.Addr), err))
+	}
+	return future.Ok(d)
+}
+
+// SendTo returns a future that sends p as one datagram to addr and is
+// ready with len(p). Nothing is sent until it is polled; p must not be
+// changed until it is ready.
+func (u *UDPSocket) SendTo(p []byte, addr netip.AddrPort) future.Future[int] {
+	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return u.PollSendTo(cx, p, addr) }}
+}
+
+// RecvFrom returns a future of the next datagram, received into p (see
+// PollRecvFrom).
+func (u *UDPSocket) RecvFrom(p []byte) future.Future[Datagram] {
+	return &oneShot[Datagram]{poll: func(cx *future.Context) future.Poll[Datagram] { return u.PollRecvFrom(cx, p) }}
+}
+
+// Connect sets the socket's default destination and makes the kernel drop
+// datagrams from anyone else; Send and Recv then need no address. It makes
+// no system call that blocks and sends nothing.
+func (u *UDPSocket) Connect(addr netip.AddrPort) error {
+	ua := net.UDPAddrFromAddrPort(addr)
+	sa, err := udpSockaddr(u.family, addr, "")
+	if err != nil {
+		return u.opError("connect", ua, err)
+	}
+	if err := u.fd.Incref(); err != nil {
+		return u.opError("connect", ua, err)
+	}
+	defer u.fd.Decref()
+	if err := unix.Connect(u.fd.Sysfd(), sa); err != nil {
+		return u.opError("connect", ua, os.NewSyscallError("connect", err))
+	}
+	u.mu.Lock()
+	u.raddr = ua
+	u.mu.Unlock()
+	return nil
+}
+
+// PollSend sends p as one datagram to the connected address.
+func (u *UDPSocket) PollSend(cx *future.Context, p []byte) future.Poll[int] {
+	r := netpoll.PollIO(u.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
+		return sendmsg(fd, p, nil)
+	})
+	if err := r.Err(); err != nil {
+		return future.Fail[int](u.opError("write", nil, err))
+	}
+	return r
+}
+
+// PollRecv receives one datagram from the connected address into p: ready
+// with its length, or with the part that fit and an error wrapping
+// [ErrTruncated] if it was larger than p.
+func (u *UDPSocket) PollRecv(cx *future.Context, p []byte) future.Poll[int] {
+	r := netpoll.PollIO(u.fd, cx, netpoll.Read, "recvmsg", func(fd int) (message, error) {
+		return recvmsg(fd, p)
+	})
+	if r.IsPending() {
+		return future.Pending[int]()
+	}
+	if err := r.Err(); err != nil {
+		return future.Fail[int](u.opError("read", nil, err))
+	}
+	m := r.Value()
+	if err := m.truncation(p); err != nil {
+		return future.Result(m.n, u.opError("read", nil, err))
+	}
+	return future.Ok(m.n)
+}
+
+// Send returns a future that sends p to the connected address.
+func (u *UDPSocket) Send(p []byte) future.Future[int] {
+	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return u.PollSend(cx, p) }}
+}
+
+// Recv returns a future of the next datagram from the connected address,
+// received into p.
+func (u *UDPSocket) Recv(p []byte) future.Future[int] {
+	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return u.PollRecv(cx, p) }}
+}
+
+// datagrams is the Datagrams stream.
+type datagrams struct {
+	u    *UDPSocket
+	size int
+	buf  []byte
+}
+
+func (s *datagrams) PollNext(cx *future.Context) stream.Poll[Datagram] {
+	if s.buf == nil {
+		s.buf = make([]byte, s.size)
+	}
+	p := s.u.PollRecvFrom(cx, s.buf)
+	switch {
+	case p.IsPending():
+		return stream.Pending[Datagram]()
+	case p.Err() == nil:
+		return stream.Item(p.Value())
+	case errors.Is(p.Err(), net.ErrClosed):
+		return stream.End[Datagram]()
+	}
+	return stream.Fail[Datagram](p.Err())
+}
+
+// Datagrams returns the lazy stream of received datagrams with their
+// senders. It allocates one buffer of bufSize bytes (64 KiB if bufSize <= 0)
+// on its first poll and receives every datagram into it: an item's Data is
+// valid only until the next poll of the stream, so copy what must outlive
+// it. A datagram larger than the buffer is an item error wrapping
+// [ErrTruncated] and the stream goes on; it ends when the socket is closed.
+func (u *UDPSocket) Datagrams(bufSize int) stream.Stream[Datagram] {
+	if bufSize <= 0 {
+		bufSize = 64 << 10
+	}
+	return &datagrams{u: u, size: bufSize}
+}
+
+// SetBroadcast allows (or forbids) sending to broadcast addresses
+// (SO_BROADCAST).
+func (u *UDPSocket) SetBroadcast(on bool) error {
+	if err := setsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_BROADCAST, boolInt(on)); err != nil {
+		return u.opError("set", nil, err)
+	}
+	return nil
+}
+
+// Broadcast reports whether sending to broadcast addresses is allowed.
+func (u *UDPSocket) Broadcast() (bool, error) {
+	v, err := getsockoptInt(u.fd, unix.SOL_SOCKET, unix.SO_BROADCAST)
+	if err != nil {
+		return false, u.opError("get", nil, err)
+	}
+	return v != 0, nil
+}
+
+// JoinGroup joins the multicast group on the interface ifi (nil lets the
+// system choose), for IPv4 and IPv6 groups alike; datagrams sent to the
+// group and the socket's port are then received.
+func (u *UDPSocket) JoinGroup(ifi *net.Interface, group netip.Addr) error {
+	return u.membership("join", ifi, group, true)
+}
+
+// LeaveGroup leaves a multicast group joined with JoinGroup.
+func (u *UDPSocket) LeaveGroup(ifi *net.Interface, group netip.Addr) error {
+	return u.membership("leave", ifi, group, false)
+}
+
+func (u *UDPSocket) membership(op string, ifi *net.Interface, group netip.Addr, join bool) error {
+	ga := &net.IPAddr{IP: group.AsSlice(), Zone: group.Zone()}
+	if !group.IsMulticast() {
+		return u.opError(op, ga, &net.AddrError{Err: "not a multicast address", Addr: group.String()})
+	}
+	if err := u.fd.Incref(); err != nil {
+		return u.opError(op, ga, err)
+	}
+	defer u.fd.Decref()
+	var err error
+	if group.Unmap().Is4() {
+		err = setIPv4Membership(u.fd.Sysfd(), ifi, group.Unmap(), join)
+	} else {
+		mreq := &unix.IPv6Mreq{Multiaddr: group.As16()}
+		if ifi != nil {
+			mreq.Interface = uint32(ifi.Index)
+		}
+		opt := unix.IPV6_JOIN_GROUP
+		if !join {
+			opt = unix.IPV6_LEAVE_GROUP
+		}
+		err = unix.SetsockoptIPv6Mreq(u.fd.Sysfd(), unix.IPPROTO_IPV6, opt, mreq)
+	}
+	if err != nil {
+		return u.opError(op, ga, os.NewSyscallError("setsockopt", err))
+	}
+	return nil
+}
+
+// Close deregisters the socket from its loop, wakes every task parked on
+// it (they see net.ErrClosed), and closes the descriptor. A second Close
+// answers an error that wraps net.ErrClosed.
+func (u *UDPSocket) Close() error {
+	if err := u.fd.Close(); err != nil {
+		return u.opError("close", nil, err)
+	}
+	return nil
+}
+
+// oneShot is a future made of one poll function, ready once.
+type oneShot[T any] struct {
+	poll func(cx *future.Context) future.Poll[T]
+	done bool
+}
+
+func (f *oneShot[T]) Poll(cx *future.Context) future.Poll[T] {
+	if f.done {
+		return future.Fail[T](future.ErrPolledAfterCompletion)
+	}
+	p := f.poll(cx)
+	f.done = p.IsReady()
+	return p
+}
