@@ -1,0 +1,248 @@
+package socket
+
+import (
+	"net"
+	"os"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/sockaddr"
+)
+
+// UnixDatagram is a non-blocking Unix domain datagram socket
+// (SOCK_DGRAM): bound to a path, unbound, or one of a connected pair.
+// Datagrams are kept whole, as with [UDPSocket]: a receive whose datagram
+// does not fit the buffer fails with an error wrapping [ErrTruncated].
+//
+// A bound UnixDatagram owns the socket file it created: Close removes it,
+// but only if the file at the path is still that one.
+//
+// A UnixDatagram is used by the tasks of one loop: one task receiving and
+// one task sending at a time. Close, Connect and the address methods are
+// safe from any goroutine.
+type UnixDatagram struct {
+	fd    *netpoll.FD
+	laddr *net.UnixAddr      // nil if unbound
+	file  *sockaddr.SockFile // the file bind created; nil for none
+
+	mu    sync.Mutex // guards raddr
+	raddr *net.UnixAddr
+}
+
+// UnixMessage is one datagram received by a [UnixDatagram].
+type UnixMessage struct {
+	// Data is the datagram: the front of the buffer it was received into.
+	Data []byte
+	// Addr is the path the sender is bound to, or "" if it is unbound
+	// (and cannot be answered).
+	Addr string
+}
+
+func newUnixDatagram(sysfd int) *UnixDatagram {
+	u := &UnixDatagram{}
+	u.fd = netpoll.NewFD(sysfd, u)
+	return u
+}
+
+// BindUnixDatagram opens a Unix datagram socket bound to path: a file
+// system path that must not exist yet, or "@name" for a Linux abstract
+// socket. Nothing is registered with any loop until it is polled.
+func BindUnixDatagram(path string) (*UnixDatagram, error) {
+	a := &net.UnixAddr{Name: path, Net: "unixgram"}
+	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: "unixgram", Addr: a, Err: err} }
+	sa, err := sockaddr.FromUnix(path)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	fd, err := sockaddr.Socket(unix.AF_UNIX, unix.SOCK_DGRAM, 0)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return nil, opErr(os.NewSyscallError("bind", err))
+	}
+	file, err := sockaddr.StatSockFile(path)
+	if err != nil {
+		unix.Close(fd)
+		return nil, opErr(err)
+	}
+	u := newUnixDatagram(fd)
+	u.laddr, u.file = a, file
+	return u, nil
+}
+
+// UnboundUnixDatagram opens a Unix datagram socket bound to no path: it
+// can send (with SendTo, or Send after Connect) but nobody can answer it.
+func UnboundUnixDatagram() (*UnixDatagram, error) {
+	fd, err := sockaddr.Socket(unix.AF_UNIX, unix.SOCK_DGRAM, 0)
+	if err != nil {
+		return nil, &net.OpError{Op: "socket", Net: "unixgram", Err: err}
+	}
+	return newUnixDatagram(fd), nil
+}
+
+// UnixDatagramPair returns two connected, unnamed Unix datagram sockets
+// (socketpair(2)): what one sends, the other receives.
+func UnixDatagramPair() (*UnixDatagram, *UnixDatagram, error) {
+	fds, err := sockaddr.Socketpair(unix.SOCK_DGRAM)
+	if err != nil {
+		return nil, nil, &net.OpError{Op: "socketpair", Net: "unixgram", Err: err}
+	}
+	return newUnixDatagram(fds[0]), newUnixDatagram(fds[1]), nil
+}
+
+// LocalAddr returns the address the socket is bound to, or nil if it is
+// unbound.
+func (u *UnixDatagram) LocalAddr() *net.UnixAddr { return u.laddr }
+
+// RemoteAddr returns the address given to Connect, or nil.
+func (u *UnixDatagram) RemoteAddr() *net.UnixAddr {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.raddr
+}
+
+func (u *UnixDatagram) opError(op string, addr net.Addr, err error) error {
+	if addr == nil {
+		if ra := u.RemoteAddr(); ra != nil {
+			addr = ra
+		}
+	}
+	var src net.Addr
+	if u.laddr != nil {
+		src = u.laddr
+	}
+	return &net.OpError{Op: op, Net: "unixgram", Source: src, Addr: addr, Err: err}
+}
+
+// PollSendTo sends p as one datagram to the socket bound at path.
+func (u *UnixDatagram) PollSendTo(cx *future.Context, p []byte, path string) future.Poll[int] {
+	ua := &net.UnixAddr{Name: path, Net: "unixgram"}
+	sa, err := sockaddr.FromUnix(path)
+	if err != nil {
+		return future.Fail[int](u.opError("write", ua, err))
+	}
+	r := netpoll.PollIO(u.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
+		return sendmsg(fd, p, sa)
+	})
+	if err := r.Err(); err != nil {
+		return future.Fail[int](u.opError("write", ua, err))
+	}
+	return r
+}
+
+// PollRecvFrom receives one datagram into p: ready with the datagram and
+// its sender's path, ready with an error, or pending (waker parked). A
+// datagram larger than p is ready with the part that fit and an error
+// wrapping [ErrTruncated].
+func (u *UnixDatagram) PollRecvFrom(cx *future.Context, p []byte) future.Poll[UnixMessage] {
+	r := netpoll.PollIO(u.fd, cx, netpoll.Read, "recvmsg", func(fd int) (message, error) {
+		return recvmsg(fd, p)
+	})
+	if r.IsPending() {
+		return future.Pending[UnixMessage]()
+	}
+	if err := r.Err(); err != nil {
+		return future.Fail[UnixMessage](u.opError("read", nil, err))
+	}
+	m := r.Value()
+	msg := UnixMessage{Data: p[:m.n]}
+	if a := sockaddr.ToUnix(m.from, "unixgram"); a != nil {
+		msg.Addr = a.Name
+	}
+	if err := m.truncation(p); err != nil {
+		var from net.Addr
+		if msg.Addr != "" {
+			from = &net.UnixAddr{Name: msg.Addr, Net: "unixgram"}
+		}
+		return future.Result(msg, u.opError("read", from, err))
+	}
+	return future.Ok(msg)
+}
+
+// SendTo returns a future that sends p as one datagram to the socket bound
+// at path. Nothing is sent until it is polled.
+func (u *UnixDatagram) SendTo(p []byte, path string) future.Future[int] {
+	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return u.PollSendTo(cx, p, path) }}
+}
+
+// RecvFrom returns a future of the next datagram, received into p.
+func (u *UnixDatagram) RecvFrom(p []byte) future.Future[UnixMessage] {
+	return &oneShot[UnixMessage]{poll: func(cx *future.Context) future.Poll[UnixMessage] { return u.PollRecvFrom(cx, p) }}
+}
+
+// Connect sets the socket's default destination to the socket bound at
+// path, and makes the kernel drop datagrams from any other sender.
+func (u *UnixDatagram) Connect(path string) error {
+	ua := &net.UnixAddr{Name: path, Net: "unixgram"}
+	sa, err := sockaddr.FromUnix(path)
+	if err != nil {
+		return u.opError("connect", ua, err)
+	}
+	if err := u.fd.Incref(); err != nil {
+		return u.opError("connect", ua, err)
+	}
+	defer u.fd.Decref()
+	if err := unix.Connect(u.fd.Sysfd(), sa); err != nil {
+		return u.opError("connect", ua, os.NewSyscallError("connect", err))
+	}
+	u.mu.Lock()
+	u.raddr = ua
+	u.mu.Unlock()
+	return nil
+}
+
+// PollSend sends p as one datagram to the connected peer.
+func (u *UnixDatagram) PollSend(cx *future.Context, p []byte) future.Poll[int] {
+	r := netpoll.PollIO(u.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
+		return sendmsg(fd, p, nil)
+	})
+	if err := r.Err(); err != nil {
+		return future.Fail[int](u.opError("write", nil, err))
+	}
+	return r
+}
+
+// PollRecv receives one datagram into p: ready with its length, or with
+// the part that fit and an error wrapping [ErrTruncated].
+func (u *UnixDatagram) PollRecv(cx *future.Context, p []byte) future.Poll[int] {
+	r := u.PollRecvFrom(cx, p)
+	if r.IsPending() {
+		return future.Pending[int]()
+	}
+	return future.Result(len(r.Value().Data), r.Err())
+}
+
+// Send returns a future that sends p to the connected peer.
+func (u *UnixDatagram) Send(p []byte) future.Future[int] {
+	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return u.PollSend(cx, p) }}
+}
+
+// Recv returns a future of the next datagram, received into p.
+func (u *UnixDatagram) Recv(p []byte) future.Future[int] {
+	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return u.PollRecv(cx, p) }}
+}
+
+// Close deregisters the socket, wakes every task parked on it (they see
+// net.ErrClosed), closes the descriptor, and removes the socket file it
+// created if the file at its path is still that one (otherwise the file is
+// left and the error wraps ErrNotOurFile). A second Close answers an error
+// wrapping net.ErrClosed.
+func (u *UnixDatagram) Close() error {
+	if err := u.fd.Close(); err != nil {
+		return u.opError("close", nil, err)
+	}
+	if err := u.file.Remove(); err != nil {
+		return u.opError("close", nil, err)
+	}
+	return nil
+}
+
+// ErrNotOurFile is wrapped by the error of [UnixDatagram.Close] when the
+// file at the socket's path is no longer the socket file it created: the
+// file is left alone.
+var ErrNotOurFile = sockaddr.ErrNotOurFile
