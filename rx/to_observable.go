@@ -44,6 +44,11 @@ import (
 // an error item (*[PanicError]) before the completion, and goes on to the
 // driver, which reports it.
 //
+// As with any rxgo source, an operator that stops reading before the end (Map
+// or Filter after an error under rxgo's default StopOnError, Take, First)
+// leaves the producer blocked on its next item until the context is
+// cancelled: observe with rxgo.WithContext and cancel when done.
+//
 // A stream is read once, so the Observable feeds one subscription: later
 // observers get the error item [ErrAlreadyObserved]. Note that rxgo operators
 // that re-subscribe (Retry, Repeat) count as new observers.
