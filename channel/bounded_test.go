@@ -626,3 +626,47 @@ func (c *closeAfter) Poll(cx *future.Context) future.Poll[[]int] {
 	c.rx.Close()
 	return future.Ok(c.got)
 }
+
+// TestBoundedDroppedWaiterPassesItsSlotOn drops a sender that waits for a
+// slot: once collected, the slot handed to it goes to the next sender.
+func TestBoundedDroppedWaiterPassesItsSlotOn(t *testing.T) {
+	tx, rx := channel.Bounded[int](1)
+	defer tx.Close()
+	tx.TrySend(0)
+	func() {
+		waiting := tx.Clone()
+		if p := waiting.PollReady(handCx(future.NoopWaker)); !p.IsPending() {
+			t.Fatalf("PollReady() = %s; want pending", describe(p))
+		}
+	}() // dropped without Close while queued
+	rx.TryRecv() // the slot goes to the dropped sender
+	deadline := time.Now().Add(5 * time.Second)
+	for channel.Senders(rx) > 1 && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	if err := tx.TrySend(1); err != nil {
+		t.Errorf("TrySend() after the waiting sender was collected = %v; want nil", err)
+	}
+}
+
+// TestBoundedDroppedReceiverClosesTheChannel drops the receiver without
+// Close: once collected, senders fail with ErrClosed instead of waiting
+// forever.
+func TestBoundedDroppedReceiverClosesTheChannel(t *testing.T) {
+	tx, _ := channel.Bounded[int](1)
+	defer tx.Close()
+	tx.TrySend(0)
+	var w wakeCounter
+	if p := tx.PollReady(handCx(&w)); !p.IsPending() {
+		t.Fatalf("PollReady() = %s; want pending", describe(p))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for w.count() == 0 && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	if p := tx.PollReady(handCx(&w)); p.Err() != channel.ErrClosed {
+		t.Errorf("PollReady() after the receiver was collected = %s; want ErrClosed", describe(p))
+	}
+}

@@ -3,7 +3,6 @@ package channel_test
 import (
 	"fmt"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -202,4 +201,3 @@ func ints(n int) []int {
 	return s
 }
 
-var _ = strings.Join

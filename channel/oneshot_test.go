@@ -1,6 +1,7 @@
 package channel_test
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -154,4 +155,19 @@ func TestOneshotAcrossGoroutinesAndLoops(t *testing.T) {
 		tx.Close()
 		await(t, done)
 	})
+}
+
+// TestOneshotDroppedSender checks the safety net: a sender dropped without
+// sending or closing cancels the receiver once collected.
+func TestOneshotDroppedSender(t *testing.T) {
+	_, rx := channel.Oneshot[int]()
+	var err error
+	deadline := time.Now().Add(5 * time.Second)
+	for _, err = rx.TryRecv(); err == channel.ErrEmpty && time.Now().Before(deadline); _, err = rx.TryRecv() {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	if err != channel.ErrCanceled {
+		t.Errorf("TryRecv() after the sender was collected = %v; want ErrCanceled", err)
+	}
 }

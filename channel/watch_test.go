@@ -1,6 +1,7 @@
 package channel_test
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -166,5 +167,23 @@ func TestWatchShutdownSignal(t *testing.T) {
 	await(t, done)
 	if err != nil || !rx.Borrow() {
 		t.Errorf("Changed() = %v, Borrow() = %v; want nil, true", err, rx.Borrow())
+	}
+}
+
+// TestWatchDroppedSender checks the safety net: receivers end once a
+// sender dropped without Close is collected.
+func TestWatchDroppedSender(t *testing.T) {
+	_, rx := channel.Watch(1)
+	defer rx.Close()
+	cx := handCx(future.NoopWaker)
+	got := describe(rx.PollChanged(cx))
+	deadline := time.Now().Add(5 * time.Second)
+	for got == "pending" && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+		got = describe(rx.PollChanged(cx))
+	}
+	if got != "error "+channel.ErrClosed.Error() {
+		t.Errorf("PollChanged() after the sender was collected = %s; want ErrClosed", got)
 	}
 }
