@@ -200,4 +200,3 @@ func ints(n int) []int {
 	}
 	return s
 }
-
