@@ -39,10 +39,14 @@ func KeepAccepting[T any](s stream.Stream[T]) stream.Stream[T] {
 func (k *keepAccepting[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	for {
 		if k.pause != nil {
-			if p := k.pause.Poll(cx); p.IsPending() {
+			p := k.pause.Poll(cx)
+			if p.IsPending() {
 				return stream.Pending[T]()
 			}
 			k.pause = nil
+			if err := p.Err(); err != nil {
+				return stream.Fail[T](err) // no timer: no driver polls us
+			}
 		}
 		p := k.s.PollNext(cx)
 		if p.IsPending() || p.IsEnd() {

@@ -100,6 +100,7 @@ func (c *connect) Poll(cx *future.Context) future.Poll[*TCPStream] {
 			continue
 		}
 		s := c.stream
+		s.addrs() // while the peer is there to be asked
 		c.stream, c.done = nil, true
 		return future.Ok(s)
 	}
