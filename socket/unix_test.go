@@ -381,3 +381,34 @@ func TestConnectUnixOutsideDriver(t *testing.T) {
 		t.Errorf("PollRead outside a driver = %v; want the no-driver error", p.Err())
 	}
 }
+
+// TestUnixStreamNoAllocs guards contract 9 on Unix streams: a write and a
+// read through a pair allocate nothing once registered.
+func TestUnixStreamNoAllocs(t *testing.T) {
+	loop := uxLoop(t)
+	a, b, err := UnixPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	msg, buf := []byte("0123456789abcdef"), make([]byte, 16)
+	var allocs float64
+	_, err = uxBlock(t, loop, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+		allocs = testing.AllocsPerRun(1000, func() {
+			if p := a.PollWrite(cx, msg); p.Err() != nil || p.Value() != len(msg) {
+				t.Fatalf("PollWrite = %d, %v", p.Value(), p.Err())
+			}
+			if p := b.PollRead(cx, buf); p.Err() != nil || p.Value() != len(msg) {
+				t.Fatalf("PollRead = %d, %v", p.Value(), p.Err())
+			}
+		})
+		return future.Ok(struct{}{})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if allocs != 0 {
+		t.Errorf("write+read through a Unix pair: %v allocations; want 0", allocs)
+	}
+}
