@@ -34,6 +34,9 @@ func (c *conn) init(sysfd int, netw string, toAddr func(unix.Sockaddr) net.Addr,
 	c.fd = netpoll.NewFD(sysfd, owner)
 }
 
+// addrs looks the addresses up, once. A connected socket calls it as soon
+// as it is connected, while the peer is there to name, so that errors after
+// the peer is gone still say who it was.
 func (c *conn) addrs() {
 	c.addrOnce.Do(func() {
 		if sa := sockaddr.LocalAddr(c.fd.Sysfd()); sa != nil {

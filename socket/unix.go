@@ -40,7 +40,9 @@ func NewUnixStream(sysfd int) (*UnixStream, error) {
 	if err := unix.SetNonblock(sysfd, true); err != nil {
 		return nil, os.NewSyscallError("fcntl", err)
 	}
-	return newUnixStream(sysfd), nil
+	s := newUnixStream(sysfd)
+	s.addrs()
+	return s, nil
 }
 
 func newUnixStream(sysfd int) *UnixStream {
@@ -56,7 +58,10 @@ func UnixPair() (*UnixStream, *UnixStream, error) {
 	if err != nil {
 		return nil, nil, &net.OpError{Op: "socketpair", Net: "unix", Err: err}
 	}
-	return newUnixStream(fds[0]), newUnixStream(fds[1]), nil
+	a, b := newUnixStream(fds[0]), newUnixStream(fds[1])
+	a.addrs()
+	b.addrs()
+	return a, b, nil
 }
 
 // PeerCred returns the credentials of the process at the other end, as the
@@ -123,6 +128,7 @@ func (c *connectUnix) Poll(cx *future.Context) future.Poll[*UnixStream] {
 		}
 		if !inProgress {
 			s := c.stream
+			s.addrs()
 			c.stream, c.done = nil, true
 			return future.Ok(s)
 		}
@@ -149,6 +155,7 @@ func (c *connectUnix) Poll(cx *future.Context) future.Poll[*UnixStream] {
 		return c.fail(os.NewSyscallError("connect", e))
 	}
 	s := c.stream
+	s.addrs()
 	c.stream, c.done = nil, true
 	return future.Ok(s)
 }
