@@ -41,10 +41,13 @@
 //
 // The loop must be driven (driver.BlockOn on a goroutine of its own) while
 // the Observable is read. Cancelling the observer's context disposes the
-// subscription: the task ends and closes the stream if it has a Close method
-// (an [ObservableStream] does, so a chain rxgo → eddy → rxgo cancels all the
-// way up). A stream is read once, so the Observable feeds one subscription;
-// later ones get [ErrAlreadyObserved].
+// subscription: the task ends and closes the stream if it has a Close method.
+// An [ObservableStream] has one, so ToObservable(loop, FromObservable(obs))
+// cancels all the way up at once; with combinators in between (which do not
+// forward Close) the dropped ObservableStream cancels its subscription when it
+// is garbage collected, or sooner if you close it yourself. A stream is read
+// once, so the Observable feeds one subscription; later ones get
+// [ErrAlreadyObserved].
 //
 // # Goroutines and cancellation
 //

@@ -28,6 +28,7 @@ type TypeError struct {
 	Want  string // the stream's item type, as %T prints it
 }
 
+// Error says what was emitted and what the stream wanted.
 func (e *TypeError) Error() string {
 	return fmt.Sprintf("rx: observable emitted %T (%v), want %s", e.Value, e.Value, e.Want)
 }
@@ -39,6 +40,7 @@ type PanicError struct {
 	Value any // the value passed to panic
 }
 
+// Error says that polling the stream panicked, with the panic value.
 func (e *PanicError) Error() string {
 	return fmt.Sprintf("rx: polling the stream panicked: %v", e.Value)
 }
