@@ -1,6 +1,8 @@
 // Package listener provides listening sockets driven by eddy's reactor: a
-// [TCPListener] bound with [BindTCP], its Accept future, and Incoming, the
-// lazy stream of accepted connections.
+// [TCPListener] bound with [BindTCP] (or a [TCPConfig]), its Accept future,
+// and Incoming, the lazy stream of accepted connections; and a
+// [UnixListener] bound with [BindUnix], which removes the socket file it
+// created when it is closed.
 //
 // A failed accept (EMFILE when the process is out of descriptors,
 // ECONNABORTED when a client gave up in the backlog) is an item error of the

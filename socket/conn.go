@@ -155,3 +155,20 @@ func getsockoptInt(fd *netpoll.FD, level, name int) (int, error) {
 	v, err := unix.GetsockoptInt(fd.Sysfd(), level, name)
 	return v, os.NewSyscallError("getsockopt", err)
 }
+
+// setsockopt sets an integer option, with errors shaped as *net.OpError.
+func (c *conn) setsockopt(level, name, v int) error {
+	if err := setsockoptInt(c.fd, level, name, v); err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+// getsockopt reads an integer option, with errors shaped as *net.OpError.
+func (c *conn) getsockopt(level, name int) (int, error) {
+	v, err := getsockoptInt(c.fd, level, name)
+	if err != nil {
+		return 0, c.opError("get", err)
+	}
+	return v, nil
+}

@@ -1,5 +1,7 @@
 // Package socket provides non-blocking sockets driven by eddy's reactor:
-// [TCPStream] and its [ConnectTCP] future.
+// [TCPStream] (connected with [ConnectTCP]), [UDPSocket], [UnixStream]
+// (connected with [ConnectUnix], or made in pairs by [UnixPair]) and
+// [UnixDatagram]. Listening sockets are in package listener.
 //
 // # Registration and readiness
 //

@@ -22,11 +22,6 @@ const (
 	ShutdownBoth  ShutdownHow = unix.SHUT_RDWR
 )
 
-// Shutdown closes the read side, the write side or both, without closing
-// the socket. After ShutdownWrite the peer reads EOF (the FIN is sent);
-// after ShutdownRead reads answer EOF.
-func (s *TCPStream) Shutdown(how ShutdownHow) error { return s.shutdown(int(how)) }
-
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -36,7 +31,7 @@ func boolInt(b bool) int {
 
 // SetKeepAlive turns TCP keep-alive probes on or off (SO_KEEPALIVE).
 func (s *TCPStream) SetKeepAlive(on bool) error {
-	return s.setsockopt("set", unix.SOL_SOCKET, unix.SO_KEEPALIVE, boolInt(on))
+	return s.setsockopt(unix.SOL_SOCKET, unix.SO_KEEPALIVE, boolInt(on))
 }
 
 // KeepAlive reports whether keep-alive probes are on.
@@ -59,10 +54,10 @@ func (s *TCPStream) SetKeepAlivePeriod(d time.Duration) error {
 	if err := s.SetKeepAlive(true); err != nil {
 		return err
 	}
-	if err := s.setsockopt("set", unix.IPPROTO_TCP, keepIdleOpt, secs); err != nil {
+	if err := s.setsockopt(unix.IPPROTO_TCP, keepIdleOpt, secs); err != nil {
 		return err
 	}
-	return s.setsockopt("set", unix.IPPROTO_TCP, keepIntvlOpt, secs)
+	return s.setsockopt(unix.IPPROTO_TCP, keepIntvlOpt, secs)
 }
 
 // KeepAlivePeriod returns the idle time before the first keep-alive probe.
@@ -111,7 +106,7 @@ func (s *TCPStream) Linger() (int, error) {
 // Linux doubles the value for its own bookkeeping; ReadBuffer reports what
 // the kernel chose.
 func (s *TCPStream) SetReadBuffer(bytes int) error {
-	return s.setsockopt("set", unix.SOL_SOCKET, unix.SO_RCVBUF, bytes)
+	return s.setsockopt(unix.SOL_SOCKET, unix.SO_RCVBUF, bytes)
 }
 
 // ReadBuffer returns the size of the kernel's receive buffer.
@@ -119,7 +114,7 @@ func (s *TCPStream) ReadBuffer() (int, error) { return s.getsockopt(unix.SOL_SOC
 
 // SetWriteBuffer sets the size of the kernel's send buffer (SO_SNDBUF).
 func (s *TCPStream) SetWriteBuffer(bytes int) error {
-	return s.setsockopt("set", unix.SOL_SOCKET, unix.SO_SNDBUF, bytes)
+	return s.setsockopt(unix.SOL_SOCKET, unix.SO_SNDBUF, bytes)
 }
 
 // WriteBuffer returns the size of the kernel's send buffer.
@@ -129,7 +124,7 @@ func (s *TCPStream) WriteBuffer() (int, error) { return s.getsockopt(unix.SOL_SO
 // IPV6_UNICAST_HOPS on an IPv6 socket).
 func (s *TCPStream) SetTTL(ttl int) error {
 	level, name := s.ttlOpt()
-	return s.setsockopt("set", level, name, ttl)
+	return s.setsockopt(level, name, ttl)
 }
 
 // TTL returns the time-to-live of outgoing packets.
@@ -158,7 +153,7 @@ func (s *TCPStream) PollPeek(cx *future.Context, p []byte) future.Poll[int] {
 	if r.IsReady() && r.Err() == nil && r.Value() == 0 {
 		return future.Fail[int](io.EOF)
 	}
-	return wrap(s, "read", r)
+	return wrapConn(&s.conn, "read", r)
 }
 
 // Peek returns a future of the bytes PollPeek reads into p.
@@ -173,7 +168,7 @@ func (s *TCPStream) PollWriteVectored(cx *future.Context, bufs [][]byte) future.
 	if len(bufs) > 1024 {
 		bufs = bufs[:1024]
 	}
-	return wrap(s, "write", netpoll.PollIO(s.fd, cx, netpoll.Write, "writev", func(fd int) (int, error) {
+	return wrapConn(&s.conn, "write", netpoll.PollIO(s.fd, cx, netpoll.Write, "writev", func(fd int) (int, error) {
 		n, err := writev(fd, bufs)
 		return max(n, 0), err
 	}))
