@@ -8,5 +8,5 @@ import (
 )
 
 func aioReadExact(r aio.AsyncReader, buf []byte) future.Future[int] { return aio.ReadExact(r, buf) }
-func aioReadToEnd(r aio.AsyncReader) future.Future[[]byte]         { return aio.ReadToEnd(r) }
+func aioReadToEnd(r aio.AsyncReader) future.Future[[]byte]          { return aio.ReadToEnd(r) }
 func itoa(n int) string                                             { return strconv.Itoa(n) }
