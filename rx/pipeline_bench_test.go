@@ -2,6 +2,7 @@ package rx_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/reactivex/rxgo/v2"
@@ -203,17 +204,25 @@ func TestPipelineAllocs(t *testing.T) {
 		small, large int
 	}{
 		{"polled by hand", runEddy, 1000, 100_000},
-		{"driver.Run", runEddyDriver, 100_000, 1_000_000},
+		{"driver.Run", runEddyDriver, 100_000, 500_000},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.run(tc.small) // warm up whatever is made once per process
+			// The least of three measurements: construction may allocate
+			// once more when a collection has emptied a sync.Pool it draws
+			// from (fmt's printers, for the driver's task names), and a
+			// longer run sees more collections.
 			measure := func(n int) float64 {
-				return testing.AllocsPerRun(5, func() {
-					if _, err := tc.run(n); err != nil {
-						t.Fatalf("pipeline over %d items = %v", n, err)
-					}
-				})
+				least := math.Inf(1)
+				for range 3 {
+					least = min(least, testing.AllocsPerRun(5, func() {
+						if _, err := tc.run(n); err != nil {
+							t.Fatalf("pipeline over %d items = %v", n, err)
+						}
+					}))
+				}
+				return least
 			}
 			small, large := measure(tc.small), measure(tc.large)
 			if small != large {
