@@ -193,9 +193,9 @@ func (l *TCPListener) Close() error {
 // an error if the accept failed, pending (waker parked) when no connection
 // is waiting.
 func (l *TCPListener) PollAccept(cx *future.Context) future.Poll[*socket.TCPStream] {
-	p := netpoll.PollIO(l.fd, cx, netpoll.Read, "accept", func(fd int) (int, error) {
-		nfd, _, err := sockaddr.Accept(fd)
-		return nfd, err
+	p := netpoll.PollIO(l.fd, cx, netpoll.Read, "accept", func(fd int) (accepted, error) {
+		nfd, sa, err := sockaddr.Accept(fd)
+		return accepted{nfd, sa}, err
 	})
 	if p.IsPending() {
 		return future.Pending[*socket.TCPStream]()
@@ -203,12 +203,21 @@ func (l *TCPListener) PollAccept(cx *future.Context) future.Poll[*socket.TCPStre
 	if err := p.Err(); err != nil {
 		return future.Fail[*socket.TCPStream](&net.OpError{Op: "accept", Net: "tcp", Addr: l.addr, Err: err})
 	}
-	s, err := socket.NewTCPStream(p.Value())
-	if err != nil {
-		unix.Close(p.Value())
-		return future.Fail[*socket.TCPStream](&net.OpError{Op: "accept", Net: "tcp", Addr: l.addr, Err: err})
+	a := p.Value()
+	var raddr, laddr net.Addr
+	if ta := sockaddr.ToTCP(a.sa); ta != nil {
+		raddr = ta
 	}
-	return future.Ok(s)
+	if !l.addr.IP.IsUnspecified() && l.addr.IP != nil {
+		laddr = l.addr // bound to one address: every connection's local end
+	}
+	return future.Ok(sockaddr.AdoptTCP(a.fd, laddr, raddr).(*socket.TCPStream))
+}
+
+// accepted is what one accept system call returns.
+type accepted struct {
+	fd int
+	sa unix.Sockaddr
 }
 
 // accept is the Accept future.

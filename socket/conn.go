@@ -37,10 +37,23 @@ func (c *conn) init(sysfd int, netw string, toAddr func(unix.Sockaddr) net.Addr,
 // addrs looks the addresses up, once. A connected socket calls it as soon
 // as it is connected, while the peer is there to name, so that errors after
 // the peer is gone still say who it was.
+// setAddrs records addresses already known (from accept), so that none is
+// asked of the kernel; a nil laddr is still looked up, on first use.
+func (c *conn) setAddrs(laddr, raddr net.Addr) {
+	if laddr == nil {
+		c.raddr = raddr
+		return
+	}
+	c.addrOnce.Do(func() { c.laddr, c.raddr = laddr, raddr })
+}
+
 func (c *conn) addrs() {
 	c.addrOnce.Do(func() {
 		if sa := sockaddr.LocalAddr(c.fd.Sysfd()); sa != nil {
 			c.laddr = c.toAddr(sa)
+		}
+		if c.raddr != nil {
+			return // known from accept
 		}
 		if sa := sockaddr.PeerAddr(c.fd.Sysfd()); sa != nil {
 			c.raddr = c.toAddr(sa)

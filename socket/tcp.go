@@ -31,6 +31,14 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 	return s, nil
 }
 
+func init() {
+	sockaddr.AdoptTCP = func(fd int, laddr, raddr net.Addr) any {
+		s := newTCPStream(fd)
+		s.setAddrs(laddr, raddr)
+		return s
+	}
+}
+
 func newTCPStream(sysfd int) *TCPStream {
 	s := &TCPStream{}
 	s.conn.init(sysfd, "tcp", tcpAddr, s)
