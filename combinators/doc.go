@@ -12,12 +12,21 @@
 // # Names
 //
 // A combinator that exists for both futures and streams has the bare name for
-// futures and the suffix Stream for streams: [Map] and [MapStream], [MapErr]
-// and [MapErrStream], [AndThen] and [AndThenStream], [Then] and [ThenStream],
-// [OrElse] and [OrElseStream], [Inspect] and [InspectStream]. Combinators that
-// only make sense on streams have bare names: [ForEach], [Filter],
-// [FilterMap], [Fold], [Collect]. Those that turn one kind into the other say
-// what they make: [IntoStream], [FlattenStream].
+// futures and the suffix Stream for streams:
+//
+//   - [Map] and [MapStream], [MapErr] and [MapErrStream],
+//   - [Then] and [ThenStream], [AndThen] and [AndThenStream],
+//     [OrElse] and [OrElseStream],
+//   - [Inspect] and [InspectStream], [Fuse] and [FuseStream],
+//   - [Select] (first of two futures) and [SelectStream] (two streams merged).
+//
+// Combinators that only make sense on streams have bare names: [ForEach],
+// [Filter], [FilterMap], [Fold], [Collect], [Take], [Zip], [Merge], ...
+// Those that turn one kind into the other say what they make: [IntoStream]
+// (a future as a stream of one item), [IntoFuture] (a stream's first item and
+// the rest). The two flattens differ by what they flatten: [FlattenStream]
+// turns a future of a stream into that stream, [FlattenStreams] turns a
+// stream of streams into one stream (futures 0.1's Stream::flatten).
 //
 // [Then] is the final step that observes an outcome, the form the echo server
 // uses to log and close a connection; [ThenDo] is futures 0.1's then, which
@@ -70,10 +79,25 @@
 //
 // # Cooperative scheduling
 //
-// A loop over a stream that is always ready would never return to the driver.
-// [ForEach], [Fold], [Collect] and [Filter] spend the task's budget
-// ([future.Context.Budget]) on each item; when it is spent they wake the task
-// and answer pending, and the driver polls the task again on its next turn.
+// A loop over a stream that is always ready would never return to the
+// driver. The combinators that can keep finding work ready spend the task's
+// budget ([future.Context.Budget], [future.DefaultBudget] steps per turn) on
+// each step; when it is spent they wake the task and answer pending, and the
+// driver polls the task again after the other tasks had their turn:
+//
+//   - the loops over a stream: [ForEach], [ForEachConcurrent], [Fold],
+//     [Collect], [Concat], [Forward] and [SendAll];
+//   - [Loop], on each iteration;
+//   - the streams that drop or gather ready values: [Filter], [FilterMap],
+//     [Skip], [SkipWhile], [Chunks], and [FlattenStreams] over inner streams
+//     that are already ended;
+//   - the task sets and what is built on them: [FuturesUnordered],
+//     [FuturesOrdered], [Buffered], [BufferUnordered].
+//
+// The other combinators do one step per poll of their consumer, which spends
+// for them. A hand-written future that loops does the same with
+// cx.Budget(), and a long computation between two awaits can give the loop a
+// turn with [future.Yield].
 //
 // # Allocation
 //
