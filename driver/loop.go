@@ -81,6 +81,7 @@ type Loop struct {
 	injected []*task
 	spare    []*task // the other half of the double buffer; loop only
 
+	waits    uint64      // calls to Poller.Wait so far; loop goroutine only (tests read it)
 	sleeping atomic.Bool // the loop is (about to be) blocked in Wait
 	stopReq  atomic.Bool
 	running  atomic.Bool
@@ -188,6 +189,11 @@ func (l *Loop) hasInjected() bool {
 
 // runTask polls one scheduled task and settles it.
 func (l *Loop) runTask(t *task) {
+	if t.state.Load() == taskDone {
+		// Cancelled while queued (the root of a BlockOn that was stopped):
+		// nothing to poll.
+		return
+	}
 	done, res := t.poll()
 	if done {
 		delete(l.tasks, t)
@@ -253,6 +259,7 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 			}
 		}
 		n, err := l.poller.Wait(l.events, timeout)
+		l.waits++
 		l.sleeping.Store(false)
 		if err != nil {
 			return err
@@ -286,12 +293,15 @@ func (l *Loop) now() time.Duration { return time.Since(l.base) }
 // Executor: the loop runs tasks.
 var _ future.Executor = (*Loop)(nil)
 
-// Close ends the loop: it stops a running BlockOn and waits for it, lets the
-// tasks still alive run for up to Config.ShutdownTimeout, then cancels the
-// rest (reporting each by its future's type through Config.Logf), closes
-// every fd still registered with the loop, and releases the poller. Close is
-// idempotent. It returns a *ShutdownError naming the cancelled tasks, if
-// any were cancelled.
+// Close ends the loop: it lets the tasks still alive run for up to
+// Config.ShutdownTimeout, then cancels the rest (reporting each by its
+// future's type through Config.Logf), closes every fd still registered with
+// the loop, and releases the poller. Close is idempotent. It returns a
+// *ShutdownError naming the cancelled tasks, if any were cancelled.
+//
+// Close is called by the goroutine that owns the loop, after BlockOn has
+// returned; while the loop is being driven it returns [ErrRunning] (call
+// [Loop.Stop] first).
 func (l *Loop) Close() error {
 	l.closeMu.Lock()
 	defer l.closeMu.Unlock()

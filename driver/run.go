@@ -125,4 +125,5 @@ var ErrNoExecutor = fmt.Errorf("driver: Spawn polled outside a driver: run the p
 // driver.Spawn(handle), so the next accept is not held up by this
 // connection.
 func Spawn(f future.Future[struct{}]) future.Future[struct{}] { return &spawnFuture{f: f} }
+
 var zeroTime time.Time
