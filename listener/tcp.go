@@ -7,7 +7,7 @@
 // A failed accept (EMFILE when the process is out of descriptors,
 // ECONNABORTED when a client gave up in the backlog) is an item error of the
 // Incoming stream, not its end: a server that logs or maps such errors away
-// keeps serving. [Serve] is the resilient accept loop that does so, backing
+// keeps serving. [KeepAccepting] is the resilient form that does so, backing
 // off while descriptors are exhausted.
 package listener
 
