@@ -1,0 +1,152 @@
+package driver_test
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/driver"
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/netpoll"
+)
+
+// TestManySocketsOneLoop drives 2000 socket pairs from one loop: a task per
+// pair parks in FD.PollRead, another goroutine writes to every peer once the
+// loop is blocked, and every task must read exactly what was written.
+func TestManySocketsOneLoop(t *testing.T) {
+	leaktest.Fds(t)
+	const pairs = 2000
+	l := newLoop(t, driver.Config{DetectStalls: true, EventsPerWait: 256})
+	peers := make([]int, pairs)
+	readers := make([]*reader, pairs)
+	t.Cleanup(func() {
+		for _, p := range peers {
+			unix.Close(p)
+		}
+	})
+	parked := 0 // loop goroutine only
+	allParked, allDone := &latch{}, &latch{}
+	done := 0
+	var spawns []future.Future[struct{}]
+	for i := range pairs {
+		a, b := socketPair(t)
+		peers[i] = b
+		r := &reader{fd: netpoll.NewFD(a, nil)}
+		readers[i] = r
+		first := true
+		spawns = append(spawns, driver.Spawn(&then{
+			f: future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+				p := r.Poll(cx)
+				if p.IsPending() && first {
+					first = false
+					if parked++; parked == pairs {
+						allParked.Set()
+					}
+				}
+				return p
+			}),
+			fn: func() {
+				r.fd.Close()
+				if done++; done == pairs {
+					allDone.Set()
+				}
+			},
+		}))
+	}
+	var wg sync.WaitGroup
+	var writeErr error
+	wg.Go(func() {
+		waitSleeping(l) // wake-ups come from this goroutine while the loop sleeps
+		for i, b := range peers {
+			msg := []byte{'a' + byte(i%26), byte(i >> 8), byte(i)}
+			if _, err := unix.Write(b, msg); err != nil {
+				writeErr = err
+				return
+			}
+		}
+	})
+	_, err := blockOn(t, l, seqOf(append(spawns, allParked, allDone)...))
+	wg.Wait()
+	if writeErr != nil {
+		t.Fatalf("write to a peer = %v", writeErr)
+	}
+	if err != nil {
+		t.Fatalf("BlockOn() = %v", err)
+	}
+	for i, r := range readers {
+		want := string([]byte{'a' + byte(i%26), byte(i >> 8), byte(i)})
+		if got := string(r.buf[:r.n]); got != want || r.err != nil {
+			t.Fatalf("reader %d: PollRead() = %q, %v; want %q, nil", i, got, r.err, want)
+		}
+	}
+	if n := driver.Registered(l); n != 0 {
+		t.Errorf("Registered() after every FD closed = %d; want 0", n)
+	}
+}
+
+// TestFDCloseFromAnotherGoroutineWakesReader: a reader parked on an FD is
+// woken with net.ErrClosed when another goroutine closes the FD.
+func TestFDCloseFromAnotherGoroutineWakesReader(t *testing.T) {
+	leaktest.Fds(t)
+	l := newLoop(t, driver.Config{DetectStalls: true})
+	a, b := socketPair(t)
+	defer unix.Close(b)
+	r := &reader{fd: netpoll.NewFD(a, nil), started: &latch{}}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		waitSleeping(l)
+		if err := r.fd.Close(); err != nil {
+			t.Errorf("FD.Close() = %v", err)
+		}
+	})
+	_, err := blockOn(t, l, r)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("BlockOn() = %v", err)
+	}
+	if !errors.Is(r.err, net.ErrClosed) || r.n != 0 {
+		t.Errorf("PollRead() after Close = %d, %v; want 0, net.ErrClosed", r.n, r.err)
+	}
+	if n := driver.Registered(l); n != 0 {
+		t.Errorf("Registered() after Close = %d; want 0", n)
+	}
+}
+
+// TestReadToEOF: the reader sees the data, then io.EOF after the peer closes.
+func TestReadToEOF(t *testing.T) {
+	leaktest.Fds(t)
+	l := newLoop(t, driver.Config{DetectStalls: true})
+	a, b := socketPair(t)
+	fd := netpoll.NewFD(a, nil)
+	defer fd.Close()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		waitSleeping(l)
+		unix.Write(b, []byte("hello"))
+		unix.Close(b)
+	})
+	var got []byte
+	var buf [3]byte
+	_, err := blockOn(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+		for {
+			p := fd.PollRead(cx, buf[:])
+			if p.IsPending() {
+				return future.Pending[struct{}]()
+			}
+			n, err := p.Result()
+			got = append(got, buf[:n]...)
+			if err != nil {
+				return future.Fail[struct{}](err)
+			}
+		}
+	}))
+	wg.Wait()
+	if string(got) != "hello" || !errors.Is(err, io.EOF) {
+		t.Errorf("read %q, %v; want \"hello\", io.EOF", got, err)
+	}
+}
