@@ -1,0 +1,303 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package netpoll
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/future"
+)
+
+// isOpen reports whether the descriptor number fd is open.
+func isOpen(fd int) bool {
+	_, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+	return err == nil
+}
+
+func TestFDCloseWaitsForSyscallInFlight(t *testing.T) {
+	checkFDLeaks(t)
+	a, b := rawSocketPair(t)
+	defer unix.Close(b)
+	fd := NewFD(a, nil)
+	if err := fd.Incref(); err != nil {
+		t.Fatalf("Incref() = %v", err)
+	}
+	if err := fd.Close(); err != nil {
+		t.Fatalf("Close() = %v; want nil", err)
+	}
+	if !fd.Closed() || !isOpen(a) {
+		t.Fatalf("after Close with a call in flight: Closed() = %v, open = %v; want true, true", fd.Closed(), isOpen(a))
+	}
+	if err := fd.Incref(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Incref() after Close = %v; want ErrClosed", err)
+	}
+	fd.Decref() // the last call ends: now the descriptor is closed
+	if isOpen(a) {
+		t.Errorf("fd %d still open after the last Decref; want closed", a)
+	}
+	if err := fd.Close(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("second Close() = %v; want net.ErrClosed", err)
+	}
+}
+
+func TestFDCloseWithNothingInFlight(t *testing.T) {
+	checkFDLeaks(t)
+	a, b := rawSocketPair(t)
+	defer unix.Close(b)
+	fd := NewFD(a, nil)
+	if fd.Sysfd() != a {
+		t.Errorf("Sysfd() = %d; want %d", fd.Sysfd(), a)
+	}
+	if err := fd.Close(); err != nil || isOpen(a) {
+		t.Errorf("Close() = %v, fd open = %v; want nil, false", err, isOpen(a))
+	}
+}
+
+// TestFDCloseRacesSyscalls closes an FD (twice, concurrently) while
+// goroutines keep making "system calls" on it (Incref, check the
+// descriptor, Decref): the descriptor is never closed under a call in
+// flight, one Close wins, and the descriptor is closed exactly once: the
+// reference count reaches zero once and stays there.
+func TestFDCloseRacesSyscalls(t *testing.T) {
+	checkFDLeaks(t)
+	const iterations, callers = 200, 4
+	for i := range iterations {
+		a, b := rawSocketPair(t)
+		fd := NewFD(a, nil)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range callers {
+			wg.Go(func() {
+				<-start
+				for range 1000 {
+					if err := fd.Incref(); err != nil {
+						if !errors.Is(err, ErrClosed) {
+							t.Errorf("Incref() = %v; want nil or ErrClosed", err)
+						}
+						return
+					}
+					if !isOpen(fd.Sysfd()) {
+						t.Errorf("iteration %d: fd %d closed while a call was in flight", i, fd.Sysfd())
+					}
+					fd.Decref()
+				}
+			})
+		}
+		var closeErrs [2]error
+		wg.Go(func() {
+			<-start
+			closeErrs[0] = fd.Close()
+		})
+		wg.Go(func() {
+			<-start
+			closeErrs[1] = fd.Close()
+		})
+		close(start)
+		wg.Wait()
+		if (closeErrs[0] == nil) == (closeErrs[1] == nil) {
+			t.Fatalf("iteration %d: concurrent Close() = %v, %v; want exactly one nil and one ErrClosed", i, closeErrs[0], closeErrs[1])
+		}
+		if isOpen(a) {
+			t.Fatalf("iteration %d: fd %d open after Close and every Decref; want closed", i, a)
+		}
+		if s := fd.state.Load(); s != fdClosed {
+			t.Fatalf("iteration %d: state = %#x; want %#x (closed, no reference left: one close)", i, s, uint64(fdClosed))
+		}
+		if !isOpen(b) {
+			t.Fatalf("iteration %d: the peer fd %d was closed; want only %d closed (closed twice?)", i, b, a)
+		}
+		unix.Close(b)
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+func TestFDRegistersOnFirstPoll(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	fd := NewFD(a, &closer{})
+	if r.Len() != 0 {
+		t.Fatalf("Len() before any poll = %d; want 0 (NewFD registers nothing)", r.Len())
+	}
+	cx, _ := hostCx(r)
+	if p := fd.PollReady(cx, Write); pollState(p) != "ready" {
+		t.Errorf("PollReady(Write) = %s; want ready", pollState(p))
+	}
+	if r.Len() != 1 {
+		t.Errorf("Len() after the first poll = %d; want 1", r.Len())
+	}
+	fd.PollReady(cx, Read)
+	if r.Len() != 1 {
+		t.Errorf("Len() after a second poll = %d; want 1 (registered once)", r.Len())
+	}
+
+	other := newRegistry(t)
+	ocx, _ := hostCx(other)
+	if p := fd.PollReady(ocx, Read); !errors.Is(p.Err(), ErrWrongLoop) {
+		t.Errorf("PollReady from another loop = %s; want ErrWrongLoop", pollState(p))
+	}
+	if p := fd.PollReady(future.NewContext(nil, nil), Read); !errors.Is(p.Err(), ErrNoDriver) {
+		t.Errorf("PollReady outside a driver = %s; want ErrNoDriver", pollState(p))
+	}
+	// a is closed by socketPair's cleanup; the registration goes with the registry's poller.
+	fd.reg.Load().Close()
+}
+
+func TestFDPollOnClosedFD(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, b := rawSocketPair(t)
+	defer unix.Close(b)
+	fd := NewFD(a, nil)
+	fd.Close()
+	cx, _ := hostCx(r)
+	if p := fd.PollRead(cx, make([]byte, 4)); !errors.Is(p.Err(), net.ErrClosed) {
+		t.Errorf("PollRead on a closed FD = %v; want net.ErrClosed", p.Err())
+	}
+	if r.Len() != 0 {
+		t.Errorf("Len() = %d; want 0 (a closed FD is not registered)", r.Len())
+	}
+}
+
+func TestFDCloseWakesBothSides(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, b := rawSocketPair(t)
+	defer unix.Close(b)
+	fd := NewFD(a, nil)
+	rcx, rw := hostCx(r)
+	wcx, ww := hostCx(r)
+	if p := fd.PollRead(rcx, make([]byte, 4)); !p.IsPending() {
+		t.Fatalf("PollRead with nothing to read = %v; want pending", p.Err())
+	}
+	fd.ClearReady(wcx, Write)
+	if p := fd.PollReady(wcx, Write); !p.IsPending() {
+		t.Fatalf("PollReady(Write) after ClearReady = %s; want pending", pollState(p))
+	}
+	if err := fd.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	if rw.n.Load() != 1 || ww.n.Load() != 1 {
+		t.Errorf("Close woke reader %d, writer %d times; want 1 and 1", rw.n.Load(), ww.n.Load())
+	}
+	if p := fd.PollRead(rcx, make([]byte, 4)); !errors.Is(p.Err(), net.ErrClosed) {
+		t.Errorf("PollRead after Close = %v; want net.ErrClosed", p.Err())
+	}
+	if p := fd.PollWrite(wcx, []byte("x")); !errors.Is(p.Err(), net.ErrClosed) {
+		t.Errorf("PollWrite after Close = %v; want net.ErrClosed", p.Err())
+	}
+	if r.Len() != 0 {
+		t.Errorf("Len() after Close = %d; want 0 (deregistered)", r.Len())
+	}
+	if isOpen(a) {
+		t.Errorf("fd %d open after Close; want closed", a)
+	}
+}
+
+// TestPollIOMakesNoCallWhenNotReady: once a call found EAGAIN, polling again
+// makes no system call until an event says the side may be ready
+// (DESIGN.md, contract 4).
+func TestPollIOMakesNoCallWhenNotReady(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	fd := NewFD(a, &closer{})
+	defer func() { fd.reg.Load().Close() }()
+	cx, w := hostCx(r)
+	calls := 0
+	results := []error{unix.EAGAIN, unix.EINTR, nil}
+	op := func(int) (int, error) {
+		err := results[calls]
+		calls++
+		return calls, err
+	}
+	if p := PollIO(fd, cx, Read, "read", op); !p.IsPending() || calls != 1 {
+		t.Fatalf("PollIO with EAGAIN = ready %v after %d calls; want pending after 1", p.IsReady(), calls)
+	}
+	for range 3 {
+		if p := PollIO(fd, cx, Read, "read", op); !p.IsPending() {
+			t.Fatalf("PollIO while not ready = ready; want pending")
+		}
+	}
+	if calls != 1 {
+		t.Errorf("PollIO made %d calls while the side was known not ready; want 1 in all", calls)
+	}
+	r.Dispatch([]Event{{Token: fd.reg.Load().Token(), Readable: true}})
+	if w.n.Load() != 1 {
+		t.Errorf("readable event woke %d times; want 1", w.n.Load())
+	}
+	// EINTR is retried within the same poll.
+	if p := PollIO(fd, cx, Read, "read", op); p.Value() != 3 || p.Err() != nil {
+		t.Errorf("PollIO after the event = %d, %v; want 3, nil (EINTR retried)", p.Value(), p.Err())
+	}
+}
+
+func TestPollIOWrapsErrno(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	fd := NewFD(a, &closer{})
+	defer func() { fd.reg.Load().Close() }()
+	cx, _ := hostCx(r)
+	p := PollIO(fd, cx, Write, "write", func(int) (int, error) { return 0, unix.ECONNRESET })
+	var se *os.SyscallError
+	if !errors.As(p.Err(), &se) || se.Syscall != "write" || !errors.Is(p.Err(), unix.ECONNRESET) {
+		t.Errorf("PollIO error = %#v; want *os.SyscallError{Syscall: write} wrapping ECONNRESET", p.Err())
+	}
+}
+
+func TestFDReadWrite(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, b := rawSocketPair(t)
+	fa, fb := NewFD(a, nil), NewFD(b, nil)
+	defer fa.Close()
+	cx, _ := hostCx(r)
+	buf := make([]byte, 8)
+	tests := []struct {
+		name    string
+		poll    func() future.Poll[int]
+		wantN   int
+		wantErr error
+		pending bool
+	}{
+		{name: "empty read", poll: func() future.Poll[int] { return fa.PollRead(cx, nil) }},
+		{name: "empty write", poll: func() future.Poll[int] { return fb.PollWrite(cx, nil) }},
+		{name: "read nothing yet", poll: func() future.Poll[int] { return fa.PollRead(cx, buf) }, pending: true},
+		{name: "write", poll: func() future.Poll[int] { return fb.PollWrite(cx, []byte("hey")) }, wantN: 3},
+		{name: "read before the event", poll: func() future.Poll[int] { return fa.PollRead(cx, buf) }, pending: true},
+		{name: "read after the event", poll: func() future.Poll[int] {
+			r.Dispatch([]Event{{Token: fa.reg.Load().Token(), Readable: true}})
+			return fa.PollRead(cx, buf)
+		}, wantN: 3},
+		{name: "peer closed", poll: func() future.Poll[int] {
+			fb.Close()
+			r.Dispatch([]Event{{Token: fa.reg.Load().Token(), Readable: true}})
+			return fa.PollRead(cx, buf)
+		}, wantErr: io.EOF},
+	}
+	for _, tc := range tests {
+		p := tc.poll()
+		if tc.pending {
+			if !p.IsPending() {
+				t.Errorf("%s: Poll = %d, %v; want pending", tc.name, p.Value(), p.Err())
+			}
+			continue
+		}
+		if p.IsPending() || p.Value() != tc.wantN || !errors.Is(p.Err(), tc.wantErr) {
+			t.Errorf("%s: Poll = %d, %v (pending %v); want %d, %v", tc.name, p.Value(), p.Err(), p.IsPending(), tc.wantN, tc.wantErr)
+		}
+	}
+	if string(buf[:3]) != "hey" {
+		t.Errorf("read %q; want \"hey\"", buf[:3])
+	}
+}

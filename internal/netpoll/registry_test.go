@@ -1,0 +1,308 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package netpoll
+
+import (
+	"errors"
+	"net"
+	"os"
+	"sync/atomic"
+	"testing"
+
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/leaktest"
+)
+
+func TestMain(m *testing.M) { os.Exit(leaktest.Check(m)) }
+
+// testHost is an Executor standing for a driver loop in these tests: the
+// host function below maps it to its registry, as package driver does.
+type testHost struct{ reg *Registry }
+
+func (*testHost) Spawn(future.Future[struct{}]) {}
+
+func init() {
+	SetHost(func(e future.Executor) *Registry {
+		if h, ok := e.(*testHost); ok {
+			return h.reg
+		}
+		return nil
+	})
+}
+
+// countingWaker counts its wake-ups; it is safe from any goroutine.
+type countingWaker struct{ n atomic.Int64 }
+
+func (w *countingWaker) Wake() { w.n.Add(1) }
+
+// newRegistry returns a registry over a fresh poller (closed at the end of
+// the test) whose Dispatch wakes with plain Wake.
+func newRegistry(t *testing.T) *Registry {
+	t.Helper()
+	return NewRegistry(openPoller(t), func(w future.Waker) { w.Wake() })
+}
+
+// hostCx returns a context polled "on the loop" of r with a counting waker.
+func hostCx(r *Registry) (*future.Context, *countingWaker) {
+	w := &countingWaker{}
+	return future.NewContext(w, &testHost{reg: r}), w
+}
+
+// register registers fd with r and fails the test on error.
+func register(t *testing.T, r *Registry, fd int, owner Closer) *Registration {
+	t.Helper()
+	reg, err := r.Register(fd, owner)
+	if err != nil {
+		t.Fatalf("Register(%d) = %v", fd, err)
+	}
+	return reg
+}
+
+func pollState(p future.Poll[struct{}]) string {
+	switch {
+	case p.IsPending():
+		return "pending"
+	case p.Err() != nil:
+		return "error: " + p.Err().Error()
+	}
+	return "ready"
+}
+
+func TestRegistrationStartsReadyBothWays(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	reg := register(t, r, a, nil)
+	defer reg.Close()
+	cx, _ := hostCx(r)
+	for _, d := range []Direction{Read, Write} {
+		if p := reg.PollReady(cx, d); pollState(p) != "ready" {
+			t.Errorf("PollReady(%d) on a new registration = %s; want ready", d, pollState(p))
+		}
+	}
+	if cx.WakerTaken() {
+		t.Errorf("WakerTaken() after ready answers = true; want false")
+	}
+	if r.Len() != 1 || reg.Registry() != r {
+		t.Errorf("Len() = %d, Registry() = %p; want 1, %p", r.Len(), reg.Registry(), r)
+	}
+}
+
+func TestPollReadyClearReadyProtocol(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	reg := register(t, r, a, nil)
+	defer reg.Close()
+
+	cx1, w1 := hostCx(r)
+	reg.ClearReady(cx1, Read) // a read found EAGAIN
+	if !cx1.WakerTaken() {
+		t.Errorf("ClearReady did not take the waker; want it parked for the next edge")
+	}
+	if p := reg.PollReady(cx1, Write); pollState(p) != "ready" {
+		t.Errorf("PollReady(Write) after ClearReady(Read) = %s; want ready (sides are independent)", pollState(p))
+	}
+	cx2, w2 := hostCx(r)
+	if p := reg.PollReady(cx2, Read); pollState(p) != "pending" {
+		t.Fatalf("PollReady(Read) after ClearReady = %s; want pending", pollState(p))
+	}
+	// Only the waker of the most recent poll is woken.
+	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
+	if w1.n.Load() != 0 || w2.n.Load() != 1 {
+		t.Errorf("Dispatch(readable) woke the old waker %d and the new one %d times; want 0 and 1", w1.n.Load(), w2.n.Load())
+	}
+	if p := reg.PollReady(cx2, Read); pollState(p) != "ready" {
+		t.Errorf("PollReady(Read) after a readable event = %s; want ready", pollState(p))
+	}
+	// The waker was consumed: another event wakes no one.
+	r.Dispatch([]Event{{Token: reg.Token(), Readable: true, Writable: true}})
+	if w2.n.Load() != 1 {
+		t.Errorf("second Dispatch woke %d times in all; want 1 (waker handed out once)", w2.n.Load())
+	}
+
+	// The write side follows the same protocol.
+	cx3, w3 := hostCx(r)
+	reg.ClearReady(cx3, Write)
+	if p := reg.PollReady(cx3, Write); pollState(p) != "pending" {
+		t.Fatalf("PollReady(Write) after ClearReady = %s; want pending", pollState(p))
+	}
+	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
+	if w3.n.Load() != 0 {
+		t.Errorf("a readable event woke the writer %d times; want 0", w3.n.Load())
+	}
+	r.Dispatch([]Event{{Token: reg.Token(), Writable: true}})
+	if w3.n.Load() != 1 || pollState(reg.PollReady(cx3, Write)) != "ready" {
+		t.Errorf("writable event: writer woken %d times, PollReady(Write) = %s; want 1, ready", w3.n.Load(), pollState(reg.PollReady(cx3, Write)))
+	}
+}
+
+func TestDispatchWakesTheRightWaker(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	const n = 8
+	regs := make([]*Registration, n)
+	wakers := make([]*countingWaker, n)
+	for i := range n {
+		a, _ := socketPair(t)
+		regs[i] = register(t, r, a, nil)
+		defer regs[i].Close()
+		cx, w := hostCx(r)
+		wakers[i] = w
+		regs[i].ClearReady(cx, Read)
+	}
+	r.Dispatch([]Event{{Token: regs[3].Token(), Readable: true}, {Token: regs[5].Token(), Writable: true}})
+	for i, w := range wakers {
+		want := int64(0)
+		if i == 3 {
+			want = 1
+		}
+		if got := w.n.Load(); got != want {
+			t.Errorf("registration %d woken %d times; want %d", i, got, want)
+		}
+	}
+}
+
+func TestDispatchFromThePoller(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, b := socketPair(t)
+	reg := register(t, r, a, nil)
+	defer reg.Close()
+	settle(t, r.Poller())
+	cx, w := hostCx(r)
+	reg.ClearReady(cx, Read)
+	write1(t, b)
+	events := make([]Event, 8)
+	n, err := r.Poller().Wait(events, -1)
+	if err != nil {
+		t.Fatalf("Wait() = %v", err)
+	}
+	r.Dispatch(events[:n])
+	if w.n.Load() != 1 {
+		t.Errorf("reader woken %d times after a write to its peer; want 1", w.n.Load())
+	}
+}
+
+func TestStaleTokenIsDropped(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	c, _ := socketPair(t)
+	old := register(t, r, a, nil)
+	stale := old.Token()
+	if !old.Close() {
+		t.Fatalf("Close() = false; want true")
+	}
+	reg := register(t, r, c, nil) // reuses the slot, with a new generation
+	defer reg.Close()
+	if uint32(reg.Token()) != uint32(stale) || reg.Token() == stale {
+		t.Fatalf("new token %#x, old %#x; want the same slot, another generation", reg.Token(), stale)
+	}
+	cx, w := hostCx(r)
+	reg.ClearReady(cx, Read)
+	r.Dispatch([]Event{
+		{Token: stale, Readable: true, Writable: true},
+		{Token: Token(1000), Readable: true},         // a slot that never existed
+		{Token: reg.Token() + 1<<32, Readable: true}, // a generation not issued yet
+	})
+	if w.n.Load() != 0 {
+		t.Errorf("stale events woke the new registration %d times; want 0", w.n.Load())
+	}
+	if p := reg.PollReady(cx, Read); pollState(p) != "pending" {
+		t.Errorf("PollReady(Read) after stale events = %s; want pending (readiness unchanged)", pollState(p))
+	}
+	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
+	if w.n.Load() != 1 {
+		t.Errorf("the live token woke %d times; want 1", w.n.Load())
+	}
+}
+
+func TestRegistrationCloseWakesBothSides(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	reg := register(t, r, a, nil)
+	rcx, rw := hostCx(r)
+	wcx, ww := hostCx(r)
+	reg.ClearReady(rcx, Read)
+	reg.ClearReady(wcx, Write)
+	if !reg.Close() {
+		t.Fatalf("Close() = false; want true")
+	}
+	if rw.n.Load() != 1 || ww.n.Load() != 1 {
+		t.Errorf("Close woke reader %d, writer %d times; want 1 and 1", rw.n.Load(), ww.n.Load())
+	}
+	for _, d := range []Direction{Read, Write} {
+		p := reg.PollReady(rcx, d)
+		if !p.IsReady() || !errors.Is(p.Err(), net.ErrClosed) {
+			t.Errorf("PollReady(%d) after Close = %s; want net.ErrClosed", d, pollState(p))
+		}
+	}
+	if reg.Close() {
+		t.Errorf("second Close() = true; want false")
+	}
+	if r.Len() != 0 {
+		t.Errorf("Len() after Close = %d; want 0", r.Len())
+	}
+}
+
+// closer counts its Close calls.
+type closer struct{ n atomic.Int64 }
+
+func (c *closer) Close() error { c.n.Add(1); return nil }
+
+func TestCloseAllClosesOwners(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	owners := make([]*closer, 4)
+	regs := make([]*Registration, 4)
+	for i := range owners {
+		a, _ := socketPair(t)
+		owners[i] = &closer{}
+		regs[i] = register(t, r, a, owners[i])
+	}
+	regs[1].Close() // already gone: its owner is not closed again
+	r.CloseAll()
+	for i, o := range owners {
+		want := int64(1)
+		if i == 1 {
+			want = 0
+		}
+		if o.n.Load() != want {
+			t.Errorf("owner %d closed %d times; want %d", i, o.n.Load(), want)
+		}
+	}
+	for _, reg := range regs {
+		reg.Close()
+	}
+}
+
+func TestRegisterError(t *testing.T) {
+	r := newRegistry(t)
+	if _, err := r.Register(-1, nil); err == nil {
+		t.Fatalf("Register(-1) = nil error; want one")
+	}
+	if r.Len() != 0 {
+		t.Errorf("Len() after a failed Register = %d; want 0 (slot released)", r.Len())
+	}
+}
+
+func TestRegistryOf(t *testing.T) {
+	r := newRegistry(t)
+	if _, err := RegistryOf(future.NewContext(nil, nil)); !errors.Is(err, ErrNoDriver) {
+		t.Errorf("RegistryOf(no executor) = %v; want ErrNoDriver", err)
+	}
+	other := future.NewContext(nil, executorFunc(func(future.Future[struct{}]) {}))
+	if _, err := RegistryOf(other); !errors.Is(err, ErrNoDriver) {
+		t.Errorf("RegistryOf(a foreign executor) = %v; want ErrNoDriver", err)
+	}
+	cx, _ := hostCx(r)
+	if got, err := RegistryOf(cx); got != r || err != nil {
+		t.Errorf("RegistryOf(host) = %p, %v; want %p, nil", got, err, r)
+	}
+}
+
+type executorFunc func(future.Future[struct{}])
+
+func (e executorFunc) Spawn(f future.Future[struct{}]) { e(f) }
