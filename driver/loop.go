@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -81,7 +82,10 @@ type Loop struct {
 	injected []*task
 	spare    []*task // the other half of the double buffer; loop only
 
-	waits    uint64      // calls to Poller.Wait so far; loop goroutine only (tests read it)
+	waits    uint64  // calls to Poller.Wait so far; loop goroutine only (tests read it)
+	park     *parker // waits in Go's netpoller; nil: block in the poller
+	waitN    int     // results of the parker's last look; loop goroutine only
+	waitErr  error
 	sleeping atomic.Bool // the loop is (about to be) blocked in Wait
 	stopReq  atomic.Bool
 	running  atomic.Bool
@@ -114,6 +118,7 @@ func New(cfg Config) (*Loop, error) {
 	l := &Loop{cfg: cfg, poller: p, events: make([]netpoll.Event, cfg.EventsPerWait),
 		base: time.Now(), tasks: make(map[*task]struct{})}
 	l.registry = netpoll.NewRegistry(p, l.wakeFromReactor)
+	l.openParker()
 	return l, nil
 }
 
@@ -130,7 +135,7 @@ func LoopOf(cx *future.Context) (*Loop, error) {
 // the task first runs when the loop is driven. A task's error is reported
 // through Config.Logf; a panic ends only that task.
 func (l *Loop) Spawn(f future.Future[struct{}]) {
-	t := &task{loop: l, fut: f, name: fmt.Sprintf("%T", f)}
+	t := &task{loop: l, fut: f, typ: reflect.TypeOf(f)}
 	t.cx = future.NewContext(t, l)
 	t.state.Store(taskScheduled)
 	l.inject(t)
@@ -202,7 +207,7 @@ func (l *Loop) runTask(t *task) {
 			if errors.As(err, &pe) {
 				l.cfg.Logf("driver: %v\n%s", pe, pe.Stack)
 			} else {
-				l.cfg.Logf("driver: task %s failed: %v", t.name, err)
+				l.cfg.Logf("driver: task %s failed: %v", t.name(), err)
 			}
 		}
 		if t.root {
@@ -212,7 +217,7 @@ func (l *Loop) runTask(t *task) {
 	}
 	taken := t.cx.WakerTaken()
 	if t.park() && l.cfg.DetectStalls && !taken {
-		se := &StallError{Task: t.name}
+		se := &StallError{Task: t.name()}
 		l.cfg.Logf("%v", se)
 		if l.cfg.OnStall != nil {
 			l.cfg.OnStall(se)
@@ -258,7 +263,7 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 				timeout = 0
 			}
 		}
-		n, err := l.poller.Wait(l.events, timeout)
+		n, err := l.wait(timeout)
 		l.waits++
 		l.sleeping.Store(false)
 		if err != nil {
@@ -323,7 +328,7 @@ func (l *Loop) Close() error {
 	if len(l.tasks) > 0 {
 		names := make([]string, 0, len(l.tasks))
 		for t := range l.tasks {
-			names = append(names, t.name)
+			names = append(names, t.name())
 			t.state.Store(taskDone)
 			t.fut = nil
 		}
@@ -336,6 +341,7 @@ func (l *Loop) Close() error {
 	l.registry.CloseAll()
 	l.timers.clear()
 	l.running.Store(false)
+	l.closeParker()
 	if cerr := l.poller.Close(); err == nil {
 		err = cerr
 	}

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/eddyio/eddy/future"
@@ -43,7 +44,7 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 	defer l.running.Store(false)
 
 	rf := &rootFuture[T]{f: f}
-	t := &task{loop: l, fut: rf, name: fmt.Sprintf("%T", f), root: true}
+	t := &task{loop: l, fut: rf, typ: reflect.TypeOf(f), root: true}
 	t.cx = future.NewContext(t, l)
 	t.state.Store(taskScheduled)
 	l.nextID++

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"sync/atomic"
 
@@ -26,12 +27,20 @@ type task struct {
 	cx    *future.Context
 	state atomic.Uint32
 	id    uint64
-	name  string // the future's type, for reports
+	typ   reflect.Type // the future's type, named in reports
 
 	// Set for the future BlockOn drives, whose result is kept, not logged.
 	root    bool
 	rootRes future.Poll[struct{}]
 	stalled *StallError
+}
+
+// name is the type of the task's future, for reports.
+func (t *task) name() string {
+	if t.typ == nil {
+		return "<nil>"
+	}
+	return t.typ.String()
 }
 
 // Wake schedules the task; it is safe from any goroutine.
@@ -98,7 +107,7 @@ func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	defer func() {
 		if v := recover(); v != nil {
 			done = true
-			res = future.Fail[struct{}](&PanicError{Task: t.name, Value: v, Stack: debug.Stack()})
+			res = future.Fail[struct{}](&PanicError{Task: t.name(), Value: v, Stack: debug.Stack()})
 		}
 		if done {
 			t.state.Store(taskDone)

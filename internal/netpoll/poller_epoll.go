@@ -41,8 +41,9 @@ const defaultBatch = 128
 // goroutines, also while Wait runs; Wait must be called from one goroutine at
 // a time, and Close not concurrently with Wait.
 type Poller struct {
-	epfd   int // epoll fd, set once by Open
-	wakefd int // eventfd registered under WakeToken, set once by Open
+	woken  bool // the last Wait consumed a wake-up; the waiting goroutine only
+	epfd   int  // epoll fd, set once by Open
+	wakefd int  // eventfd registered under WakeToken, set once by Open
 
 	// wakeSig is true from the Wake that wrote the eventfd until the Wait
 	// that drained it, so that many Wakes in between cost one write.
@@ -140,11 +141,13 @@ func (p *Poller) Wait(events []Event, timeout time.Duration) (int, error) {
 		return 0, os.NewSyscallError("epoll_wait", err)
 	}
 	k := 0
+	p.woken = false
 	for i := range n {
 		ev := &p.raw[i]
 		t := unpackToken(ev.Fd, ev.Pad)
 		if t == WakeToken {
 			p.drainWake()
+			p.woken = true
 			continue
 		}
 		events[k] = Event{
@@ -210,3 +213,12 @@ func (p *Poller) Close() error {
 	}
 	return os.NewSyscallError("close", err2)
 }
+
+// Fd returns the epoll descriptor, for a loop that waits on it through Go's
+// own netpoller (an epoll descriptor is readable while events are ready).
+func (p *Poller) Fd() int { return p.epfd }
+
+// Woken reports whether the last Wait consumed a wake-up (which it does not
+// report as an event): a loop that waits through Go's netpoller uses it to
+// tell "woken" from "nothing yet".
+func (p *Poller) Woken() bool { return p.woken }
