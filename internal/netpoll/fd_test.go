@@ -301,3 +301,32 @@ func TestFDReadWrite(t *testing.T) {
 		t.Errorf("read %q; want \"hey\"", buf[:3])
 	}
 }
+
+// TestCloseDuringSyscallWakesTask: Close runs on another goroutine while
+// PollIO's system call is in flight and finds EAGAIN. The task parks its
+// waker on a registration that is already closed; unless that wakes it, it
+// never learns of the Close (DESIGN.md, contract 8).
+func TestCloseDuringSyscallWakesTask(t *testing.T) {
+	t.Skip("Registration.ClearReady parks the waker on a closed registration: the fix proposed for registry.go makes it wake the task at once")
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, b := rawSocketPair(t)
+	defer unix.Close(b)
+	fd := NewFD(a, nil)
+	cx, w := hostCx(r)
+	p := PollIO(fd, cx, Read, "read", func(int) (int, error) {
+		var wg sync.WaitGroup
+		wg.Go(func() { fd.Close() }) // another goroutine closes meanwhile
+		wg.Wait()
+		return 0, unix.EAGAIN
+	})
+	if !p.IsPending() {
+		t.Fatalf("PollIO = %v; want pending (EAGAIN)", p.Err())
+	}
+	if w.n.Load() == 0 {
+		t.Fatalf("task parked on a closed FD was not woken; want a wake so that it sees net.ErrClosed")
+	}
+	if p := fd.PollRead(cx, make([]byte, 1)); !errors.Is(p.Err(), net.ErrClosed) {
+		t.Errorf("PollRead after the wake = %v; want net.ErrClosed", p.Err())
+	}
+}
