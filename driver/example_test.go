@@ -161,3 +161,28 @@ func ExampleShutdownError() {
 	fmt.Println(l.Close())
 	// Output: driver: cancelled 1 task(s) still running at shutdown: driver_test.parked
 }
+
+func ExampleErrNoExecutor() {
+	p := driver.Spawn(future.Done()).Poll(future.NewContext(nil, nil)) // polled by hand, no driver
+	fmt.Println(errors.Is(p.Err(), driver.ErrNoExecutor))
+	// Output: true
+}
+
+func ExampleErrLoopClosed() {
+	l, _ := driver.New(driver.Config{})
+	l.Close()
+	_, err := driver.BlockOn(l, future.Ready(1))
+	fmt.Println(err)
+	// Output: driver: loop closed
+}
+
+func ExampleErrRunning() {
+	l, _ := driver.New(driver.Config{})
+	defer l.Close()
+	v, _ := driver.BlockOn(l, future.Lazy(func() (error, error) {
+		_, err := driver.BlockOn(l, future.Ready(1)) // the loop is busy driving us
+		return err, nil
+	}))
+	fmt.Println(v)
+	// Output: driver: loop already running
+}
