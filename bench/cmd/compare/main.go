@@ -1,0 +1,222 @@
+// Command compare runs the echo load generator against each echo server in
+// turn, with the same settings, and prints a markdown table per number of
+// connections, with the ratio of eddy's throughput to each server's:
+//
+//	go run ./cmd/compare -duration 5s
+//
+// Each server runs in a child process of its own (this program, re-run
+// with -serve), on 127.0.0.1 with a port the kernel picks, so that no
+// server inherits another's goroutines, pollers or garbage; the load
+// generator runs in this process. The child is stopped after each run, and
+// the CPU time it used is reported per message.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/eddyio/eddy/bench/load"
+	"github.com/eddyio/eddy/bench/servers"
+)
+
+func main() {
+	var (
+		serve    = flag.String("serve", "", "run as the child that serves with this server (internal)")
+		addr     = flag.String("addr", "127.0.0.1:0", "with -serve: the address to listen on")
+		conns    = flag.String("conns", "1,100,1000", "comma-separated connection counts, one table each")
+		names    = flag.String("servers", "eddy,net,gnet,netpoll,nbio,evio", "comma-separated servers, eddy first")
+		loops    = flag.Int("loops", runtime.NumCPU(), "event loops per server (one per core)")
+		size     = flag.Int("size", 64, "bytes per message")
+		duration = flag.Duration("duration", 5*time.Second, "how long each measurement lasts (at most 60s)")
+		pipeline = flag.Int("pipeline", 1, "messages in flight per connection")
+		runs     = flag.Int("runs", 1, "measurements of each server, interleaved (at most 5)")
+	)
+	flag.Parse()
+	log.SetFlags(0)
+	if *serve != "" {
+		if err := child(*serve, *addr, *loops); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	counts, err := parseInts(*conns)
+	if err != nil {
+		log.Fatalf("compare: -conns: %v", err)
+	}
+	list := strings.Split(*names, ",")
+	for _, n := range list {
+		if _, ok := servers.Lookup(n); !ok {
+			log.Fatalf("compare: no server %q", n)
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		log.Fatal(err)
+	}
+	*runs = min(max(*runs, 1), 5)
+	base := load.Config{Size: *size, Duration: min(*duration, load.MaxDuration), Pipeline: *pipeline}
+
+	fmt.Printf("command: go run ./cmd/compare %s\n\n", strings.Join(os.Args[1:], " "))
+	fmt.Printf("machine: %d cores (%s), %s, GOMAXPROCS %d in the client and each server, %d loops per server\n",
+		runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOMAXPROCS(0), *loops)
+	for _, n := range counts {
+		cfg := base
+		cfg.Conns = n
+		table(exe, list, *loops, *runs, cfg)
+	}
+}
+
+// measurement is one run of the load against one server.
+type measurement struct {
+	res load.Result
+	cpu time.Duration // the server's user and system time
+	err error
+}
+
+// table measures every server runs times with cfg and prints the table.
+func table(exe string, list []string, loops, runs int, cfg load.Config) {
+	fmt.Printf("\n### %d connections, %d-byte messages, pipeline %d, %v per run\n\n",
+		cfg.Conns, cfg.Size, cfg.Pipeline, cfg.Duration)
+	fmt.Printf("load: go run ./cmd/echoload -addr ADDR -conns %d -size %d -pipeline %d -duration %v\n\n",
+		cfg.Conns, cfg.Size, cfg.Pipeline, cfg.Duration)
+	got := make(map[string][]measurement)
+	for range runs { // interleaved, so that drift hits every server alike
+		for _, name := range list {
+			m := measure(exe, name, loops, cfg)
+			if m.err != nil {
+				log.Printf("compare: %s, %d conns: %v", name, cfg.Conns, m.err)
+			}
+			got[name] = append(got[name], m)
+		}
+	}
+	fmt.Println("| server | run | msgs/s | MB/s | p50 | p99 | server CPU per msg | eddy ÷ server (msgs/s) |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, name := range list {
+		for r, m := range got[name] {
+			if m.err != nil {
+				fmt.Printf("| %s | %d | failed: %v | | | | | |\n", name, r+1, m.err)
+				continue
+			}
+			ratio := "–"
+			if e := got["eddy"]; len(e) > r && e[r].err == nil {
+				ratio = fmt.Sprintf("%.2f", e[r].res.MsgsPerSec()/m.res.MsgsPerSec())
+			}
+			fmt.Printf("| %s | %d | %.0f | %.2f | %s | %s | %s | %s |\n", name, r+1,
+				m.res.MsgsPerSec(), m.res.MBPerSec(), micros(m.res.P50), micros(m.res.P99),
+				micros(m.cpu/time.Duration(max(m.res.Msgs, 1))), ratio)
+		}
+	}
+}
+
+// measure starts the server in a child process, loads it, and stops it.
+func measure(exe, name string, loops int, cfg load.Config) (m measurement) {
+	cmd := exec.Command(exe, "-serve", name, "-loops", strconv.Itoa(loops), "-addr", "127.0.0.1:0")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return measurement{err: err}
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return measurement{err: err}
+	}
+	if err := cmd.Start(); err != nil {
+		return measurement{err: err}
+	}
+	defer func() {
+		stdin.Close() // the child stops when its input closes
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			if m.err == nil {
+				m.err = errors.New("server did not stop within 15s; killed")
+			}
+		}
+		m.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}()
+	addr, err := listening(stdout, 20*time.Second)
+	if err != nil {
+		return measurement{err: err}
+	}
+	go io.Copy(io.Discard, stdout)
+	cfg.Addr = addr
+	res, err := load.Run(cfg)
+	return measurement{res: res, err: err}
+}
+
+// listening reads the child's "listening on ADDR" line.
+func listening(r io.Reader, timeout time.Duration) (string, error) {
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- s
+	}()
+	select {
+	case s := <-line:
+		addr, ok := strings.CutPrefix(strings.TrimSpace(s), "listening on ")
+		if !ok {
+			return "", fmt.Errorf("server said %q; want \"listening on ADDR\"", s)
+		}
+		return addr, nil
+	case <-time.After(timeout):
+		return "", fmt.Errorf("server not listening after %v", timeout)
+	}
+}
+
+// child serves with the named server until standard input closes.
+func child(name, addr string, loops int) error {
+	s, ok := servers.Lookup(name)
+	if !ok {
+		return fmt.Errorf("compare: no server %q", name)
+	}
+	quit := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, os.Stdin)
+		close(quit)
+	}()
+	return servers.Serve(s, addr, loops, os.Stdout, quit)
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a positive count", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func micros(d time.Duration) string {
+	return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond))
+}
+
+// cpuModel returns the CPU's model name from /proc/cpuinfo, or "unknown CPU".
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for line := range strings.Lines(string(b)) {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
