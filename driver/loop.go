@@ -261,6 +261,7 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 			l.sleeping.Store(true)
 			if l.hasInjected() || l.stopReq.Load() {
 				timeout = 0
+				l.sleeping.Store(false) // not blocking after all: no kick needed
 			}
 		}
 		n, err := l.wait(timeout)
