@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/cloudwego/netpoll v0.7.2
 	github.com/eddyio/eddy v0.0.0
+	github.com/google/go-cmp v0.7.0
 	github.com/lesismal/nbio v1.6.7
 	github.com/panjf2000/gnet/v2 v2.9.4
 	github.com/tidwall/evio v1.0.8

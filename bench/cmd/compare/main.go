@@ -7,8 +7,9 @@
 // Each server runs in a child process of its own (this program, re-run
 // with -serve), on 127.0.0.1 with a port the kernel picks, so that no
 // server inherits another's goroutines, pollers or garbage; the load
-// generator runs in this process. The child is stopped after each run, and
-// the CPU time it used is reported per message.
+// generator runs in this process. The child is stopped after each run.
+// The CPU time the server used while loaded (read from /proc on Linux) is
+// reported per message.
 package main
 
 import (
@@ -79,7 +80,7 @@ func main() {
 // measurement is one run of the load against one server.
 type measurement struct {
 	res load.Result
-	cpu time.Duration // the server's user and system time
+	cpu time.Duration // the server's user and system time while loaded
 	err error
 }
 
@@ -112,7 +113,7 @@ func table(exe string, list []string, loops, runs int, cfg load.Config) {
 				ratio = fmt.Sprintf("%.2f", e[r].res.MsgsPerSec()/m.res.MsgsPerSec())
 			}
 			fmt.Printf("| %s | %d | %.0f | %.2f | %s | %s | %s | %s |\n", name, r+1,
-				m.res.MsgsPerSec(), m.res.MBPerSec(), micros(m.res.P50), micros(m.res.P99),
+				m.res.MsgsPerSec(), m.res.MBPerSec(), latency(m.res.P50), latency(m.res.P99),
 				micros(m.cpu/time.Duration(max(m.res.Msgs, 1))), ratio)
 		}
 	}
@@ -146,7 +147,9 @@ func measure(exe, name string, loops int, cfg load.Config) (m measurement) {
 				m.err = errors.New("server did not stop within 15s; killed")
 			}
 		}
-		m.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		if m.cpu == 0 { // no /proc: the whole life of the child
+			m.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		}
 	}()
 	addr, err := listening(stdout, 20*time.Second)
 	if err != nil {
@@ -154,8 +157,39 @@ func measure(exe, name string, loops int, cfg load.Config) (m measurement) {
 	}
 	go io.Copy(io.Discard, stdout)
 	cfg.Addr = addr
+	before, okBefore := cpuTime(cmd.Process.Pid)
 	res, err := load.Run(cfg)
-	return measurement{res: res, err: err}
+	after, okAfter := cpuTime(cmd.Process.Pid)
+	m = measurement{res: res, err: err}
+	if okBefore && okAfter {
+		m.cpu = after - before
+	}
+	return m
+}
+
+// cpuTime returns the user and system time process pid has used so far,
+// from /proc (Linux), with a resolution of 10 ms.
+func cpuTime(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// The command name, in parentheses, may hold spaces: count from after it.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0, false
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14 of proc_pid_stat(5)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	const tick = 10 * time.Millisecond // USER_HZ is 100 on Linux
+	return time.Duration(utime+stime) * tick, true
 }
 
 // listening reads the child's "listening on ADDR" line.
@@ -201,6 +235,14 @@ func parseInts(s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// latency formats d in µs, or in ms from 10 ms up.
+func latency(d time.Duration) string {
+	if d >= 10*time.Millisecond {
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return micros(d)
 }
 
 func micros(d time.Duration) string {
