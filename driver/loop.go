@@ -132,9 +132,14 @@ func LoopOf(cx *future.Context) (*Loop, error) {
 }
 
 // Spawn starts f as a new task on the loop. It is safe from any goroutine;
-// the task first runs when the loop is driven. A task's error is reported
+// the task first runs when the loop is driven. On a closed loop the task is
+// dropped and reported through Config.Logf. A task's error is reported
 // through Config.Logf; a panic ends only that task.
 func (l *Loop) Spawn(f future.Future[struct{}]) {
+	if l.closed.Load() {
+		l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
+		return
+	}
 	t := &task{loop: l, fut: f, typ: reflect.TypeOf(f)}
 	t.cx = future.NewContext(t, l)
 	t.state.Store(taskScheduled)

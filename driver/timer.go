@@ -18,19 +18,24 @@ type sleep struct {
 }
 
 // Sleep returns a future that completes d after its first poll. Building it
-// starts no timer; the timer is armed on the loop that first polls it.
+// starts no timer; the timer is armed on the loop that first polls it, and
+// polling it from another loop fails with [ErrWrongLoop].
 func Sleep(d time.Duration) future.Future[struct{}] { return &sleep{d: d, index: -1} }
 
 func (s *sleep) Poll(cx *future.Context) future.Poll[struct{}] {
 	if s.done {
 		return future.Fail[struct{}](future.ErrPolledAfterCompletion)
 	}
+	l, err := LoopOf(cx)
+	if err != nil {
+		return future.Fail[struct{}](err)
+	}
 	if s.loop == nil {
-		l, err := LoopOf(cx)
-		if err != nil {
-			return future.Fail[struct{}](err)
-		}
 		s.loop, s.when = l, l.now()+s.d
+	} else if s.loop != l {
+		// The timer sits in its first loop's heap, which only that loop's
+		// goroutine may touch.
+		return future.Fail[struct{}](ErrWrongLoop)
 	}
 	if s.loop.now() >= s.when {
 		s.done = true

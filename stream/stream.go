@@ -2,6 +2,7 @@ package stream
 
 import (
 	"iter"
+	"runtime"
 
 	"github.com/eddyio/eddy/future"
 )
@@ -96,10 +97,11 @@ func Of[T any](items ...T) Stream[T] { return FromSlice(items) }
 
 // seq yields the values of an iter.Seq, pulled one at a time.
 type seq[T any] struct {
-	src  iter.Seq[T]
-	next func() (T, bool)
-	stop func()
-	done bool
+	src     iter.Seq[T]
+	next    func() (T, bool)
+	stop    func()
+	cleanup runtime.Cleanup // stops the coroutine of a stream dropped before its end
+	done    bool
 }
 
 func (s *seq[T]) PollNext(*future.Context) Poll[T] {
@@ -108,10 +110,12 @@ func (s *seq[T]) PollNext(*future.Context) Poll[T] {
 	}
 	if s.next == nil {
 		s.next, s.stop = iter.Pull(s.src)
+		s.cleanup = runtime.AddCleanup(s, func(stop func()) { stop() }, s.stop)
 	}
 	v, ok := s.next()
 	if !ok {
 		s.done = true
+		s.cleanup.Stop()
 		s.stop()
 		return End[T]()
 	}
@@ -119,7 +123,8 @@ func (s *seq[T]) PollNext(*future.Context) Poll[T] {
 }
 
 // FromSeq returns a stream of the values of seq. The sequence is not started
-// until the first poll. Pulling from an iter.Seq runs it as a coroutine; for
+// until the first poll. A stream dropped before its end has its coroutine
+// stopped when the garbage collector finds it unreachable. Pulling from an iter.Seq runs it as a coroutine; for
 // the allocation-free path prefer FromSlice or Unfold.
 func FromSeq[T any](seq_ iter.Seq[T]) Stream[T] { return &seq[T]{src: seq_} }
 

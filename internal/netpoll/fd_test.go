@@ -307,7 +307,6 @@ func TestFDReadWrite(t *testing.T) {
 // waker on a registration that is already closed; unless that wakes it, it
 // never learns of the Close (DESIGN.md, contract 8).
 func TestCloseDuringSyscallWakesTask(t *testing.T) {
-	t.Skip("Registration.ClearReady parks the waker on a closed registration: the fix proposed for registry.go makes it wake the task at once")
 	checkFDLeaks(t)
 	r := newRegistry(t)
 	a, b := rawSocketPair(t)

@@ -208,6 +208,12 @@ func (reg *Registration) PollReady(cx *future.Context, d Direction) future.Poll[
 func (reg *Registration) ClearReady(cx *future.Context, d Direction) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
+	if reg.closed {
+		// Closed while the system call was in flight: Close found no
+		// waker to wake, so wake the task now; its next poll sees ErrClosed.
+		cx.Waker().Wake()
+		return
+	}
 	if d == Read {
 		reg.readReady, reg.readWaker = false, cx.Waker()
 	} else {
