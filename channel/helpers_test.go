@@ -83,9 +83,8 @@ func checkLeaks(t *testing.T) {
 // collect is a future of every value of s, in order; it fails on the first
 // item error.
 type collect[T any] struct {
-	s    stream.Stream[T]
-	got  []T
-	done bool
+	s   stream.Stream[T]
+	got []T
 }
 
 func collectAll[T any](s stream.Stream[T]) *collect[T] { return &collect[T]{s: s} }

@@ -318,13 +318,12 @@ func ExampleShared_Clone() {
 
 func ExampleCatchPanic() {
 	buggy := future.PollFn(func(*future.Context) future.Poll[int] {
-		var m map[string]int
-		m["x"] = 1 // panics: assignment to entry in nil map
-		return future.Ok(0)
+		var index []int
+		return future.Ok(index[3]) // panics: index out of range
 	})
 	p := combinators.CatchPanic(buggy).Poll(future.NewContext(future.NoopWaker, nil))
 	var pe *combinators.PanicError
 	fmt.Println(errors.As(p.Err(), &pe), pe.Value)
 	// Output:
-	// true assignment to entry in nil map
+	// true runtime error: index out of range [3] with length 0
 }

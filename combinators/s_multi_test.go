@@ -12,12 +12,11 @@ import (
 
 // sTwoCase is a row of the tables of combinators over two streams.
 type sTwoCase struct {
-	name   string
-	a, b   []stream.Poll[int]
-	want   []string
-	wantA  int // polls of a
-	wantB  int // polls of b
-	nPolls int // how many polls to make; len(want) when 0
+	name  string
+	a, b  []stream.Poll[int]
+	want  []string
+	wantA int // polls of a
+	wantB int // polls of b
 }
 
 func sTwoTest[T any](t *testing.T, tests []sTwoCase, build func(a, b stream.Stream[int]) stream.Stream[T]) {

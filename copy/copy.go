@@ -27,15 +27,14 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, BufferSize); return 
 
 // copyFuture is the state of a Copy.
 type copyFuture struct {
-	r       aio.AsyncReader
-	w       aio.AsyncWriter
-	buf     *[]byte // held only while data flows
-	pos     int     // next byte of buf to write
-	end     int     // end of the data in buf
-	n       int64   // bytes written so far
-	eof     bool
-	flushed bool
-	done    bool
+	r    aio.AsyncReader
+	w    aio.AsyncWriter
+	buf  *[]byte // held only while data flows
+	pos  int     // next byte of buf to write
+	end  int     // end of the data in buf
+	n    int64   // bytes written so far
+	eof  bool
+	done bool
 }
 
 // Copy returns a future that reads r until EOF, writes everything to w

@@ -27,7 +27,7 @@ func FromUnix(path string) (*unix.SockaddrUnix, error) {
 		return nil, fmt.Errorf("%q: abstract Unix socket names (\"@name\") exist only on Linux", path)
 	}
 	if len(path) > maxUnixPath {
-		return nil, fmt.Errorf("Unix socket path is %d bytes long; the system allows at most %d", len(path), maxUnixPath)
+		return nil, fmt.Errorf("unix socket path is %d bytes long; the system allows at most %d", len(path), maxUnixPath)
 	}
 	return &unix.SockaddrUnix{Name: path}, nil
 }
