@@ -12,6 +12,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/netns"
 	"github.com/eddyio/eddy/listener"
 	"github.com/eddyio/eddy/socket"
 )
@@ -375,5 +376,45 @@ func TestConnectIsLazy(t *testing.T) {
 	p := f.Poll(future.NewContext(nil, nil))
 	if p.IsPending() || p.Err() == nil {
 		t.Fatalf("Poll outside a driver = %v; want an error", p)
+	}
+}
+
+func TestTCPDualStackListener(t *testing.T) {
+	// The wildcard bind runs where loopback is the only network.
+	if !netns.Loopback(t) {
+		return
+	}
+	loop := newLoop(t)
+	l, err := listener.BindTCP(":0") // network "tcp": IPv4 and IPv6 both
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().Port
+	for _, host := range []string{"127.0.0.1", "::1"} {
+		c, err := net.Dial("tcp", net.JoinHostPort(host, itoa(port)))
+		if err != nil {
+			t.Skipf("dial %s: %v (no IPv6 loopback?)", host, err)
+		}
+		s, err := driver.BlockOn(loop, l.Accept())
+		if err != nil {
+			c.Close()
+			t.Fatalf("Accept from %s = %v", host, err)
+		}
+		got := s.RemoteAddr().(*net.TCPAddr).IP
+		if !got.Equal(net.ParseIP(host)) {
+			t.Errorf("RemoteAddr of a client from %s = %v", host, got)
+		}
+		s.Close()
+		c.Close()
+	}
+	v6, err := listener.TCPConfig{Network: "tcp6"}.Bind(":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v6.Close()
+	if c, err := net.DialTimeout("tcp4", net.JoinHostPort("127.0.0.1", itoa(v6.Addr().Port)), 2*time.Second); err == nil {
+		c.Close()
+		t.Errorf("an IPv4 client reached a tcp6 (v6-only) listener")
 	}
 }

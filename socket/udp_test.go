@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/eddyio/eddy/internal/netns"
 	"io"
 	"net"
 	"net/netip"
@@ -93,6 +94,10 @@ func TestUDPNetPeer(t *testing.T) {
 }
 
 func TestUDPDualStack(t *testing.T) {
+	// The wildcard bind runs where loopback is the only network.
+	if !netns.Loopback(t) {
+		return
+	}
 	loop := uxLoop(t)
 	u, err := BindUDP(":0")
 	if err != nil {
