@@ -220,44 +220,17 @@ type accepted struct {
 	sa unix.Sockaddr
 }
 
-// accept is the Accept future.
-type accept struct {
-	l    *TCPListener
-	done bool
-}
-
-func (a *accept) Poll(cx *future.Context) future.Poll[*socket.TCPStream] {
-	if a.done {
-		return future.Fail[*socket.TCPStream](future.ErrPolledAfterCompletion)
-	}
-	p := a.l.PollAccept(cx)
-	a.done = p.IsReady()
-	return p
-}
-
 // Accept returns a future of the next accepted connection.
-func (l *TCPListener) Accept() future.Future[*socket.TCPStream] { return &accept{l: l} }
-
-// incoming is the Incoming stream.
-type incoming struct{ l *TCPListener }
-
-func (in incoming) PollNext(cx *future.Context) stream.Poll[*socket.TCPStream] {
-	p := in.l.PollAccept(cx)
-	switch {
-	case p.IsPending():
-		return stream.Pending[*socket.TCPStream]()
-	case p.Err() == nil:
-		return stream.Item(p.Value())
-	case isClosed(p.Err()):
-		return stream.End[*socket.TCPStream]()
-	}
-	return stream.Fail[*socket.TCPStream](p.Err())
+func (l *TCPListener) Accept() future.Future[*socket.TCPStream] {
+	return &accept[*socket.TCPStream]{l: l}
 }
 
 // Incoming returns the lazy stream of accepted connections: it accepts
 // nothing until polled. A failed accept is an item error and the stream
 // goes on; the stream ends when the listener is closed.
-func (l *TCPListener) Incoming() stream.Stream[*socket.TCPStream] { return incoming{l} }
+func (l *TCPListener) Incoming() stream.Stream[*socket.TCPStream] {
+	return incoming[*socket.TCPStream]{l}
+}
 
 func isClosed(err error) bool {
 	return err != nil && (errors.Is(err, net.ErrClosed) || err == io.EOF)

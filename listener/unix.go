@@ -1,7 +1,6 @@
 package listener
 
 import (
-	"errors"
 	"net"
 	"os"
 
@@ -109,41 +108,14 @@ func (l *UnixListener) PollAccept(cx *future.Context) future.Poll[*socket.UnixSt
 	return future.Ok(s)
 }
 
-// acceptUnix is the Accept future of a UnixListener.
-type acceptUnix struct {
-	l    *UnixListener
-	done bool
-}
-
-func (a *acceptUnix) Poll(cx *future.Context) future.Poll[*socket.UnixStream] {
-	if a.done {
-		return future.Fail[*socket.UnixStream](future.ErrPolledAfterCompletion)
-	}
-	p := a.l.PollAccept(cx)
-	a.done = p.IsReady()
-	return p
-}
-
 // Accept returns a future of the next accepted connection.
-func (l *UnixListener) Accept() future.Future[*socket.UnixStream] { return &acceptUnix{l: l} }
-
-// incomingUnix is the Incoming stream of a UnixListener.
-type incomingUnix struct{ l *UnixListener }
-
-func (in incomingUnix) PollNext(cx *future.Context) stream.Poll[*socket.UnixStream] {
-	p := in.l.PollAccept(cx)
-	switch {
-	case p.IsPending():
-		return stream.Pending[*socket.UnixStream]()
-	case p.Err() == nil:
-		return stream.Item(p.Value())
-	case errors.Is(p.Err(), net.ErrClosed):
-		return stream.End[*socket.UnixStream]()
-	}
-	return stream.Fail[*socket.UnixStream](p.Err())
+func (l *UnixListener) Accept() future.Future[*socket.UnixStream] {
+	return &accept[*socket.UnixStream]{l: l}
 }
 
 // Incoming returns the lazy stream of accepted connections: it accepts
 // nothing until polled. A failed accept is an item error and the stream
 // goes on; the stream ends when the listener is closed.
-func (l *UnixListener) Incoming() stream.Stream[*socket.UnixStream] { return incomingUnix{l} }
+func (l *UnixListener) Incoming() stream.Stream[*socket.UnixStream] {
+	return incoming[*socket.UnixStream]{l}
+}
