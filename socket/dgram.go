@@ -3,9 +3,163 @@ package socket
 import (
 	"errors"
 	"fmt"
+	"net"
+	"os"
+	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/sockaddr"
 )
+
+// dgram is the shared core of the datagram sockets (UDPSocket and
+// UnixDatagram), as conn is of the stream sockets: the reactor fd, the
+// network and local address named in errors, the socket file to remove,
+// and the address given to Connect. Each socket type converts its own kind
+// of address (a netip.AddrPort, a path) into a [dest] and hands it to the
+// core. Its exported methods are promoted to the socket types that embed it.
+type dgram struct {
+	fd    *netpoll.FD
+	netw  string             // "udp", "udp4", "udp6" or "unixgram": the Net of every *net.OpError
+	laddr net.Addr           // the Source of every *net.OpError; nil for an unbound socket
+	file  *sockaddr.SockFile // the socket file bind created, removed by Close; nil for none
+
+	mu    sync.Mutex // guards raddr
+	raddr net.Addr   // the address given to Connect; nil before
+}
+
+// init wraps sysfd; owner is what the loop closes at shutdown (the socket
+// that embeds d). laddr must be an untyped nil for an unbound socket.
+func (d *dgram) init(sysfd int, netw string, laddr net.Addr, file *sockaddr.SockFile, owner netpoll.Closer) {
+	d.netw, d.laddr, d.file = netw, laddr, file
+	d.fd = netpoll.NewFD(sysfd, owner)
+}
+
+// dest is a destination as a socket type converted it: the address named
+// in errors (and by RemoteAddr after Connect), the socket address, and the
+// error of the conversion, which the operation using it reports. The zero
+// dest is the connected peer.
+type dest struct {
+	addr net.Addr
+	sa   unix.Sockaddr
+	err  error
+}
+
+// remote returns the address given to Connect, or nil.
+func (d *dgram) remote() net.Addr {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.raddr
+}
+
+// opError wraps err with the operation and the socket's addresses; a nil
+// addr stands for the connected address, if any.
+func (d *dgram) opError(op string, addr net.Addr, err error) error {
+	if addr == nil {
+		addr = d.remote()
+	}
+	return &net.OpError{Op: op, Net: d.netw, Source: d.laddr, Addr: addr, Err: err}
+}
+
+// connect sets the default destination to, and remembers it for
+// RemoteAddr.
+func (d *dgram) connect(to dest) error {
+	if to.err != nil {
+		return d.opError("connect", to.addr, to.err)
+	}
+	if err := d.fd.Incref(); err != nil {
+		return d.opError("connect", to.addr, err)
+	}
+	defer d.fd.Decref()
+	if err := unix.Connect(d.fd.Sysfd(), to.sa); err != nil {
+		return d.opError("connect", to.addr, os.NewSyscallError("connect", err))
+	}
+	d.mu.Lock()
+	d.raddr = to.addr
+	d.mu.Unlock()
+	return nil
+}
+
+// pollSend sends p as one datagram to to (the zero dest: the connected
+// peer).
+func (d *dgram) pollSend(cx *future.Context, p []byte, to dest) future.Poll[int] {
+	if to.err != nil {
+		return future.Fail[int](d.opError("write", to.addr, to.err))
+	}
+	r := netpoll.PollIO(d.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
+		return sendmsg(fd, p, to.sa)
+	})
+	if err := r.Err(); err != nil {
+		return future.Fail[int](d.opError("write", to.addr, err))
+	}
+	return r
+}
+
+// pollRecv receives one datagram into p and makes the result of it with
+// conv, which also names the sender for the error of a truncated datagram
+// (nil: the connected address).
+func pollRecv[T any](d *dgram, cx *future.Context, p []byte, conv func(message) (T, net.Addr)) future.Poll[T] {
+	r := netpoll.PollIO(d.fd, cx, netpoll.Read, "recvmsg", func(fd int) (message, error) {
+		return recvmsg(fd, p)
+	})
+	if r.IsPending() {
+		return future.Pending[T]()
+	}
+	if err := r.Err(); err != nil {
+		return future.Fail[T](d.opError("read", nil, err))
+	}
+	m := r.Value()
+	v, from := conv(m)
+	if err := m.truncation(p); err != nil {
+		return future.Result(v, d.opError("read", from, err))
+	}
+	return future.Ok(v)
+}
+
+// PollSend sends p as one datagram to the connected peer (the address
+// given to Connect, or the other socket of a pair): ready with len(p),
+// ready with an error, or pending (waker parked) while the send buffer is
+// full.
+func (d *dgram) PollSend(cx *future.Context, p []byte) future.Poll[int] {
+	return d.pollSend(cx, p, dest{})
+}
+
+// Send returns a future that sends p as one datagram to the connected
+// peer (see PollSend). Nothing is sent until it is polled; p must not be
+// changed until it is ready.
+func (d *dgram) Send(p []byte) future.Future[int] {
+	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return d.PollSend(cx, p) }}
+}
+
+// Close deregisters the socket from its loop, wakes every task parked on
+// it (they see net.ErrClosed), and closes the descriptor. A second Close
+// answers an error that wraps net.ErrClosed.
+func (d *dgram) Close() error {
+	if err := d.fd.Close(); err != nil {
+		return d.opError("close", nil, err)
+	}
+	if err := d.file.Remove(); err != nil {
+		return d.opError("close", nil, err)
+	}
+	return nil
+}
+
+// oneShot is a future made of one poll function, ready once.
+type oneShot[T any] struct {
+	poll func(cx *future.Context) future.Poll[T]
+	done bool
+}
+
+func (f *oneShot[T]) Poll(cx *future.Context) future.Poll[T] {
+	if f.done {
+		return future.Fail[T](future.ErrPolledAfterCompletion)
+	}
+	p := f.poll(cx)
+	f.done = p.IsReady()
+	return p
+}
 
 // ErrTruncated is wrapped by the error of a receive whose datagram was
 // larger than the buffer: the part that fit is in the buffer, the rest was

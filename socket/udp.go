@@ -7,12 +7,10 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
-	"sync"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/netpoll"
 	"github.com/eddyio/eddy/internal/sockaddr"
 	"github.com/eddyio/eddy/stream"
 )
@@ -26,13 +24,8 @@ import (
 // task sending at a time. Close, Connect, the options and the address
 // methods are safe from any goroutine.
 type UDPSocket struct {
-	fd     *netpoll.FD
-	netw   string // "udp", "udp4" or "udp6", for errors
-	family int    // AF_INET or AF_INET6
-	laddr  *net.UDPAddr
-
-	mu    sync.Mutex // guards raddr
-	raddr *net.UDPAddr
+	dgram      // its laddr and raddr are *net.UDPAddr; laddr is never nil
+	family int // AF_INET or AF_INET6
 }
 
 // Datagram is one received UDP datagram.
@@ -115,11 +108,11 @@ func BindUDPAddr(network string, addr *net.UDPAddr) (*UDPSocket, error) {
 		unix.Close(fd)
 		return nil, opErr(os.NewSyscallError("bind", err))
 	}
-	u := &UDPSocket{netw: network, family: family, laddr: addr}
 	if bound := sockaddr.ToUDP(sockaddr.LocalAddr(fd)); bound != nil {
-		u.laddr = bound
+		addr = bound
 	}
-	u.fd = netpoll.NewFD(fd, u)
+	u := &UDPSocket{family: family}
+	u.init(fd, network, addr, nil, u)
 	return u, nil
 }
 
@@ -223,38 +216,25 @@ func addrPort(sa unix.Sockaddr) netip.AddrPort {
 
 // LocalAddr returns the address the socket is bound to, with the port the
 // kernel chose if it was asked for port 0.
-func (u *UDPSocket) LocalAddr() *net.UDPAddr { return u.laddr }
+func (u *UDPSocket) LocalAddr() *net.UDPAddr { return u.laddr.(*net.UDPAddr) }
 
 // RemoteAddr returns the address given to Connect, or nil.
 func (u *UDPSocket) RemoteAddr() *net.UDPAddr {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return u.raddr
+	a, _ := u.remote().(*net.UDPAddr)
+	return a
 }
 
-func (u *UDPSocket) opError(op string, addr net.Addr, err error) error {
-	if addr == nil {
-		if ra := u.RemoteAddr(); ra != nil {
-			addr = ra
-		}
-	}
-	return &net.OpError{Op: op, Net: u.netw, Source: u.laddr, Addr: addr, Err: err}
+// dest converts a destination for the family of the socket.
+func (u *UDPSocket) dest(addr netip.AddrPort) dest {
+	to := dest{addr: net.UDPAddrFromAddrPort(addr)}
+	to.sa, to.err = udpSockaddr(u.family, addr, "")
+	return to
 }
 
 // PollSendTo sends p as one datagram to addr: ready with len(p), ready
 // with an error, or pending (waker parked) while the send buffer is full.
 func (u *UDPSocket) PollSendTo(cx *future.Context, p []byte, addr netip.AddrPort) future.Poll[int] {
-	sa, err := udpSockaddr(u.family, addr, "")
-	if err != nil {
-		return future.Fail[int](u.opError("write", net.UDPAddrFromAddrPort(addr), err))
-	}
-	r := netpoll.PollIO(u.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
-		return sendmsg(fd, p, sa)
-	})
-	if err := r.Err(); err != nil {
-		return future.Fail[int](u.opError("write", net.UDPAddrFromAddrPort(addr), err))
-	}
-	return r
+	return u.pollSend(cx, p, u.dest(addr))
 }
 
 // PollRecvFrom receives one datagram into p: ready with the datagram and
@@ -262,21 +242,10 @@ func (u *UDPSocket) PollSendTo(cx *future.Context, p []byte, addr netip.AddrPort
 // has arrived. A datagram larger than p is ready with the part that fit
 // and an error wrapping [ErrTruncated].
 func (u *UDPSocket) PollRecvFrom(cx *future.Context, p []byte) future.Poll[Datagram] {
-	r := netpoll.PollIO(u.fd, cx, netpoll.Read, "recvmsg", func(fd int) (message, error) {
-		return recvmsg(fd, p)
+	return pollRecv(&u.dgram, cx, p, func(m message) (Datagram, net.Addr) {
+		d := Datagram{Data: p[:m.n], Addr: addrPort(m.from)}
+		return d, net.UDPAddrFromAddrPort(d.Addr)
 	})
-	if r.IsPending() {
-		return future.Pending[Datagram]()
-	}
-	if err := r.Err(); err != nil {
-		return future.Fail[Datagram](u.opError("read", nil, err))
-	}
-	m := r.Value()
-	d := Datagram{Data: p[:m.n], Addr: addrPort(m.from)}
-	if err := m.truncation(p); err != nil {
-		return future.Result(d, u.opError("read", net.UDPAddrFromAddrPort(d.Addr), err))
-	}
-	return future.Ok(d)
 }
 
 // SendTo returns a future that sends p as one datagram to addr and is
@@ -295,59 +264,13 @@ func (u *UDPSocket) RecvFrom(p []byte) future.Future[Datagram] {
 // Connect sets the socket's default destination and makes the kernel drop
 // datagrams from anyone else; Send and Recv then need no address. It makes
 // no system call that blocks and sends nothing.
-func (u *UDPSocket) Connect(addr netip.AddrPort) error {
-	ua := net.UDPAddrFromAddrPort(addr)
-	sa, err := udpSockaddr(u.family, addr, "")
-	if err != nil {
-		return u.opError("connect", ua, err)
-	}
-	if err := u.fd.Incref(); err != nil {
-		return u.opError("connect", ua, err)
-	}
-	defer u.fd.Decref()
-	if err := unix.Connect(u.fd.Sysfd(), sa); err != nil {
-		return u.opError("connect", ua, os.NewSyscallError("connect", err))
-	}
-	u.mu.Lock()
-	u.raddr = ua
-	u.mu.Unlock()
-	return nil
-}
-
-// PollSend sends p as one datagram to the connected address.
-func (u *UDPSocket) PollSend(cx *future.Context, p []byte) future.Poll[int] {
-	r := netpoll.PollIO(u.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
-		return sendmsg(fd, p, nil)
-	})
-	if err := r.Err(); err != nil {
-		return future.Fail[int](u.opError("write", nil, err))
-	}
-	return r
-}
+func (u *UDPSocket) Connect(addr netip.AddrPort) error { return u.connect(u.dest(addr)) }
 
 // PollRecv receives one datagram from the connected address into p: ready
 // with its length, or with the part that fit and an error wrapping
 // [ErrTruncated] if it was larger than p.
 func (u *UDPSocket) PollRecv(cx *future.Context, p []byte) future.Poll[int] {
-	r := netpoll.PollIO(u.fd, cx, netpoll.Read, "recvmsg", func(fd int) (message, error) {
-		return recvmsg(fd, p)
-	})
-	if r.IsPending() {
-		return future.Pending[int]()
-	}
-	if err := r.Err(); err != nil {
-		return future.Fail[int](u.opError("read", nil, err))
-	}
-	m := r.Value()
-	if err := m.truncation(p); err != nil {
-		return future.Result(m.n, u.opError("read", nil, err))
-	}
-	return future.Ok(m.n)
-}
-
-// Send returns a future that sends p to the connected address.
-func (u *UDPSocket) Send(p []byte) future.Future[int] {
-	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return u.PollSend(cx, p) }}
+	return pollRecv(&u.dgram, cx, p, func(m message) (int, net.Addr) { return m.n, nil })
 }
 
 // Recv returns a future of the next datagram from the connected address,
@@ -449,29 +372,4 @@ func (u *UDPSocket) membership(op string, ifi *net.Interface, group netip.Addr, 
 		return u.opError(op, ga, os.NewSyscallError("setsockopt", err))
 	}
 	return nil
-}
-
-// Close deregisters the socket from its loop, wakes every task parked on
-// it (they see net.ErrClosed), and closes the descriptor. A second Close
-// answers an error that wraps net.ErrClosed.
-func (u *UDPSocket) Close() error {
-	if err := u.fd.Close(); err != nil {
-		return u.opError("close", nil, err)
-	}
-	return nil
-}
-
-// oneShot is a future made of one poll function, ready once.
-type oneShot[T any] struct {
-	poll func(cx *future.Context) future.Poll[T]
-	done bool
-}
-
-func (f *oneShot[T]) Poll(cx *future.Context) future.Poll[T] {
-	if f.done {
-		return future.Fail[T](future.ErrPolledAfterCompletion)
-	}
-	p := f.poll(cx)
-	f.done = p.IsReady()
-	return p
 }

@@ -3,12 +3,10 @@ package socket
 import (
 	"net"
 	"os"
-	"sync"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/netpoll"
 	"github.com/eddyio/eddy/internal/sockaddr"
 )
 
@@ -24,12 +22,7 @@ import (
 // one task sending at a time. Close, Connect and the address methods are
 // safe from any goroutine.
 type UnixDatagram struct {
-	fd    *netpoll.FD
-	laddr *net.UnixAddr      // nil if unbound
-	file  *sockaddr.SockFile // the file bind created; nil for none
-
-	mu    sync.Mutex // guards raddr
-	raddr *net.UnixAddr
+	dgram // its laddr (nil if unbound) and raddr are *net.UnixAddr
 }
 
 // UnixMessage is one datagram received by a [UnixDatagram].
@@ -41,10 +34,23 @@ type UnixMessage struct {
 	Addr string
 }
 
-func newUnixDatagram(sysfd int) *UnixDatagram {
+// newUnixDatagram wraps sysfd; laddr is an untyped nil for an unbound
+// socket.
+func newUnixDatagram(sysfd int, laddr net.Addr, file *sockaddr.SockFile) *UnixDatagram {
 	u := &UnixDatagram{}
-	u.fd = netpoll.NewFD(sysfd, u)
+	u.init(sysfd, "unixgram", laddr, file, u)
 	return u
+}
+
+// unixDest converts the path of a destination socket.
+func unixDest(path string) dest {
+	to := dest{addr: &net.UnixAddr{Name: path, Net: "unixgram"}}
+	if sa, err := sockaddr.FromUnix(path); err != nil {
+		to.err = err
+	} else {
+		to.sa = sa
+	}
+	return to
 }
 
 // BindUnixDatagram opens a Unix datagram socket bound to path: a file
@@ -70,9 +76,7 @@ func BindUnixDatagram(path string) (*UnixDatagram, error) {
 		unix.Close(fd)
 		return nil, opErr(err)
 	}
-	u := newUnixDatagram(fd)
-	u.laddr, u.file = a, file
-	return u, nil
+	return newUnixDatagram(fd, a, file), nil
 }
 
 // UnboundUnixDatagram opens a Unix datagram socket bound to no path: it
@@ -82,7 +86,7 @@ func UnboundUnixDatagram() (*UnixDatagram, error) {
 	if err != nil {
 		return nil, &net.OpError{Op: "socket", Net: "unixgram", Err: err}
 	}
-	return newUnixDatagram(fd), nil
+	return newUnixDatagram(fd, nil, nil), nil
 }
 
 // UnixDatagramPair returns two connected, unnamed Unix datagram sockets
@@ -92,47 +96,25 @@ func UnixDatagramPair() (*UnixDatagram, *UnixDatagram, error) {
 	if err != nil {
 		return nil, nil, &net.OpError{Op: "socketpair", Net: "unixgram", Err: err}
 	}
-	return newUnixDatagram(fds[0]), newUnixDatagram(fds[1]), nil
+	return newUnixDatagram(fds[0], nil, nil), newUnixDatagram(fds[1], nil, nil), nil
 }
 
 // LocalAddr returns the address the socket is bound to, or nil if it is
 // unbound.
-func (u *UnixDatagram) LocalAddr() *net.UnixAddr { return u.laddr }
+func (u *UnixDatagram) LocalAddr() *net.UnixAddr {
+	a, _ := u.laddr.(*net.UnixAddr)
+	return a
+}
 
 // RemoteAddr returns the address given to Connect, or nil.
 func (u *UnixDatagram) RemoteAddr() *net.UnixAddr {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return u.raddr
-}
-
-func (u *UnixDatagram) opError(op string, addr net.Addr, err error) error {
-	if addr == nil {
-		if ra := u.RemoteAddr(); ra != nil {
-			addr = ra
-		}
-	}
-	var src net.Addr
-	if u.laddr != nil {
-		src = u.laddr
-	}
-	return &net.OpError{Op: op, Net: "unixgram", Source: src, Addr: addr, Err: err}
+	a, _ := u.remote().(*net.UnixAddr)
+	return a
 }
 
 // PollSendTo sends p as one datagram to the socket bound at path.
 func (u *UnixDatagram) PollSendTo(cx *future.Context, p []byte, path string) future.Poll[int] {
-	ua := &net.UnixAddr{Name: path, Net: "unixgram"}
-	sa, err := sockaddr.FromUnix(path)
-	if err != nil {
-		return future.Fail[int](u.opError("write", ua, err))
-	}
-	r := netpoll.PollIO(u.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
-		return sendmsg(fd, p, sa)
-	})
-	if err := r.Err(); err != nil {
-		return future.Fail[int](u.opError("write", ua, err))
-	}
-	return r
+	return u.pollSend(cx, p, unixDest(path))
 }
 
 // PollRecvFrom receives one datagram into p: ready with the datagram and
@@ -140,28 +122,15 @@ func (u *UnixDatagram) PollSendTo(cx *future.Context, p []byte, path string) fut
 // datagram larger than p is ready with the part that fit and an error
 // wrapping [ErrTruncated].
 func (u *UnixDatagram) PollRecvFrom(cx *future.Context, p []byte) future.Poll[UnixMessage] {
-	r := netpoll.PollIO(u.fd, cx, netpoll.Read, "recvmsg", func(fd int) (message, error) {
-		return recvmsg(fd, p)
-	})
-	if r.IsPending() {
-		return future.Pending[UnixMessage]()
-	}
-	if err := r.Err(); err != nil {
-		return future.Fail[UnixMessage](u.opError("read", nil, err))
-	}
-	m := r.Value()
-	msg := UnixMessage{Data: p[:m.n]}
-	if a := sockaddr.ToUnix(m.from, "unixgram"); a != nil {
-		msg.Addr = a.Name
-	}
-	if err := m.truncation(p); err != nil {
-		var from net.Addr
-		if msg.Addr != "" {
-			from = &net.UnixAddr{Name: msg.Addr, Net: "unixgram"}
+	return pollRecv(&u.dgram, cx, p, func(m message) (UnixMessage, net.Addr) {
+		msg := UnixMessage{Data: p[:m.n]}
+		a := sockaddr.ToUnix(m.from, "unixgram")
+		if a == nil || a.Name == "" {
+			return msg, nil // an unbound sender
 		}
-		return future.Result(msg, u.opError("read", from, err))
-	}
-	return future.Ok(msg)
+		msg.Addr = a.Name
+		return msg, a
+	})
 }
 
 // SendTo returns a future that sends p as one datagram to the socket bound
@@ -177,35 +146,7 @@ func (u *UnixDatagram) RecvFrom(p []byte) future.Future[UnixMessage] {
 
 // Connect sets the socket's default destination to the socket bound at
 // path, and makes the kernel drop datagrams from any other sender.
-func (u *UnixDatagram) Connect(path string) error {
-	ua := &net.UnixAddr{Name: path, Net: "unixgram"}
-	sa, err := sockaddr.FromUnix(path)
-	if err != nil {
-		return u.opError("connect", ua, err)
-	}
-	if err := u.fd.Incref(); err != nil {
-		return u.opError("connect", ua, err)
-	}
-	defer u.fd.Decref()
-	if err := unix.Connect(u.fd.Sysfd(), sa); err != nil {
-		return u.opError("connect", ua, os.NewSyscallError("connect", err))
-	}
-	u.mu.Lock()
-	u.raddr = ua
-	u.mu.Unlock()
-	return nil
-}
-
-// PollSend sends p as one datagram to the connected peer.
-func (u *UnixDatagram) PollSend(cx *future.Context, p []byte) future.Poll[int] {
-	r := netpoll.PollIO(u.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
-		return sendmsg(fd, p, nil)
-	})
-	if err := r.Err(); err != nil {
-		return future.Fail[int](u.opError("write", nil, err))
-	}
-	return r
-}
+func (u *UnixDatagram) Connect(path string) error { return u.connect(unixDest(path)) }
 
 // PollRecv receives one datagram into p: ready with its length, or with
 // the part that fit and an error wrapping [ErrTruncated].
@@ -215,11 +156,6 @@ func (u *UnixDatagram) PollRecv(cx *future.Context, p []byte) future.Poll[int] {
 		return future.Pending[int]()
 	}
 	return future.Result(len(r.Value().Data), r.Err())
-}
-
-// Send returns a future that sends p to the connected peer.
-func (u *UnixDatagram) Send(p []byte) future.Future[int] {
-	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return u.PollSend(cx, p) }}
 }
 
 // Recv returns a future of the next datagram, received into p.
@@ -232,15 +168,7 @@ func (u *UnixDatagram) Recv(p []byte) future.Future[int] {
 // created if the file at its path is still that one (otherwise the file is
 // left and the error wraps ErrNotOurFile). A second Close answers an error
 // wrapping net.ErrClosed.
-func (u *UnixDatagram) Close() error {
-	if err := u.fd.Close(); err != nil {
-		return u.opError("close", nil, err)
-	}
-	if err := u.file.Remove(); err != nil {
-		return u.opError("close", nil, err)
-	}
-	return nil
-}
+func (u *UnixDatagram) Close() error { return u.dgram.Close() }
 
 // ErrNotOurFile is wrapped by the error of [UnixDatagram.Close] when the
 // file at the socket's path is no longer the socket file it created: the
