@@ -41,21 +41,8 @@ type UnixListener struct {
 func BindUnix(path string) (*UnixListener, error) {
 	a := &net.UnixAddr{Name: path, Net: "unix"}
 	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: "unix", Addr: a, Err: err} }
-	sa, err := sockaddr.FromUnix(path)
+	fd, file, err := sockaddr.BindUnix(path, unix.SOCK_STREAM)
 	if err != nil {
-		return nil, opErr(err)
-	}
-	fd, err := sockaddr.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err != nil {
-		return nil, opErr(err)
-	}
-	if err := unix.Bind(fd, sa); err != nil {
-		unix.Close(fd)
-		return nil, opErr(os.NewSyscallError("bind", err))
-	}
-	file, err := sockaddr.StatSockFile(path)
-	if err != nil {
-		unix.Close(fd)
 		return nil, opErr(err)
 	}
 	if err := unix.Listen(fd, Backlog); err != nil {

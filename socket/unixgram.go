@@ -2,7 +2,6 @@ package socket
 
 import (
 	"net"
-	"os"
 
 	"golang.org/x/sys/unix"
 
@@ -59,21 +58,8 @@ func unixDest(path string) dest {
 func BindUnixDatagram(path string) (*UnixDatagram, error) {
 	a := &net.UnixAddr{Name: path, Net: "unixgram"}
 	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: "unixgram", Addr: a, Err: err} }
-	sa, err := sockaddr.FromUnix(path)
+	fd, file, err := sockaddr.BindUnix(path, unix.SOCK_DGRAM)
 	if err != nil {
-		return nil, opErr(err)
-	}
-	fd, err := sockaddr.Socket(unix.AF_UNIX, unix.SOCK_DGRAM, 0)
-	if err != nil {
-		return nil, opErr(err)
-	}
-	if err := unix.Bind(fd, sa); err != nil {
-		unix.Close(fd)
-		return nil, opErr(os.NewSyscallError("bind", err))
-	}
-	file, err := sockaddr.StatSockFile(path)
-	if err != nil {
-		unix.Close(fd)
 		return nil, opErr(err)
 	}
 	return newUnixDatagram(fd, a, file), nil

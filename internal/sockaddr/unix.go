@@ -65,6 +65,32 @@ func StatSockFile(path string) (*SockFile, error) {
 	return &SockFile{path: path, dev: uint64(st.Dev), ino: uint64(st.Ino)}, nil
 }
 
+// BindUnix opens a Unix socket of type typ (SOCK_STREAM or SOCK_DGRAM)
+// bound to path, a file system path that must not exist yet or "@name"
+// for a Linux abstract socket, and records the socket file bind created
+// (nil for an abstract name). The caller owns both: on its own failure it
+// closes fd and removes the file.
+func BindUnix(path string, typ int) (fd int, file *SockFile, err error) {
+	sa, err := FromUnix(path)
+	if err != nil {
+		return -1, nil, err
+	}
+	fd, err = Socket(unix.AF_UNIX, typ, 0)
+	if err != nil {
+		return -1, nil, err
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return -1, nil, os.NewSyscallError("bind", err)
+	}
+	file, err = StatSockFile(path)
+	if err != nil {
+		unix.Close(fd)
+		return -1, nil, err
+	}
+	return fd, file, nil
+}
+
 // ErrNotOurFile reports that the file at a Unix socket's path is no longer
 // the one the socket created (it was removed, or replaced by another
 // process), so it was left alone.
