@@ -20,73 +20,28 @@ import (
 	iocopy "github.com/eddyio/eddy/copy"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/socket"
 )
 
-// uxLoop returns a loop with the stall detector on, closed at cleanup,
+// uxLoop returns a loop with the test configuration, closed at cleanup,
 // after which the test must have left no descriptor or goroutine behind.
 func uxLoop(t *testing.T) *driver.Loop {
 	t.Helper()
 	uxNoLeaks(t)
-	l, err := driver.New(driver.Config{DetectStalls: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
+	return testkit.NewLoop(t)
 }
 
-func uxNoLeaks(t *testing.T) {
-	t.Helper()
-	if runtime.GOOS != "linux" {
-		return
-	}
-	if c, err := net.ListenPacket("udp", "127.0.0.1:0"); err == nil {
-		c.Close() // warm up package net's poller, which lives for the process
-	}
-	count := func() int {
-		ents, err := os.ReadDir("/proc/self/fd")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(ents)
-	}
-	fds, gs := count(), runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(2 * time.Second)
-		for {
-			nf, ng := count(), runtime.NumGoroutine()
-			if nf <= fds && ng <= gs {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Errorf("leak: %d descriptors (was %d), %d goroutines (was %d)", nf, fds, ng, gs)
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
-}
+// uxNoLeaks and uxPath are testkit's NoLeaks and SocketPath.
+var (
+	uxNoLeaks = testkit.NoLeaks
+	uxPath    = testkit.SocketPath
+)
 
+// uxBlock drives f on loop, failing the test if it takes over 10 s.
 func uxBlock[T any](t *testing.T, loop *driver.Loop, f future.Future[T]) (T, error) {
 	t.Helper()
-	timer := time.AfterFunc(10*time.Second, loop.Stop)
-	defer timer.Stop()
-	v, err := driver.BlockOn(loop, f)
-	if errors.Is(err, driver.ErrStopped) {
-		t.Fatalf("BlockOn: timed out after 10s")
-	}
-	return v, err
-}
-
-func uxPath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "eddy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return filepath.Join(dir, "s")
+	return testkit.BlockOn(t, loop, f, testkit.Timeout)
 }
 
 // uxEchoServer serves n connections of l, echoing each until EOF.

@@ -4,65 +4,24 @@ import (
 	"net"
 	"syscall"
 	"testing"
-	"time"
 
-	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/socket"
 )
 
-// startLoop runs a driver loop on a goroutine of its own until the test
-// ends; tests give it work with Spawn or spawnResult. The stall detector is
-// on, and a stall fails the test.
-func startLoop(t testing.TB) *driver.Loop {
+// startLoop, spawnResult and await are testkit's StartLoop, Spawn and
+// Await under the names this package's tests use.
+var startLoop = testkit.StartLoop
+
+func spawnResult[T any](loop *driver.Loop, f future.Future[T]) <-chan testkit.Outcome[T] {
+	return testkit.Spawn(loop, f)
+}
+
+func await[T any](t testing.TB, ch <-chan testkit.Outcome[T]) (T, error) {
 	t.Helper()
-	loop, err := driver.New(driver.Config{
-		DetectStalls: true,
-		Logf:         t.Logf,
-		OnStall:      func(se *driver.StallError) { t.Errorf("stall: %v", se) },
-	})
-	if err != nil {
-		t.Fatalf("driver.New: %v", err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if _, err := driver.BlockOn(loop, future.Never[struct{}]()); err != driver.ErrStopped {
-			t.Errorf("BlockOn() = %v; want ErrStopped", err)
-		}
-		loop.Close()
-	}()
-	t.Cleanup(func() {
-		loop.Stop()
-		<-done
-	})
-	return loop
-}
-
-// outcome is what a future spawned by spawnResult ended with.
-type outcome[T any] struct {
-	val T
-	err error
-}
-
-// spawnResult runs f as a task of loop and delivers its result.
-func spawnResult[T any](loop *driver.Loop, f future.Future[T]) <-chan outcome[T] {
-	ch := make(chan outcome[T], 1)
-	loop.Spawn(combinators.Then(f, func(v T, err error) { ch <- outcome[T]{v, err} }))
-	return ch
-}
-
-// await waits (bounded) for the result of spawnResult.
-func await[T any](t testing.TB, ch <-chan outcome[T]) (T, error) {
-	t.Helper()
-	select {
-	case o := <-ch:
-		return o.val, o.err
-	case <-time.After(10 * time.Second):
-		t.Fatalf("task not done after 10s")
-		panic("unreachable")
-	}
+	return testkit.Await(t, ch)
 }
 
 // listen returns a net.Listener on a free port of 127.0.0.1, closed when

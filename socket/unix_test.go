@@ -19,85 +19,33 @@ import (
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
-// uxLoop returns a loop with the stall detector on, closed at cleanup, and
-// checks at cleanup that the test left no descriptor or goroutine behind.
+// uxLoop returns a loop with the test configuration, closed at cleanup,
+// after which the test must have left no descriptor or goroutine behind.
 func uxLoop(t *testing.T) *driver.Loop {
 	t.Helper()
 	uxNoLeaks(t)
-	l, err := driver.New(driver.Config{DetectStalls: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
+	return testkit.NewLoop(t)
 }
 
-// uxNoLeaks records the open descriptors and goroutines now and fails the
-// test if there are more at cleanup (cleanups run last-in first-out, so
-// this runs after the ones registered later).
-func uxNoLeaks(t *testing.T) {
-	t.Helper()
-	if runtime.GOOS != "linux" {
-		return
-	}
-	// Warm up package net's own poller, which lives for the process.
-	if c, err := net.ListenPacket("udp", "127.0.0.1:0"); err == nil {
-		c.Close()
-	}
-	fds, gs := uxCountFDs(t), runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(2 * time.Second)
-		for {
-			nf, ng := uxCountFDs(t), runtime.NumGoroutine()
-			if nf <= fds && ng <= gs {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Errorf("leak: %d descriptors (was %d), %d goroutines (was %d)", nf, fds, ng, gs)
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
-}
-
-func uxCountFDs(t *testing.T) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
-}
+// uxNoLeaks and uxPath are testkit's NoLeaks and SocketPath.
+var (
+	uxNoLeaks = testkit.NoLeaks
+	uxPath    = testkit.SocketPath
+)
 
 // uxBlock drives f on loop, failing the test if it takes over 10 s.
 func uxBlock[T any](t *testing.T, loop *driver.Loop, f future.Future[T]) (T, error) {
 	t.Helper()
-	return uxBlockFor(t, loop, f, 10*time.Second)
+	return testkit.BlockOn(t, loop, f, testkit.Timeout)
 }
 
 // uxBlockFor drives f on loop, failing the test if it takes over d.
 func uxBlockFor[T any](t *testing.T, loop *driver.Loop, f future.Future[T], d time.Duration) (T, error) {
 	t.Helper()
-	timer := time.AfterFunc(d, loop.Stop)
-	defer timer.Stop()
-	v, err := driver.BlockOn(loop, f)
-	if errors.Is(err, driver.ErrStopped) {
-		t.Fatalf("BlockOn: timed out after %v", d)
-	}
-	return v, err
-}
-
-// uxPath returns a socket path in a fresh temporary directory.
-func uxPath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "eddy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return filepath.Join(dir, "s")
+	return testkit.BlockOn(t, loop, f, d)
 }
 
 // uxEcho writes msg to s and shuts its write side while, concurrently,
