@@ -1,44 +1,31 @@
 package channel_test
 
 import (
-	"fmt"
-	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/eddyio/eddy/channel"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
-// config is the driver configuration of every test: the lost-wake-up
-// detector is on, and a stall fails the test.
-func config(t *testing.T) driver.Config {
-	t.Helper()
-	return driver.Config{
-		DetectStalls: true,
-		OnStall:      func(e *driver.StallError) { t.Errorf("stall: %v", e) },
-		Logf:         t.Logf,
-	}
-}
+// config is the driver configuration of every test, newLoop a loop with
+// it closed at cleanup, and checkLeaks fails the test if goroutines it
+// started are still running when it ends: testkit's Config and NewLoop,
+// leaktest's Goroutines.
+var (
+	config     = testkit.Config
+	newLoop    = testkit.NewLoop
+	checkLeaks = leaktest.Goroutines
+)
 
 // run drives f on a new loop with the test configuration.
 func run[T any](t *testing.T, f future.Future[T]) (T, error) {
 	t.Helper()
 	return driver.Run(f, config(t))
-}
-
-// newLoop returns a loop with the test configuration, closed at cleanup.
-func newLoop(t *testing.T) *driver.Loop {
-	t.Helper()
-	l, err := driver.New(config(t))
-	if err != nil {
-		t.Fatalf("driver.New() = %v", err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
 }
 
 // onGoroutine runs fn on a new goroutine and returns a channel that yields
@@ -60,24 +47,6 @@ func await(t *testing.T, done <-chan error) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("timed out")
 	}
-}
-
-// checkLeaks fails the test if goroutines started during it are still
-// running when it ends.
-func checkLeaks(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-		}
-		if n := runtime.NumGoroutine(); n > before {
-			buf := make([]byte, 1<<16)
-			buf = buf[:runtime.Stack(buf, true)]
-			t.Errorf("%d goroutines leaked:\n%s", n-before, buf)
-		}
-	})
 }
 
 // collect is a future of every value of s, in order; it fails on the first
@@ -160,37 +129,17 @@ func produce(n int, send func(int) future.Future[struct{}], close func(), quiet 
 }
 
 // wakeCounter is a Waker that counts its wake-ups.
-type wakeCounter struct{ n atomic.Int64 }
+type wakeCounter struct{ testkit.WakeCounter }
 
-func (w *wakeCounter) Wake()      { w.n.Add(1) }
-func (w *wakeCounter) count() int { return int(w.n.Load()) }
+func (w *wakeCounter) count() int { return w.Count() }
 
 // handCx returns a context for polling by hand that wakes w.
 func handCx(w future.Waker) *future.Context { return future.NewContext(w, nil) }
 
-// describe formats a future poll for messages.
-func describe[T any](p future.Poll[T]) string {
-	switch {
-	case p.IsPending():
-		return "pending"
-	case p.Err() != nil:
-		return "error " + p.Err().Error()
-	}
-	return fmt.Sprintf("ready %v", p.Value())
-}
-
-// describeItem formats a stream poll for messages.
-func describeItem[T any](p stream.Poll[T]) string {
-	switch {
-	case p.IsPending():
-		return "pending"
-	case p.IsEnd():
-		return "end"
-	case p.Err() != nil:
-		return "error " + p.Err().Error()
-	}
-	return fmt.Sprintf("item %v", p.Value())
-}
+// describe and describeItem format polls for messages (testkit's
+// Describe and DescribeItem).
+func describe[T any](p future.Poll[T]) string     { return testkit.Describe(p) }
+func describeItem[T any](p stream.Poll[T]) string { return testkit.DescribeItem(p) }
 
 func ints(n int) []int {
 	s := make([]int, n)

@@ -9,58 +9,11 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/semaphore"
 	"github.com/google/go-cmp/cmp"
 )
-
-type wakeCounter struct{ n atomic.Int64 }
-
-func (w *wakeCounter) Wake()      { w.n.Add(1) }
-func (w *wakeCounter) count() int { return int(w.n.Load()) }
-
-func describe[T any](p future.Poll[T]) string {
-	switch {
-	case p.IsPending():
-		return "pending"
-	case p.Err() != nil:
-		return "error " + p.Err().Error()
-	}
-	return "ready"
-}
-
-func config(t *testing.T) driver.Config {
-	t.Helper()
-	return driver.Config{
-		DetectStalls: true,
-		OnStall:      func(e *driver.StallError) { t.Errorf("stall: %v", e) },
-		Logf:         t.Logf,
-	}
-}
-
-func newLoop(t *testing.T) *driver.Loop {
-	t.Helper()
-	l, err := driver.New(config(t))
-	if err != nil {
-		t.Fatalf("driver.New() = %v", err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
-}
-
-func checkLeaks(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-		}
-		if n := runtime.NumGoroutine(); n > before {
-			buf := make([]byte, 1<<16)
-			t.Errorf("%d goroutines leaked:\n%s", n-before, buf[:runtime.Stack(buf, true)])
-		}
-	})
-}
 
 func TestTryAcquireAndRelease(t *testing.T) {
 	s := semaphore.New(3)
@@ -87,19 +40,19 @@ func TestAcquireFIFONoBarging(t *testing.T) {
 	s := semaphore.New(3)
 	held, _ := s.TryAcquire(2)
 	big, small := s.Acquire(2), s.Acquire(1)
-	var wBig, wSmall wakeCounter
-	if got := describe(big.Poll(future.NewContext(&wBig, nil))); got != "pending" {
+	var wBig, wSmall testkit.WakeCounter
+	if got := testkit.Describe(big.Poll(future.NewContext(&wBig, nil))); got != "pending" {
 		t.Fatalf("Acquire(2).Poll() = %s; want pending", got)
 	}
 	// One permit is free, but the larger request came first.
-	if got := describe(small.Poll(future.NewContext(&wSmall, nil))); got != "pending" {
+	if got := testkit.Describe(small.Poll(future.NewContext(&wSmall, nil))); got != "pending" {
 		t.Fatalf("Acquire(1).Poll() behind a waiting Acquire(2) = %s; want pending", got)
 	}
 	if _, ok := s.TryAcquire(1); ok {
 		t.Errorf("TryAcquire(1) behind waiting requests = true; want false")
 	}
 	held.Release()
-	if diff := cmp.Diff([]int{1, 1}, []int{wBig.count(), wSmall.count()}); diff != "" {
+	if diff := cmp.Diff([]int{1, 1}, []int{wBig.Count(), wSmall.Count()}); diff != "" {
 		t.Errorf("wake-ups (-want +got):\n%s", diff)
 	}
 	if s.Available() != 0 {
@@ -108,9 +61,9 @@ func TestAcquireFIFONoBarging(t *testing.T) {
 	cx := future.NewContext(future.NoopWaker, nil)
 	pb, ps := big.Poll(cx), small.Poll(cx)
 	if pb.Err() != nil || ps.Err() != nil || pb.Value().Count() != 2 || ps.Value().Count() != 1 {
-		t.Fatalf("Poll() = %s, %s; want two permits", describe(pb), describe(ps))
+		t.Fatalf("Poll() = %s, %s; want two permits", testkit.Describe(pb), testkit.Describe(ps))
 	}
-	if got := describe(big.Poll(cx)); got != "error "+future.ErrPolledAfterCompletion.Error() {
+	if got := testkit.Describe(big.Poll(cx)); got != "error "+future.ErrPolledAfterCompletion.Error() {
 		t.Errorf("Poll() after completion = %s; want ErrPolledAfterCompletion", got)
 	}
 	pb.Value().Release()
@@ -126,21 +79,21 @@ func TestAcquireCancel(t *testing.T) {
 		held, _ := s.TryAcquire(1)
 		defer held.Release()
 		a, b := s.Acquire(2), s.Acquire(1)
-		var wb wakeCounter
+		var wb testkit.WakeCounter
 		cx := future.NewContext(future.NoopWaker, nil)
 		a.Poll(cx)
 		b.Poll(future.NewContext(&wb, nil))
 		a.Cancel()
 		a.Cancel()
-		if wb.count() != 1 {
-			t.Errorf("Acquire(1) woken %d times; want 1", wb.count())
+		if wb.Count() != 1 {
+			t.Errorf("Acquire(1) woken %d times; want 1", wb.Count())
 		}
-		if got := describe(a.Poll(cx)); got != "error "+semaphore.ErrCanceled.Error() {
+		if got := testkit.Describe(a.Poll(cx)); got != "error "+semaphore.ErrCanceled.Error() {
 			t.Errorf("Poll() after Cancel = %s; want ErrCanceled", got)
 		}
 		p := b.Poll(cx)
 		if p.Err() != nil || p.IsPending() {
-			t.Fatalf("Acquire(1).Poll() = %s; want ready", describe(p))
+			t.Fatalf("Acquire(1).Poll() = %s; want ready", testkit.Describe(p))
 		}
 		p.Value().Release()
 	})
@@ -177,13 +130,13 @@ func TestAcquireInvalid(t *testing.T) {
 	s := semaphore.New(2)
 	cx := future.NewContext(future.NoopWaker, nil)
 	for _, k := range []int{-1, 3} {
-		if got := describe(s.Acquire(k).Poll(cx)); got != "error "+semaphore.ErrInvalid.Error() {
+		if got := testkit.Describe(s.Acquire(k).Poll(cx)); got != "error "+semaphore.ErrInvalid.Error() {
 			t.Errorf("Acquire(%d).Poll() = %s; want ErrInvalid", k, got)
 		}
 	}
 	p := s.Acquire(0).Poll(cx)
 	if p.Err() != nil || p.IsPending() || s.Available() != 2 {
-		t.Errorf("Acquire(0).Poll() = %s; want ready", describe(p))
+		t.Errorf("Acquire(0).Poll() = %s; want ready", testkit.Describe(p))
 	}
 }
 
@@ -200,14 +153,14 @@ func TestAcquireIsLazy(t *testing.T) {
 // TestReleaseFromGoroutineWakesTask holds the only permit on a plain
 // goroutine while a task waits for it.
 func TestReleaseFromGoroutineWakesTask(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	s := semaphore.New(1)
 	held, _ := s.TryAcquire(1)
 	go func() {
 		time.Sleep(time.Millisecond)
 		held.Release()
 	}()
-	p, err := driver.Run(s.Acquire(1), config(t))
+	p, err := driver.Run(s.Acquire(1), testkit.Config(t))
 	if err != nil {
 		t.Fatalf("Run() = %v", err)
 	}
@@ -217,7 +170,7 @@ func TestReleaseFromGoroutineWakesTask(t *testing.T) {
 // TestLimitsConcurrencyAcrossLoops runs tasks on two loops and plain
 // goroutines that each hold permits for a while, and checks the limit.
 func TestLimitsConcurrencyAcrossLoops(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	const size, tasks = 3, 60
 	s := semaphore.New(size)
 	var inUse, peak, finished atomic.Int64
@@ -256,14 +209,14 @@ func TestLimitsConcurrencyAcrossLoops(t *testing.T) {
 			return future.Ok(struct{}{})
 		})
 	}
-	loops := []*driver.Loop{newLoop(t), newLoop(t)}
+	loops := []*driver.Loop{testkit.NewLoop(t), testkit.NewLoop(t)}
 	var wg sync.WaitGroup
 	for i := range tasks {
 		k := 1 + i%size
 		switch i % 3 {
 		case 2: // a plain goroutine driving its own loop
 			wg.Go(func() {
-				if _, err := driver.Run(job(k), config(t)); err != nil {
+				if _, err := driver.Run(job(k), testkit.Config(t)); err != nil {
 					t.Errorf("Run() = %v", err)
 				}
 			})
@@ -298,14 +251,14 @@ func TestLimitsConcurrencyAcrossLoops(t *testing.T) {
 // TestStress acquires and cancels at random points from many goroutines,
 // bounded in count and time, and checks that no permit is lost.
 func TestStress(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	const size = 5
 	s := semaphore.New(size)
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(5 * time.Second)
 	for g := range 8 {
 		wg.Go(func() {
-			w := &wakeCounter{}
+			w := &testkit.WakeCounter{}
 			cx := future.NewContext(w, nil)
 			for i := 0; i < 500 && time.Now().Before(deadline); i++ {
 				a := s.Acquire(1 + (g+i)%size)
