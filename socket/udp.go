@@ -24,7 +24,7 @@ import (
 // task sending at a time. Close, Connect, the options and the address
 // methods are safe from any goroutine.
 type UDPSocket struct {
-	dgram      // its laddr and raddr are *net.UDPAddr; laddr is never nil
+	dgram      // its laddr and raddr are *net.UDPAddr; laddr is set by BindUDPAddr
 	family int // AF_INET or AF_INET6
 }
 
@@ -216,7 +216,10 @@ func addrPort(sa unix.Sockaddr) netip.AddrPort {
 
 // LocalAddr returns the address the socket is bound to, with the port the
 // kernel chose if it was asked for port 0.
-func (u *UDPSocket) LocalAddr() *net.UDPAddr { return u.laddr.(*net.UDPAddr) }
+func (u *UDPSocket) LocalAddr() *net.UDPAddr {
+	a, _ := u.laddr.(*net.UDPAddr)
+	return a
+}
 
 // RemoteAddr returns the address given to Connect, or nil.
 func (u *UDPSocket) RemoteAddr() *net.UDPAddr {
