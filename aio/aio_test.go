@@ -78,7 +78,7 @@ func (s *script) PollShutdown(*future.Context) future.Poll[struct{}] {
 
 // run polls f until it is ready, failing on a pending answer that arranged
 // no wake-up, and returns the result and the number of polls.
-func run[T any](t *testing.T, f future.Future[T]) (T, error, int) {
+func run[T any](t *testing.T, f future.Future[T]) (T, int, error) {
 	t.Helper()
 	woken := 0
 	cx := future.NewContext(future.WakerFunc(func() { woken++ }), nil)
@@ -90,7 +90,7 @@ func run[T any](t *testing.T, f future.Future[T]) (T, error, int) {
 			if again := f.Poll(cx); !errors.Is(again.Err(), future.ErrPolledAfterCompletion) {
 				t.Errorf("second Poll = %v; want ErrPolledAfterCompletion", again.Err())
 			}
-			return v, err, polls
+			return v, polls, err
 		}
 		if woken == before {
 			t.Fatalf("poll %d answered pending with no wake-up", polls)
@@ -122,7 +122,7 @@ func TestWriteAll(t *testing.T) {
 			if w.polls != 0 {
 				t.Fatal("WriteAll wrote before its first poll")
 			}
-			n, err, _ := run(t, f)
+			n, _, err := run(t, f)
 			if n != tc.wantN || !errors.Is(err, tc.wantErr) || string(w.written) != tc.want {
 				t.Errorf("WriteAll = %d, %v, wrote %q; want %d, %v, %q", n, err, w.written, tc.wantN, tc.wantErr, tc.want)
 			}
@@ -148,7 +148,7 @@ func TestReadExact(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &script{reads: tc.reads}
 			buf := make([]byte, tc.size)
-			n, err, _ := run(t, aio.ReadExact(r, buf))
+			n, _, err := run(t, aio.ReadExact(r, buf))
 			if n != tc.wantN || !errors.Is(err, tc.wantErr) {
 				t.Errorf("ReadExact = %d, %v; want %d, %v", n, err, tc.wantN, tc.wantErr)
 			}
@@ -162,12 +162,12 @@ func TestReadToEnd(t *testing.T) {
 		big[i] = byte(i)
 	}
 	r := &script{reads: []step{{data: "x"}, {pending: true}, {data: string(big)}}}
-	got, err, _ := run(t, aio.ReadToEnd(r))
+	got, _, err := run(t, aio.ReadToEnd(r))
 	if err != nil || len(got) != len(big)+1 || got[0] != 'x' || string(got[1:]) != string(big) {
 		t.Fatalf("ReadToEnd = %d bytes, %v; want %d bytes, nil", len(got), err, len(big)+1)
 	}
 	r = &script{reads: []step{{data: "ab"}, {err: errBoom}}}
-	got, err, _ = run(t, aio.ReadToEnd(r))
+	got, _, err = run(t, aio.ReadToEnd(r))
 	if string(got) != "ab" || !errors.Is(err, errBoom) {
 		t.Errorf("ReadToEnd with an error = %q, %v; want %q, %v", got, err, "ab", errBoom)
 	}
@@ -179,7 +179,7 @@ func TestShutdown(t *testing.T) {
 	if w.shutdowns != 0 {
 		t.Fatal("Shutdown shut down before its first poll")
 	}
-	if _, err, _ := run(t, f); err != nil || w.shutdowns != 1 {
+	if _, _, err := run(t, f); err != nil || w.shutdowns != 1 {
 		t.Errorf("Shutdown = %v after %d shutdowns; want nil after 1", err, w.shutdowns)
 	}
 }

@@ -42,7 +42,7 @@ func TestClosing(t *testing.T) {
 			if c.closes != 0 {
 				t.Fatal("Closing closed before its first poll")
 			}
-			v, err, _ := run(t, f)
+			v, _, err := run(t, f)
 			if v != tc.wantV || !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) || c.closes != 1 {
 				t.Errorf("Closing = %d, %v with %d closes; want %d, %v with 1", v, err, c.closes, tc.wantV, tc.wantErr)
 			}
