@@ -19,9 +19,11 @@ import (
 )
 
 // exampleEnds returns both ends of a TCP connection on 127.0.0.1,
-// registered with loop: the end the listener accepted and the end that
-// connected. The listener is closed before it returns; the caller closes
-// the two streams (or the loop, which closes them).
+// on loop: the end the listener accepted and the end that connected. The
+// listener is closed before it returns. The caller closes both streams:
+// closing the loop closes only the sockets registered with it, and a
+// socket is registered when it is first polled, which the accepted end may
+// never be.
 func exampleEnds(loop *driver.Loop) (server, client *socket.TCPStream) {
 	l, err := listener.BindTCP("127.0.0.1:0")
 	if err != nil {
@@ -50,7 +52,9 @@ func exampleLoop() *driver.Loop {
 func ExampleTCPStream_SetNoDelay() {
 	loop := exampleLoop()
 	defer loop.Close()
-	_, client := exampleEnds(loop)
+	server, client := exampleEnds(loop)
+	defer server.Close()
+	defer client.Close()
 
 	for _, on := range []bool{true, false} {
 		if err := client.SetNoDelay(on); err != nil {
@@ -69,7 +73,9 @@ func ExampleTCPStream_SetNoDelay() {
 func ExampleTCPStream_SetKeepAlivePeriod() {
 	loop := exampleLoop()
 	defer loop.Close()
-	_, client := exampleEnds(loop)
+	server, client := exampleEnds(loop)
+	defer server.Close()
+	defer client.Close()
 
 	// SetKeepAlivePeriod turns keep-alive on, then sets the period.
 	if err := client.SetKeepAlivePeriod(45 * time.Second); err != nil {
@@ -107,6 +113,7 @@ func ExampleTCPStream_SetLinger() {
 	loop := exampleLoop()
 	defer loop.Close()
 	server, client := exampleEnds(loop)
+	defer client.Close()
 
 	linger, _ := server.Linger()
 	fmt.Println("default:", linger) // -1: Close sends unsent data in the background
@@ -136,7 +143,9 @@ func ExampleTCPStream_SetLinger() {
 func ExampleTCPStream_SetReadBuffer() {
 	loop := exampleLoop()
 	defer loop.Close()
-	_, client := exampleEnds(loop)
+	server, client := exampleEnds(loop)
+	defer server.Close()
+	defer client.Close()
 
 	if err := client.SetReadBuffer(64 << 10); err != nil {
 		log.Fatal(err)
@@ -158,7 +167,9 @@ func ExampleTCPStream_SetReadBuffer() {
 func ExampleTCPStream_SetTTL() {
 	loop := exampleLoop()
 	defer loop.Close()
-	_, client := exampleEnds(loop)
+	server, client := exampleEnds(loop)
+	defer server.Close()
+	defer client.Close()
 
 	if err := client.SetTTL(32); err != nil {
 		log.Fatal(err)
@@ -175,6 +186,8 @@ func ExampleTCPStream_Peek() {
 	loop := exampleLoop()
 	defer loop.Close()
 	server, client := exampleEnds(loop)
+	defer server.Close()
+	defer client.Close()
 
 	if _, err := driver.BlockOn(loop, aio.WriteAll(client, []byte("PING 1\n"))); err != nil {
 		log.Fatal(err)
@@ -231,6 +244,8 @@ func ExampleTCPStream_PollWriteVectored() {
 	loop := exampleLoop()
 	defer loop.Close()
 	server, client := exampleEnds(loop)
+	defer server.Close()
+	defer client.Close()
 
 	body := []byte("hello, writev\n")
 	header := fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", len(body))
@@ -253,6 +268,8 @@ func ExampleTCPStream_Shutdown() {
 	loop := exampleLoop()
 	defer loop.Close()
 	server, client := exampleEnds(loop)
+	defer server.Close()
+	defer client.Close()
 
 	if err := server.Shutdown(socket.ShutdownWrite); err != nil {
 		log.Fatal(err)
@@ -365,7 +382,8 @@ func ExampleNewTCPStream() {
 			return
 		}
 		defer c.Close()
-		io.Copy(c, c) // echo
+		req, _ := io.ReadAll(c) // echo, once the client has shut its write side
+		c.Write(req)
 	}()
 
 	nc, err := net.Dial("tcp", ln.Addr().String())
