@@ -41,7 +41,7 @@ func TestConnectTCPEcho(t *testing.T) {
 			return
 		}
 		defer c.Close()
-		_, err = io.Copy(c, c)
+		_, err = io.Copy(struct{ io.Writer }{c}, struct{ io.Reader }{c}) // no splice pipes left cached
 		if err == nil {
 			err = c.(*net.TCPConn).CloseWrite()
 		}
