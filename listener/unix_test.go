@@ -24,26 +24,6 @@ import (
 	"github.com/eddyio/eddy/socket"
 )
 
-// uxLoop returns a loop with the test configuration, closed at cleanup,
-// after which the test must have left no descriptor or goroutine behind.
-func uxLoop(t *testing.T) *driver.Loop {
-	t.Helper()
-	uxNoLeaks(t)
-	return testkit.NewLoop(t)
-}
-
-// uxNoLeaks and uxPath are testkit's NoLeaks and SocketPath.
-var (
-	uxNoLeaks = testkit.NoLeaks
-	uxPath    = testkit.SocketPath
-)
-
-// uxBlock drives f on loop, failing the test if it takes over 10 s.
-func uxBlock[T any](t *testing.T, loop *driver.Loop, f future.Future[T]) (T, error) {
-	t.Helper()
-	return testkit.BlockOn(t, loop, f, testkit.Timeout)
-}
-
 // uxEchoServer serves n connections of l, echoing each until EOF.
 func uxEchoServer(l *UnixListener, n int) future.Future[struct{}] {
 	return combinators.ForEach(combinators.Take(l.Incoming(), n), func(c *socket.UnixStream) future.Future[struct{}] {
@@ -60,8 +40,8 @@ func uxCopy(r aio.AsyncReader, w aio.AsyncWriter) future.Future[int64] {
 }
 
 func TestUnixListenerNetClient(t *testing.T) {
-	loop := uxLoop(t)
-	path := uxPath(t)
+	loop := testkit.CheckedLoop(t)
+	path := testkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatalf("BindUnix(%q) = %v", path, err)
@@ -89,7 +69,7 @@ func TestUnixListenerNetClient(t *testing.T) {
 			errs <- err
 		}()
 	}
-	if _, err := uxBlock(t, loop, uxEchoServer(l, clients)); err != nil {
+	if _, err := testkit.Block(t, loop, uxEchoServer(l, clients)); err != nil {
 		t.Fatalf("server: %v", err)
 	}
 	for range clients {
@@ -104,8 +84,8 @@ func TestUnixListenerSocatClient(t *testing.T) {
 	if err != nil {
 		t.Skip("socat not installed; skipping the socat peer test")
 	}
-	loop := uxLoop(t)
-	path := uxPath(t)
+	loop := testkit.CheckedLoop(t)
+	path := testkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +98,7 @@ func TestUnixListenerSocatClient(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := uxBlock(t, loop, uxEchoServer(l, 1)); err != nil {
+	if _, err := testkit.Block(t, loop, uxEchoServer(l, 1)); err != nil {
 		t.Fatalf("server: %v", err)
 	}
 	if err := cmd.Wait(); err != nil {
@@ -130,8 +110,8 @@ func TestUnixListenerSocatClient(t *testing.T) {
 }
 
 func TestUnixListenerRemovesItsFile(t *testing.T) {
-	uxNoLeaks(t)
-	path := uxPath(t)
+	testkit.NoLeaks(t)
+	path := testkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatal(err)
@@ -157,8 +137,8 @@ func TestUnixListenerRemovesItsFile(t *testing.T) {
 }
 
 func TestUnixListenerLeavesForeignFile(t *testing.T) {
-	uxNoLeaks(t)
-	path := uxPath(t)
+	testkit.NoLeaks(t)
+	path := testkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +159,7 @@ func TestUnixListenerLeavesForeignFile(t *testing.T) {
 	}
 
 	// A file removed under the listener is reported too, and nothing breaks.
-	path2 := uxPath(t)
+	path2 := testkit.SocketPath(t)
 	l2, err := BindUnix(path2)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +174,7 @@ func TestUnixListenerAbstract(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("abstract Unix socket names exist only on Linux")
 	}
-	loop := uxLoop(t)
+	loop := testkit.CheckedLoop(t)
 	name := "@eddy-test-" + itoaPID()
 	l, err := BindUnix(name)
 	if err != nil {
@@ -211,7 +191,7 @@ func TestUnixListenerAbstract(t *testing.T) {
 		io.Copy(io.Discard, c)
 		c.Close()
 	}()
-	s, err := uxBlock(t, loop, l.Accept())
+	s, err := testkit.Block(t, loop, l.Accept())
 	if err != nil {
 		t.Fatalf("Accept() = %v", err)
 	}
@@ -219,7 +199,7 @@ func TestUnixListenerAbstract(t *testing.T) {
 	if got := s.LocalAddr().String(); got != name {
 		t.Errorf("LocalAddr() = %q; want %q", got, name)
 	}
-	got, err := uxBlock(t, loop, aio.ReadToEnd(s))
+	got, err := testkit.Block(t, loop, aio.ReadToEnd(s))
 	if err != nil || string(got) != "abstract" {
 		t.Errorf("ReadToEnd = %q, %v; want %q", got, err, "abstract")
 	}
@@ -234,8 +214,8 @@ func itoaPID() string {
 }
 
 func TestBindUnixErrors(t *testing.T) {
-	uxNoLeaks(t)
-	existing := uxPath(t)
+	testkit.NoLeaks(t)
+	existing := testkit.SocketPath(t)
 	if err := os.WriteFile(existing, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -274,8 +254,8 @@ func TestBindUnixErrors(t *testing.T) {
 }
 
 func TestUnixListenerClosedByLoop(t *testing.T) {
-	uxNoLeaks(t)
-	path := uxPath(t)
+	testkit.NoLeaks(t)
+	path := testkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatal(err)

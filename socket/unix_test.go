@@ -22,32 +22,6 @@ import (
 	"github.com/eddyio/eddy/internal/testkit"
 )
 
-// uxLoop returns a loop with the test configuration, closed at cleanup,
-// after which the test must have left no descriptor or goroutine behind.
-func uxLoop(t *testing.T) *driver.Loop {
-	t.Helper()
-	uxNoLeaks(t)
-	return testkit.NewLoop(t)
-}
-
-// uxNoLeaks and uxPath are testkit's NoLeaks and SocketPath.
-var (
-	uxNoLeaks = testkit.NoLeaks
-	uxPath    = testkit.SocketPath
-)
-
-// uxBlock drives f on loop, failing the test if it takes over 10 s.
-func uxBlock[T any](t *testing.T, loop *driver.Loop, f future.Future[T]) (T, error) {
-	t.Helper()
-	return testkit.BlockOn(t, loop, f, testkit.Timeout)
-}
-
-// uxBlockFor drives f on loop, failing the test if it takes over d.
-func uxBlockFor[T any](t *testing.T, loop *driver.Loop, f future.Future[T], d time.Duration) (T, error) {
-	t.Helper()
-	return testkit.BlockOn(t, loop, f, d)
-}
-
 // uxEcho writes msg to s and shuts its write side while, concurrently,
 // reading everything the peer sends back.
 func uxEcho(t *testing.T, loop *driver.Loop, s *UnixStream, msg []byte) []byte {
@@ -56,7 +30,7 @@ func uxEcho(t *testing.T, loop *driver.Loop, s *UnixStream, msg []byte) []byte {
 	write := combinators.AndThen(aio.WriteAll(wr, msg), func(int) future.Future[struct{}] {
 		return aio.Shutdown(wr)
 	})
-	got, err := uxBlock(t, loop, combinators.Join(write, aio.ReadToEnd(rd)))
+	got, err := testkit.Block(t, loop, combinators.Join(write, aio.ReadToEnd(rd)))
 	if err != nil {
 		t.Fatalf("echo: %v", err)
 	}
@@ -64,8 +38,8 @@ func uxEcho(t *testing.T, loop *driver.Loop, s *UnixStream, msg []byte) []byte {
 }
 
 func TestUnixStreamNetPeer(t *testing.T) {
-	loop := uxLoop(t)
-	path := uxPath(t)
+	loop := testkit.CheckedLoop(t)
+	path := testkit.SocketPath(t)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +57,7 @@ func TestUnixStreamNetPeer(t *testing.T) {
 		c.(*net.UnixConn).CloseWrite()
 		done <- err
 	}()
-	s, err := uxBlock(t, loop, ConnectUnix(path))
+	s, err := testkit.Block(t, loop, ConnectUnix(path))
 	if err != nil {
 		t.Fatalf("ConnectUnix(%q) = %v", path, err)
 	}
@@ -105,8 +79,8 @@ func TestUnixStreamSocatPeer(t *testing.T) {
 	if err != nil {
 		t.Skip("socat not installed; skipping the socat peer test")
 	}
-	loop := uxLoop(t)
-	path := uxPath(t)
+	loop := testkit.CheckedLoop(t)
+	path := testkit.SocketPath(t)
 	cmd := exec.Command(socat, "UNIX-LISTEN:"+path, "PIPE") // echoes one connection
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -126,7 +100,7 @@ func TestUnixStreamSocatPeer(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	s, err := uxBlock(t, loop, ConnectUnix(path))
+	s, err := testkit.Block(t, loop, ConnectUnix(path))
 	if err != nil {
 		t.Fatalf("ConnectUnix(%q) = %v", path, err)
 	}
@@ -138,7 +112,7 @@ func TestUnixStreamSocatPeer(t *testing.T) {
 }
 
 func TestUnixPair(t *testing.T) {
-	loop := uxLoop(t)
+	loop := testkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatalf("UnixPair() = %v", err)
@@ -147,17 +121,17 @@ func TestUnixPair(t *testing.T) {
 	defer b.Close()
 
 	rd, wr := a.Split()
-	if _, err := uxBlock(t, loop, aio.WriteAll(wr, []byte("ping"))); err != nil {
+	if _, err := testkit.Block(t, loop, aio.WriteAll(wr, []byte("ping"))); err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 4)
-	if _, err := uxBlock(t, loop, aio.ReadExact(b, buf)); err != nil || string(buf) != "ping" {
+	if _, err := testkit.Block(t, loop, aio.ReadExact(b, buf)); err != nil || string(buf) != "ping" {
 		t.Fatalf("ReadExact = %q, %v; want %q", buf, err, "ping")
 	}
-	if _, err := uxBlock(t, loop, aio.WriteAll(b, []byte("pong"))); err != nil {
+	if _, err := testkit.Block(t, loop, aio.WriteAll(b, []byte("pong"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := uxBlock(t, loop, aio.ReadExact(rd, buf)); err != nil || string(buf) != "pong" {
+	if _, err := testkit.Block(t, loop, aio.ReadExact(rd, buf)); err != nil || string(buf) != "pong" {
 		t.Fatalf("ReadExact = %q, %v; want %q", buf, err, "pong")
 	}
 
@@ -172,7 +146,7 @@ func TestUnixPair(t *testing.T) {
 }
 
 func TestUnixShutdownSides(t *testing.T) {
-	loop := uxLoop(t)
+	loop := testkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatal(err)
@@ -182,24 +156,24 @@ func TestUnixShutdownSides(t *testing.T) {
 
 	// Write side: the peer reads what was sent, then EOF; a's read side
 	// still works.
-	if _, err := uxBlock(t, loop, aio.WriteAll(a, []byte("last words"))); err != nil {
+	if _, err := testkit.Block(t, loop, aio.WriteAll(a, []byte("last words"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Shutdown(ShutdownWrite); err != nil {
 		t.Fatalf("Shutdown(ShutdownWrite) = %v", err)
 	}
-	if got, err := uxBlock(t, loop, aio.ReadToEnd(b)); err != nil || string(got) != "last words" {
+	if got, err := testkit.Block(t, loop, aio.ReadToEnd(b)); err != nil || string(got) != "last words" {
 		t.Errorf("peer ReadToEnd = %q, %v; want %q, nil", got, err, "last words")
 	}
-	_, err = uxBlock(t, loop, aio.WriteAll(a, []byte("x")))
+	_, err = testkit.Block(t, loop, aio.WriteAll(a, []byte("x")))
 	if !errors.Is(err, syscall.EPIPE) {
 		t.Errorf("write after Shutdown(ShutdownWrite) = %v; want EPIPE", err)
 	}
-	if _, err := uxBlock(t, loop, aio.WriteAll(b, []byte("reply"))); err != nil {
+	if _, err := testkit.Block(t, loop, aio.WriteAll(b, []byte("reply"))); err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 5)
-	if _, err := uxBlock(t, loop, aio.ReadExact(a, buf)); err != nil || string(buf) != "reply" {
+	if _, err := testkit.Block(t, loop, aio.ReadExact(a, buf)); err != nil || string(buf) != "reply" {
 		t.Errorf("ReadExact after Shutdown(ShutdownWrite) = %q, %v; want %q", buf, err, "reply")
 	}
 
@@ -207,7 +181,7 @@ func TestUnixShutdownSides(t *testing.T) {
 	if err := a.Shutdown(ShutdownRead); err != nil {
 		t.Fatalf("Shutdown(ShutdownRead) = %v", err)
 	}
-	if got, err := uxBlock(t, loop, aio.ReadToEnd(a)); err != nil || len(got) != 0 {
+	if got, err := testkit.Block(t, loop, aio.ReadToEnd(a)); err != nil || len(got) != 0 {
 		t.Errorf("ReadToEnd after Shutdown(ShutdownRead) = %q, %v; want empty, nil", got, err)
 	}
 	if err := a.Shutdown(ShutdownHow(42)); !errors.Is(err, syscall.EINVAL) {
@@ -216,7 +190,7 @@ func TestUnixShutdownSides(t *testing.T) {
 }
 
 func TestUnixUseAfterClose(t *testing.T) {
-	loop := uxLoop(t)
+	loop := testkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatal(err)
@@ -228,7 +202,7 @@ func TestUnixUseAfterClose(t *testing.T) {
 	if err := a.Close(); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("second Close() = %v; want net.ErrClosed", err)
 	}
-	_, err = uxBlock(t, loop, aio.ReadExact(a, make([]byte, 1)))
+	_, err = testkit.Block(t, loop, aio.ReadExact(a, make([]byte, 1)))
 	var oe *net.OpError
 	if !errors.As(err, &oe) || oe.Op != "read" || oe.Net != "unix" || !errors.Is(err, net.ErrClosed) {
 		t.Errorf("read after Close = %#v; want *net.OpError{Op: read, Net: unix} wrapping net.ErrClosed", err)
@@ -240,28 +214,28 @@ func TestUnixUseAfterClose(t *testing.T) {
 		t.Errorf("PeerCred after Close = %v; want net.ErrClosed", err)
 	}
 	// The peer sees EOF.
-	if got, err := uxBlock(t, loop, aio.ReadToEnd(b)); err != nil || len(got) != 0 {
+	if got, err := testkit.Block(t, loop, aio.ReadToEnd(b)); err != nil || len(got) != 0 {
 		t.Errorf("peer ReadToEnd = %q, %v; want empty, nil", got, err)
 	}
 }
 
 func TestUnixCloseWakesReader(t *testing.T) {
-	loop := uxLoop(t)
+	loop := testkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
 	time.AfterFunc(20*time.Millisecond, func() { a.Close() }) // from another goroutine
-	_, err = uxBlock(t, loop, aio.ReadExact(a, make([]byte, 1)))
+	_, err = testkit.Block(t, loop, aio.ReadExact(a, make([]byte, 1)))
 	if !errors.Is(err, net.ErrClosed) {
 		t.Errorf("parked read after Close = %v; want net.ErrClosed", err)
 	}
 }
 
 func TestConnectUnixErrors(t *testing.T) {
-	loop := uxLoop(t)
-	dir := filepath.Dir(uxPath(t))
+	loop := testkit.CheckedLoop(t)
+	dir := filepath.Dir(testkit.SocketPath(t))
 	tests := []struct {
 		name, path string
 		want       error  // errors.Is target, or nil
@@ -281,7 +255,7 @@ func TestConnectUnixErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := uxBlock(t, loop, ConnectUnix(tt.path))
+			s, err := testkit.Block(t, loop, ConnectUnix(tt.path))
 			if err == nil {
 				s.Close()
 				t.Fatalf("ConnectUnix(%q) = nil error", tt.path)
@@ -301,8 +275,8 @@ func TestConnectUnixErrors(t *testing.T) {
 }
 
 func TestConnectUnixIsLazy(t *testing.T) {
-	uxNoLeaks(t)
-	path := uxPath(t)
+	testkit.NoLeaks(t)
+	path := testkit.SocketPath(t)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
 		t.Fatal(err)
@@ -333,7 +307,7 @@ func TestConnectUnixOutsideDriver(t *testing.T) {
 // TestUnixStreamNoAllocs guards contract 9 on Unix streams: a write and a
 // read through a pair allocate nothing once registered.
 func TestUnixStreamNoAllocs(t *testing.T) {
-	loop := uxLoop(t)
+	loop := testkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatal(err)
@@ -342,7 +316,7 @@ func TestUnixStreamNoAllocs(t *testing.T) {
 	defer b.Close()
 	msg, buf := []byte("0123456789abcdef"), make([]byte, 16)
 	var allocs float64
-	_, err = uxBlock(t, loop, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	_, err = testkit.Block(t, loop, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		allocs = testing.AllocsPerRun(1000, func() {
 			if p := a.PollWrite(cx, msg); p.Err() != nil || p.Value() != len(msg) {
 				t.Fatalf("PollWrite = %d, %v", p.Value(), p.Err())

@@ -184,3 +184,17 @@ func DescribeItem[T any](p stream.Poll[T]) string {
 	}
 	return fmt.Sprintf("item %v", p.Value())
 }
+
+// CheckedLoop is NewLoop for a test that must also leave no descriptor or
+// goroutine behind (NoLeaks).
+func CheckedLoop(t *testing.T) *driver.Loop {
+	t.Helper()
+	NoLeaks(t)
+	return NewLoop(t)
+}
+
+// Block is BlockOn with the default Timeout.
+func Block[T any](t *testing.T, loop *driver.Loop, f future.Future[T]) (T, error) {
+	t.Helper()
+	return BlockOn(t, loop, f, Timeout)
+}
