@@ -57,10 +57,11 @@ func (l *lines) PollNext(cx *future.Context) stream.Poll[string] {
 			l.done = true
 			return stream.Fail[string](ErrLineTooLong)
 		}
-		if err := l.fill(cx); err != nil {
-			if err == errPending {
-				return stream.Pending[string]()
-			}
+		pending, err := l.fill(cx)
+		if pending {
+			return stream.Pending[string]()
+		}
+		if err != nil {
 			l.done = true
 			return stream.Fail[string](err)
 		}
@@ -79,10 +80,9 @@ func (l *lines) next() (string, bool) {
 	return line, true
 }
 
-var errPending = errors.New("pending")
-
-// fill reads more input after what is buffered, compacting first.
-func (l *lines) fill(cx *future.Context) error {
+// fill reads more input after what is buffered, compacting first. It
+// reports pending (the reader parked the waker) apart from errors.
+func (l *lines) fill(cx *future.Context) (pending bool, err error) {
 	if l.start > 0 {
 		n := copy(l.buf, l.buf[l.start:])
 		l.buf, l.start = l.buf[:n], 0
@@ -92,18 +92,18 @@ func (l *lines) fill(cx *future.Context) error {
 	}
 	p := l.r.PollRead(cx, l.buf[len(l.buf):cap(l.buf)])
 	if p.IsPending() {
-		return errPending
+		return true, nil
 	}
 	l.buf = l.buf[:len(l.buf)+p.Value()]
 	if p.Value() == 0 && p.Err() == nil {
-		return io.ErrNoProgress // a reader breaking its contract
+		return false, io.ErrNoProgress // a reader breaking its contract
 	}
 	if err := p.Err(); err == io.EOF {
 		l.eof = true
 	} else if err != nil {
-		return err
+		return false, err
 	}
-	return nil
+	return false, nil
 }
 
 func dropCR(b []byte) []byte {

@@ -113,23 +113,24 @@ const afterDone = "err " + "future: polled after completion"
 // woken (every leaf of the kit wakes at once), or the test fails.
 func pollN[T any](t *testing.T, f future.Future[T], n int) []string {
 	t.Helper()
-	w := &countingWaker{}
-	cx := future.NewContext(w, nil)
-	var got []string
-	for range n {
-		cx.BeginPoll()
-		before := w.count()
+	return pollEach(t, n, func(cx *future.Context) (string, bool) {
 		p := f.Poll(cx)
-		if p.IsPending() && (!cx.WakerTaken() || w.count() == before) {
-			t.Errorf("poll %d: pending with no wake-up arranged", len(got)+1)
-		}
-		got = append(got, show(p))
-	}
-	return got
+		return show(p), p.IsPending()
+	})
 }
 
 // pollStreamN is pollN for streams.
 func pollStreamN[T any](t *testing.T, s stream.Stream[T], n int) []string {
+	t.Helper()
+	return pollEach(t, n, func(cx *future.Context) (string, bool) {
+		p := s.PollNext(cx)
+		return showItem(p), p.IsPending()
+	})
+}
+
+// pollEach makes n polls with poll, checking that every pending answer
+// arranged its wake-up, and returns what each answered.
+func pollEach(t *testing.T, n int, poll func(*future.Context) (string, bool)) []string {
 	t.Helper()
 	w := &countingWaker{}
 	cx := future.NewContext(w, nil)
@@ -137,11 +138,11 @@ func pollStreamN[T any](t *testing.T, s stream.Stream[T], n int) []string {
 	for range n {
 		cx.BeginPoll()
 		before := w.count()
-		p := s.PollNext(cx)
-		if p.IsPending() && (!cx.WakerTaken() || w.count() == before) {
+		answer, pending := poll(cx)
+		if pending && (!cx.WakerTaken() || w.count() == before) {
 			t.Errorf("poll %d: pending with no wake-up arranged", len(got)+1)
 		}
-		got = append(got, showItem(p))
+		got = append(got, answer)
 	}
 	return got
 }
