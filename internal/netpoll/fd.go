@@ -92,6 +92,29 @@ func (fd *FD) Close() error {
 // Closed reports whether Close has been called.
 func (fd *FD) Closed() bool { return fd.state.Load()&fdClosed != 0 }
 
+// Track makes the loop polling cx answer for the fd before any task polls
+// it: if that loop shuts down with the fd still open, it closes the fd's
+// owner. Accepted and connected sockets are tracked as they are made, so
+// a socket whose task is cancelled before its first poll does not outlive
+// the loop. Track does nothing outside a loop, or once the fd is tracked or
+// registered. A tracked fd is added to the poller by its first poll; if that
+// poll comes from another loop, the fd moves there (contract 6 binds an fd
+// to the loop that first polls it, and tracking is not polling).
+func (fd *FD) Track(cx *future.Context) {
+	r, err := RegistryOf(cx)
+	if err != nil || fd.reg.Load() != nil || fd.Closed() {
+		return
+	}
+	reg := r.Track(fd.sysfd, fd.owner)
+	if !fd.reg.CompareAndSwap(nil, reg) {
+		r.release(reg)
+		return
+	}
+	if fd.Closed() { // Close ran between the check and the store
+		reg.Close()
+	}
+}
+
 // registration returns the fd's registration with the loop polling cx,
 // registering it on first use.
 func (fd *FD) registration(cx *future.Context) (*Registration, error) {
@@ -99,28 +122,50 @@ func (fd *FD) registration(cx *future.Context) (*Registration, error) {
 	if err != nil {
 		return nil, err
 	}
-	if reg := fd.reg.Load(); reg != nil {
-		if reg.registry != r {
-			return nil, ErrWrongLoop
+	for {
+		reg := fd.reg.Load()
+		switch {
+		case reg == nil:
+			if fd.Closed() {
+				return nil, ErrClosed
+			}
+			reg = r.Track(fd.sysfd, fd.owner)
+			if !fd.reg.CompareAndSwap(nil, reg) {
+				r.release(reg)
+				continue
+			}
+			if fd.Closed() { // Close ran between the check and the store
+				reg.Close()
+				return nil, ErrClosed
+			}
+		case reg.registry != r:
+			if reg.armed.Load() {
+				return nil, ErrWrongLoop
+			}
+			switch reg.disown() {
+			case wasArmed:
+				return nil, ErrWrongLoop
+			case wasClosed:
+				return nil, ErrClosed
+			}
+			fd.reg.CompareAndSwap(reg, nil)
+			continue
+		}
+		if !reg.armed.Load() {
+			// The poller is handed the descriptor number under a reference,
+			// so a concurrent Close cannot close (and the kernel reuse) it
+			// first: the answer is then ErrClosed, never EBADF.
+			if err := fd.Incref(); err != nil {
+				return nil, err
+			}
+			err := reg.arm()
+			fd.Decref()
+			if err != nil {
+				return nil, err
+			}
 		}
 		return reg, nil
 	}
-	if fd.Closed() {
-		return nil, ErrClosed
-	}
-	reg, err := r.Register(fd.sysfd, fd.owner)
-	if err != nil {
-		return nil, err
-	}
-	if !fd.reg.CompareAndSwap(nil, reg) {
-		reg.Close()
-		return fd.registration(cx)
-	}
-	if fd.Closed() { // Close ran between the check and the store
-		reg.Close()
-		return nil, ErrClosed
-	}
-	return reg, nil
 }
 
 // PollReady answers ready when a system call in direction d may make

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/eddyio/eddy/future"
 )
@@ -22,6 +23,8 @@ type Registry struct {
 	mu    sync.Mutex // guards slots and free
 	slots []slot
 	free  []uint32
+
+	woken []future.Waker // Dispatch's scratch list; loop goroutine only
 }
 
 type slot struct {
@@ -42,7 +45,25 @@ func (r *Registry) Poller() *Poller { return r.poller }
 // and returns its registration. The fd starts out ready both ways: the first
 // read or write is attempted, and EAGAIN clears the readiness. owner is
 // closed by CloseAll when the loop shuts down with the fd still registered.
+//
+// Register works on the raw descriptor number: the caller keeps fd open
+// until it is done. [FD] registers through [Registry.Track] and arms under a
+// reference of its own instead.
 func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
+	reg := r.Track(fd, owner)
+	if err := reg.arm(); err != nil {
+		r.release(reg)
+		return nil, err
+	}
+	return reg, nil
+}
+
+// Track gives fd a slot in the registry without adding it to the poller: the
+// loop now answers for closing owner when it shuts down, although no task
+// has polled the fd yet. The registration is armed (added to the poller) by
+// the first poll from this loop; a poll from another loop while it is still
+// unarmed moves the fd there (see [FD.Track]).
+func (r *Registry) Track(fd int, owner Closer) *Registration {
 	reg := &Registration{registry: r, fd: fd, owner: owner, readReady: true, writeReady: true}
 	r.mu.Lock()
 	var idx uint32
@@ -58,11 +79,7 @@ func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
 	s.reg = reg
 	reg.token = Token(idx) | Token(s.gen)<<32
 	r.mu.Unlock()
-	if err := r.poller.Add(fd, reg.token); err != nil {
-		r.release(reg)
-		return nil, err
-	}
-	return reg, nil
+	return reg
 }
 
 // release frees the slot of reg; a later event carrying its token is stale.
@@ -84,24 +101,31 @@ func (r *Registry) Len() int {
 }
 
 // Dispatch applies a batch of events from [Poller.Wait]: it marks the
-// registrations ready and wakes the tasks parked on them.
+// registrations ready and wakes the tasks parked on them. The wakers are
+// called after the registry's lock is released, so a waker may register or
+// close fds of this same registry.
 func (r *Registry) Dispatch(events []Event) {
+	woken := r.woken[:0]
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	for _, ev := range events {
 		idx, gen := uint32(ev.Token), uint32(ev.Token>>32)
 		if int(idx) >= len(r.slots) || r.slots[idx].gen != gen || r.slots[idx].reg == nil {
 			continue // stale: the fd was deregistered, perhaps reused
 		}
-		reg := r.slots[idx].reg
-		rw, ww := reg.setReady(ev.Readable, ev.Writable)
+		rw, ww := r.slots[idx].reg.setReady(ev.Readable, ev.Writable)
 		if rw != nil {
-			r.wake(rw)
+			woken = append(woken, rw)
 		}
 		if ww != nil {
-			r.wake(ww)
+			woken = append(woken, ww)
 		}
 	}
+	r.mu.Unlock()
+	for i, w := range woken {
+		r.wake(w)
+		woken[i] = nil
+	}
+	r.woken = woken[:0]
 }
 
 // CloseAll closes the owner of every registration still live: the loop
@@ -148,6 +172,11 @@ type Registration struct {
 	fd       int
 	token    Token
 	owner    Closer
+
+	// armed is set once the fd has been added to the poller; before that
+	// the registration only tracks the fd for CloseAll. Written under mu,
+	// read without it on the poll path.
+	armed atomic.Bool
 
 	mu         sync.Mutex // guards the fields below
 	readReady  bool
@@ -221,9 +250,9 @@ func (reg *Registration) ClearReady(cx *future.Context, d Direction) {
 	}
 }
 
-// Close marks the registration closed, removes the fd from the poller and
-// the slab, and wakes the tasks parked on it so that they see [ErrClosed].
-// It reports whether this call was the one that closed it.
+// Close marks the registration closed, removes the fd from the poller (if
+// it was armed) and the slab, and wakes the tasks parked on it so that they
+// see [ErrClosed]. It reports whether this call was the one that closed it.
 func (reg *Registration) Close() bool {
 	reg.mu.Lock()
 	if reg.closed {
@@ -231,10 +260,13 @@ func (reg *Registration) Close() bool {
 		return false
 	}
 	reg.closed = true
+	armed := reg.armed.Load()
 	rw, ww := reg.readWaker, reg.writeWaker
 	reg.readWaker, reg.writeWaker = nil, nil
 	reg.mu.Unlock()
-	_ = reg.registry.poller.Delete(reg.fd)
+	if armed {
+		_ = reg.registry.poller.Delete(reg.fd)
+	}
 	reg.registry.release(reg)
 	if rw != nil {
 		rw.Wake()
@@ -243,6 +275,51 @@ func (reg *Registration) Close() bool {
 		ww.Wake()
 	}
 	return true
+}
+
+// arm adds the fd to the poller, once. The caller guarantees that the
+// descriptor number is open (FD holds a reference). A closed registration
+// answers [ErrClosed] and is never added.
+func (reg *Registration) arm() error {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	switch {
+	case reg.closed:
+		return ErrClosed
+	case reg.armed.Load():
+		return nil
+	}
+	if err := reg.registry.poller.Add(reg.fd, reg.token); err != nil {
+		return err
+	}
+	reg.armed.Store(true)
+	return nil
+}
+
+// disown outcomes.
+const (
+	disowned  = iota // the registration let go of its fd; it may move
+	wasArmed         // the fd is in the poller of this registry: it stays
+	wasClosed        // the registration was closed
+)
+
+// disown gives up an unarmed registration so that its fd can move to the
+// loop that polls it: it is closed without waking or closing anything, and
+// its slot freed.
+func (reg *Registration) disown() int {
+	reg.mu.Lock()
+	switch {
+	case reg.closed:
+		reg.mu.Unlock()
+		return wasClosed
+	case reg.armed.Load():
+		reg.mu.Unlock()
+		return wasArmed
+	}
+	reg.closed = true
+	reg.mu.Unlock()
+	reg.registry.release(reg)
+	return disowned
 }
 
 // ErrNoDriver is returned by I/O polled outside a driver loop.
