@@ -108,29 +108,59 @@ func (c *connect) Poll(cx *future.Context) future.Poll[*TCPStream] {
 
 // pollConnected waits for the connection in flight to complete.
 func (c *connect) pollConnected(cx *future.Context) future.Poll[struct{}] {
-	// The connection completes when the socket turns writable; SO_ERROR
-	// then says whether it succeeded (see golang.org/issue/7474).
-	p := c.stream.fd.PollReady(cx, netpoll.Write)
+	return pollConnectDone(c.stream.fd, cx)
+}
+
+// pollConnectDone waits for the non-blocking connect in flight on fd to
+// complete, as package net does: the connection is done when the socket
+// turns writable and SO_ERROR says how (see golang.org/issue/7474). A
+// wake-up whose SO_ERROR is 0 while getpeername still answers ENOTCONN is
+// spurious (a new registration starts write-ready, and a poller may wake
+// early: golang.org/issue/14548, golang.org/issue/19289), so it waits for
+// the next edge.
+func pollConnectDone(fd *netpoll.FD, cx *future.Context) future.Poll[struct{}] {
+	p := fd.PollReady(cx, netpoll.Write)
 	if !p.IsReady() || p.Err() != nil {
 		return p
 	}
-	errno, err := unix.GetsockoptInt(c.stream.fd.Sysfd(), unix.SOL_SOCKET, unix.SO_ERROR)
+	connected, err := connectState(fd)
 	if err != nil {
-		return future.Fail[struct{}](os.NewSyscallError("getsockopt", err))
+		return future.Fail[struct{}](err)
+	}
+	if !connected {
+		fd.ClearReady(cx, netpoll.Write)
+		return future.Pending[struct{}]()
+	}
+	return future.Ok(struct{}{})
+}
+
+// connectState asks the kernel, while holding a reference on fd, whether
+// its connect is done: true when it is, false while it is still in flight,
+// and the connect's error if it failed.
+func connectState(fd *netpoll.FD) (bool, error) {
+	if err := fd.Incref(); err != nil {
+		return false, err
+	}
+	defer fd.Decref()
+	errno, err := unix.GetsockoptInt(fd.Sysfd(), unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return false, os.NewSyscallError("getsockopt", err)
 	}
 	switch e := unix.Errno(errno); e {
 	case 0, unix.EISCONN:
 	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
-		// Spurious readiness: wait for the next edge.
-		c.stream.fd.ClearReady(cx, netpoll.Write)
-		return future.Pending[struct{}]()
+		return false, nil
 	default:
-		return future.Fail[struct{}](os.NewSyscallError("connect", e))
+		return false, os.NewSyscallError("connect", e)
 	}
-	if _, err := unix.Getpeername(c.stream.fd.Sysfd()); err != nil {
-		return future.Fail[struct{}](os.NewSyscallError("getpeername", err))
+	switch _, err := unix.Getpeername(fd.Sysfd()); err {
+	case nil:
+		return true, nil
+	case unix.ENOTCONN:
+		return false, nil // not connected yet, and no error: wait again
+	default:
+		return false, os.NewSyscallError("getpeername", err)
 	}
-	return future.Ok(struct{}{})
 }
 
 // start opens a socket and begins connecting it to c.raddr.

@@ -7,7 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/netpoll"
 	"github.com/eddyio/eddy/internal/sockaddr"
 )
 
@@ -134,25 +133,14 @@ func (c *connectUnix) Poll(cx *future.Context) future.Poll[*UnixStream] {
 		}
 	}
 	// The BSDs may answer EINPROGRESS: the connection completes when the
-	// socket turns writable, and SO_ERROR says how.
-	p := c.stream.fd.PollReady(cx, netpoll.Write)
+	// socket turns writable, and SO_ERROR and getpeername say how (see
+	// pollConnectDone).
+	p := pollConnectDone(c.stream.fd, cx)
 	if p.IsPending() {
 		return future.Pending[*UnixStream]()
 	}
 	if err := p.Err(); err != nil {
 		return c.fail(err)
-	}
-	errno, err := unix.GetsockoptInt(c.stream.fd.Sysfd(), unix.SOL_SOCKET, unix.SO_ERROR)
-	if err != nil {
-		return c.fail(os.NewSyscallError("getsockopt", err))
-	}
-	switch e := unix.Errno(errno); e {
-	case 0, unix.EISCONN:
-	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
-		c.stream.fd.ClearReady(cx, netpoll.Write)
-		return future.Pending[*UnixStream]()
-	default:
-		return c.fail(os.NewSyscallError("connect", e))
 	}
 	s := c.stream
 	s.addrs()
