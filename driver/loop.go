@@ -78,8 +78,9 @@ type Loop struct {
 	tasks  map[*task]struct{} // live tasks; loop goroutine only
 	nextID uint64
 
-	injectMu sync.Mutex // guards injected
-	injected []*task
+	injectMu     sync.Mutex // guards injected and injectClosed
+	injected     []*task
+	injectClosed bool // set by Close before its last drain: nothing more gets in
 	spare    []*task // the other half of the double buffer; loop only
 
 	waits    uint64  // calls to Poller.Wait so far; loop goroutine only (tests read it)
@@ -132,18 +133,23 @@ func LoopOf(cx *future.Context) (*Loop, error) {
 }
 
 // Spawn starts f as a new task on the loop. It is safe from any goroutine;
-// the task first runs when the loop is driven. On a closed loop the task is
-// dropped and reported through Config.Logf. A task's error is reported
+// the task first runs when the loop is driven. A task's error is reported
 // through Config.Logf; a panic ends only that task.
+//
+// A Spawn that races [Loop.Close] has one of two outcomes, never none: the
+// task gets in before Close's last look, and then runs during the shutdown
+// timeout or is named among the cancelled tasks of its *ShutdownError; or
+// it arrives after, and is dropped and reported through Config.Logf.
 func (l *Loop) Spawn(f future.Future[struct{}]) {
-	if l.closed.Load() {
-		l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
-		return
+	if !l.closed.Load() {
+		t := &task{loop: l, fut: f, typ: reflect.TypeOf(f)}
+		t.cx = future.NewContext(t, l)
+		t.state.Store(taskScheduled)
+		if l.inject(t) {
+			return
+		}
 	}
-	t := &task{loop: l, fut: f, typ: reflect.TypeOf(f)}
-	t.cx = future.NewContext(t, l)
-	t.state.Store(taskScheduled)
-	l.inject(t)
+	l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
 }
 
 // Stop makes the loop's current (or next) BlockOn return [ErrStopped]
@@ -154,14 +160,20 @@ func (l *Loop) Stop() {
 }
 
 // inject queues a task from any goroutine and kicks the poller if the loop
-// may be blocked in it.
-func (l *Loop) inject(t *task) {
+// may be blocked in it. It reports false, queueing nothing, once Close has
+// shut the queue.
+func (l *Loop) inject(t *task) bool {
 	l.injectMu.Lock()
+	if l.injectClosed {
+		l.injectMu.Unlock()
+		return false
+	}
 	l.injected = append(l.injected, t)
 	l.injectMu.Unlock()
 	if l.sleeping.Load() {
 		l.poller.Wake() // the poller coalesces kicks until its next Wait
 	}
+	return true
 }
 
 // wakeFromReactor is how the registry wakes a task while dispatching events
@@ -329,6 +341,12 @@ func (l *Loop) Close() error {
 		deadline := time.Now().Add(l.cfg.ShutdownTimeout)
 		_ = l.drive(func() bool { return len(l.tasks) == 0 }, deadline)
 	}
+	// Shut the inject queue, then drain it one last time: a task spawned
+	// from another goroutine is either in this drain (and cancelled below,
+	// by name) or refused by inject (and reported by Spawn).
+	l.injectMu.Lock()
+	l.injectClosed = true
+	l.injectMu.Unlock()
 	l.drainInject()
 	var err error
 	if len(l.tasks) > 0 {
