@@ -14,8 +14,8 @@ import (
 	"github.com/eddyio/eddy/internal/sockaddr"
 )
 
-// conn is the shared core of the connected stream sockets (UnixStream, and
-// meant for TCPStream too): the reactor fd, the network name used in
+// conn is the shared core of the connected stream sockets (TCPStream and
+// UnixStream): the reactor fd, the network name used in
 // errors, and the addresses, looked up once. Its exported methods are
 // promoted to the socket types that embed it.
 type conn struct {
@@ -23,6 +23,9 @@ type conn struct {
 	netw   string                       // "unix", "tcp", ...: the Net of every *net.OpError
 	toAddr func(unix.Sockaddr) net.Addr // converts getsockname/getpeername results
 
+	// The addresses are written only before the socket is shared
+	// (setAddrs) or inside addrOnce, and read only through addrs, after
+	// addrOnce: never a data race, whichever goroutines ask and close.
 	addrOnce     sync.Once
 	laddr, raddr net.Addr
 }
@@ -34,11 +37,9 @@ func (c *conn) init(sysfd int, netw string, toAddr func(unix.Sockaddr) net.Addr,
 	c.fd = netpoll.NewFD(sysfd, owner)
 }
 
-// addrs looks the addresses up, once. A connected socket calls it as soon
-// as it is connected, while the peer is there to name, so that errors after
-// the peer is gone still say who it was.
-// setAddrs records addresses already known (from accept), so that none is
-// asked of the kernel; a nil laddr is still looked up, on first use.
+// setAddrs records addresses already known (from accept or package net),
+// so that none is asked of the kernel; a nil laddr is still looked up, on
+// first use. It is called before the socket is handed to anyone.
 func (c *conn) setAddrs(laddr, raddr net.Addr) {
 	if laddr == nil {
 		c.raddr = raddr
@@ -47,25 +48,46 @@ func (c *conn) setAddrs(laddr, raddr net.Addr) {
 	c.addrOnce.Do(func() { c.laddr, c.raddr = laddr, raddr })
 }
 
-func (c *conn) addrs() {
-	c.addrOnce.Do(func() {
-		if sa := sockaddr.LocalAddr(c.fd.Sysfd()); sa != nil {
-			c.laddr = c.toAddr(sa)
-		}
-		if c.raddr != nil {
-			return // known from accept
-		}
-		if sa := sockaddr.PeerAddr(c.fd.Sysfd()); sa != nil {
-			c.raddr = c.toAddr(sa)
-		}
-	})
+// addrs returns the addresses, looked up once. A connected socket calls it
+// as soon as it is connected, while the peer is there to name, so that
+// errors after the peer is gone still say who it was. The lookup holds a
+// reference on the descriptor: once the socket is closed its number may
+// belong to another socket, so an address not yet known stays nil.
+func (c *conn) addrs() (laddr, raddr net.Addr) {
+	c.addrOnce.Do(c.lookupAddrs)
+	return c.laddr, c.raddr
 }
 
-// LocalAddr returns the local address of the socket.
-func (c *conn) LocalAddr() net.Addr { c.addrs(); return c.laddr }
+func (c *conn) lookupAddrs() {
+	if err := c.fd.Incref(); err != nil {
+		return // closed: nothing is asked of a number that may be reused
+	}
+	defer c.fd.Decref()
+	if sa := sockaddr.LocalAddr(c.fd.Sysfd()); sa != nil {
+		c.laddr = c.toAddr(sa)
+	}
+	if c.raddr != nil {
+		return // known from accept
+	}
+	if sa := sockaddr.PeerAddr(c.fd.Sysfd()); sa != nil {
+		c.raddr = c.toAddr(sa)
+	}
+}
 
-// RemoteAddr returns the address of the peer.
-func (c *conn) RemoteAddr() net.Addr { c.addrs(); return c.raddr }
+// LocalAddr returns the local address of the socket. It is nil if the
+// socket was closed before its address was first asked.
+func (c *conn) LocalAddr() net.Addr {
+	laddr, _ := c.addrs()
+	return laddr
+}
+
+// RemoteAddr returns the address of the peer. It is nil if the socket was
+// closed before its peer's address was first asked (a connected or
+// accepted stream knows it from the start).
+func (c *conn) RemoteAddr() net.Addr {
+	_, raddr := c.addrs()
+	return raddr
+}
 
 // opError wraps err with the operation and the socket's addresses; io.EOF
 // passes through unwrapped.
@@ -73,10 +95,8 @@ func (c *conn) opError(op string, err error) error {
 	if err == nil || err == io.EOF {
 		return err
 	}
-	if !c.fd.Closed() {
-		c.addrs()
-	}
-	return &net.OpError{Op: op, Net: c.netw, Source: c.laddr, Addr: c.raddr, Err: err}
+	laddr, raddr := c.addrs()
+	return &net.OpError{Op: op, Net: c.netw, Source: laddr, Addr: raddr, Err: err}
 }
 
 func wrapConn[T any](c *conn, op string, p future.Poll[T]) future.Poll[T] {

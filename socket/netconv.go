@@ -15,8 +15,10 @@ func FromTCPConn(c *net.TCPConn) (*TCPStream, error) {
 	if err != nil {
 		return nil, &net.OpError{Op: "adopt", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
 	}
+	s := newTCPStream(fd)
+	s.setAddrs(c.LocalAddr(), c.RemoteAddr()) // package net knows them: no system call
 	c.Close()
-	return newTCPStream(fd), nil
+	return s, nil
 }
 
 // IntoTCPConn hands the connection back to package net: it returns a

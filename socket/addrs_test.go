@@ -1,0 +1,155 @@
+package socket
+
+import (
+	"net"
+	"sync"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/testkit"
+)
+
+// loopbackConn returns the descriptor of a connected TCP client on
+// 127.0.0.1 (a duplicate the caller owns) and the addresses of the
+// connection. The net ends are closed before it returns, the server's only
+// when the test ends.
+func loopbackConn(t *testing.T) (fd int, laddr, raddr *net.TCPAddr) {
+	t.Helper()
+	l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	c, err := net.DialTCP("tcp", nil, l.Addr().(*net.TCPAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { peer.Close() })
+	fd, err = sockaddr.DupConn(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fd, c.LocalAddr().(*net.TCPAddr), c.RemoteAddr().(*net.TCPAddr)
+}
+
+// reuseNumber puts another socket, a UDP socket bound to 127.0.0.1, at the
+// descriptor number n and returns its address; the descriptor is closed
+// when the test ends. It reports false, taking nothing, if n is no longer
+// free (something else of the process took it).
+func reuseNumber(t *testing.T, n int) (*net.UDPAddr, bool) {
+	t.Helper()
+	u, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	fd, err := sockaddr.DupConn(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	// The lowest free number from n on: n itself, unless it was taken
+	// (dup2 onto it would close what took it).
+	got, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, n)
+	if err != nil {
+		t.Fatalf("fcntl(F_DUPFD_CLOEXEC, %d): %v", n, err)
+	}
+	if got != n {
+		unix.Close(got)
+		return nil, false
+	}
+	t.Cleanup(func() { unix.Close(n) })
+	return u.LocalAddr().(*net.UDPAddr), true
+}
+
+// TestAddrsAfterCloseAndReuse closes streams whose addresses were never
+// asked, lets another socket take their descriptor number, and checks that
+// the addresses they answer are not that other socket's: a closed stream
+// asks the kernel nothing.
+func TestAddrsAfterCloseAndReuse(t *testing.T) {
+	testkit.NoLeaks(t)
+	checks := []struct {
+		name       string
+		open       func(fd int, laddr, raddr *net.TCPAddr) *TCPStream
+		wantRemote func(raddr *net.TCPAddr) net.Addr
+	}{
+		{"a stream of a descriptor", func(fd int, _, _ *net.TCPAddr) *TCPStream { return newTCPStream(fd) },
+			func(*net.TCPAddr) net.Addr { return nil }},
+		{"an accepted stream whose local address is looked up on use", func(fd int, _, raddr *net.TCPAddr) *TCPStream {
+			return sockaddr.AdoptTCP(fd, nil, raddr).(*TCPStream)
+		}, func(raddr *net.TCPAddr) net.Addr { return raddr }},
+	}
+	for _, c := range checks {
+		var (
+			s      *TCPStream
+			fd     int
+			raddr  *net.TCPAddr
+			other  *net.UDPAddr
+			reused bool
+		)
+		for try := 0; !reused; try++ {
+			if try == 10 {
+				t.Fatalf("%s: the closed descriptor's number was taken by something else 10 times", c.name)
+			}
+			var laddr *net.TCPAddr
+			fd, laddr, raddr = loopbackConn(t)
+			s = c.open(fd, laddr, raddr)
+			if err := s.Close(); err != nil {
+				t.Fatalf("%s: Close() = %v", c.name, err)
+			}
+			other, reused = reuseNumber(t, fd)
+		}
+		if got := s.LocalAddr(); got != nil {
+			t.Errorf("%s: LocalAddr() after Close, with descriptor %d now another socket's (%v) = %v; want nil",
+				c.name, fd, other, got)
+		}
+		got, want := s.RemoteAddr(), c.wantRemote(raddr)
+		if (got == nil) != (want == nil) || got != nil && got.String() != want.String() {
+			t.Errorf("%s: RemoteAddr() after Close, with descriptor %d now another socket's (%v) = %v; want %v",
+				c.name, fd, other, got, want)
+		}
+	}
+}
+
+// TestAddrsRaceClose asks the addresses of a stream on some goroutines
+// while others close it and format its errors: under -race the address
+// cache must be read only after its one lookup.
+func TestAddrsRaceClose(t *testing.T) {
+	testkit.NoLeaks(t)
+	for range 20 {
+		fd, _, _ := loopbackConn(t)
+		s := newTCPStream(fd)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(3)
+		go func() {
+			defer wg.Done()
+			<-start
+			s.LocalAddr()
+			s.RemoteAddr()
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			s.Close()
+			if err := s.Close(); err != nil {
+				_ = err.Error()
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			_ = s.opError("write", net.ErrClosed).Error()
+		}()
+		close(start)
+		wg.Wait()
+		s.Close()
+	}
+}
