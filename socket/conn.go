@@ -117,9 +117,15 @@ func (c *conn) PollReadReady(cx *future.Context) future.Poll[struct{}] {
 	return wrapConn(c, "read", c.fd.PollReady(cx, netpoll.Read))
 }
 
-// PollWrite writes from p; see aio.AsyncWriter.
+// PollWrite writes from p; see aio.AsyncWriter. A write to a connection
+// the peer reset fails with EPIPE or ECONNRESET and never raises SIGPIPE.
 func (c *conn) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
-	return wrapConn(c, "write", c.fd.PollWrite(cx, p))
+	if len(p) == 0 {
+		return future.Ok(0)
+	}
+	return wrapConn(c, "write", netpoll.PollIO(c.fd, cx, netpoll.Write, "write", func(fd int) (int, error) {
+		return send(fd, p)
+	}))
 }
 
 // PollFlush is ready at once: the socket buffers nothing in user space.

@@ -222,9 +222,11 @@ func (m message) truncation(p []byte) error {
 	return &TruncatedError{Len: m.full, Cap: len(p)}
 }
 
-// sendmsg sends p as one datagram to sa (nil on a connected socket).
+// sendmsg sends p as one datagram to sa (nil on a connected socket). It
+// never raises SIGPIPE (the BSDs raise it for a datagram socket whose
+// sending side is shut down).
 func sendmsg(fd int, p []byte, sa unix.Sockaddr) (int, error) {
-	n, err := unix.SendmsgN(fd, p, nil, sa, 0)
+	n, err := unix.SendmsgN(fd, p, nil, sa, noSignal)
 	if n < 0 {
 		n = 0
 	}

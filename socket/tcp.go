@@ -26,6 +26,9 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 	if err := unix.SetNonblock(sysfd, true); err != nil {
 		return nil, os.NewSyscallError("fcntl", err)
 	}
+	if err := sockaddr.NoSigpipe(sysfd); err != nil {
+		return nil, os.NewSyscallError("setsockopt", err)
+	}
 	s := newTCPStream(sysfd)
 	s.addrs() // now, while the peer is there to name: errors after a reset still say who it was
 	return s, nil

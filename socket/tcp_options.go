@@ -161,15 +161,16 @@ func (s *TCPStream) Peek(p []byte) future.Future[int] {
 	return future.PollFn(func(cx *future.Context) future.Poll[int] { return s.PollPeek(cx, p) })
 }
 
-// PollWriteVectored writes the buffers in order with one writev system
-// call: ready with the total count written, which may end partway through
-// a buffer. At most 1024 buffers (IOV_MAX) are written per call.
+// PollWriteVectored writes the buffers in order with one system call
+// (sendmsg, which gathers them as writev does): ready with the total count
+// written, which may end partway through a buffer. At most 1024 buffers
+// (IOV_MAX) are written per call. Like PollWrite, it never raises SIGPIPE.
 func (s *TCPStream) PollWriteVectored(cx *future.Context, bufs [][]byte) future.Poll[int] {
 	if len(bufs) > 1024 {
 		bufs = bufs[:1024]
 	}
-	return wrapConn(&s.conn, "write", netpoll.PollIO(s.fd, cx, netpoll.Write, "writev", func(fd int) (int, error) {
-		n, err := writev(fd, bufs)
+	return wrapConn(&s.conn, "write", netpoll.PollIO(s.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
+		n, err := sendv(fd, bufs)
 		return max(n, 0), err
 	}))
 }

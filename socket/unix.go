@@ -39,6 +39,9 @@ func NewUnixStream(sysfd int) (*UnixStream, error) {
 	if err := unix.SetNonblock(sysfd, true); err != nil {
 		return nil, os.NewSyscallError("fcntl", err)
 	}
+	if err := sockaddr.NoSigpipe(sysfd); err != nil {
+		return nil, os.NewSyscallError("setsockopt", err)
+	}
 	s := newUnixStream(sysfd)
 	s.addrs()
 	return s, nil

@@ -10,7 +10,8 @@ import (
 
 // DupConn duplicates the descriptor of c (a *net.TCPConn, *net.UnixConn,
 // *net.TCPListener, ...) as a non-blocking, close-on-exec descriptor the
-// caller owns, without touching c's own descriptor.
+// caller owns, without touching c's own descriptor. On darwin the socket
+// (shared by both descriptors) gets SO_NOSIGPIPE (see NoSigpipe).
 func DupConn(c syscall.Conn) (int, error) {
 	rc, err := c.SyscallConn()
 	if err != nil {
@@ -29,6 +30,10 @@ func DupConn(c syscall.Conn) (int, error) {
 	if err := unix.SetNonblock(nfd, true); err != nil {
 		unix.Close(nfd)
 		return -1, os.NewSyscallError("fcntl", err)
+	}
+	if err := NoSigpipe(nfd); err != nil {
+		unix.Close(nfd)
+		return -1, os.NewSyscallError("setsockopt", err)
 	}
 	return nfd, nil
 }

@@ -24,6 +24,10 @@ func socket(family, typ, proto int) (int, error) {
 		unix.Close(fd)
 		return -1, err
 	}
+	if err := NoSigpipe(fd); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
 	return fd, nil
 }
 
@@ -40,6 +44,10 @@ func Accept(fd int) (int, unix.Sockaddr, error) {
 		return -1, nil, err
 	}
 	if err := unix.SetNonblock(nfd, true); err != nil {
+		unix.Close(nfd)
+		return -1, nil, err
+	}
+	if err := NoSigpipe(nfd); err != nil {
 		unix.Close(nfd)
 		return -1, nil, err
 	}

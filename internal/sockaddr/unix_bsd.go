@@ -25,7 +25,11 @@ func socketpair(family, typ, proto int) ([2]int, error) {
 		return fds, err
 	}
 	for _, fd := range fds {
-		if err := unix.SetNonblock(fd, true); err != nil {
+		err := unix.SetNonblock(fd, true)
+		if err == nil {
+			err = NoSigpipe(fd)
+		}
+		if err != nil {
 			unix.Close(fds[0])
 			unix.Close(fds[1])
 			return [2]int{-1, -1}, err
