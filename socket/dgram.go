@@ -133,6 +133,47 @@ func (d *dgram) Send(p []byte) future.Future[int] {
 	return &oneShot[int]{poll: func(cx *future.Context) future.Poll[int] { return d.PollSend(cx, p) }}
 }
 
+// SetReadBuffer sets the size of the kernel's receive buffer (SO_RCVBUF),
+// as net.UDPConn.SetReadBuffer does: datagrams that arrive while it is full
+// are dropped, so a socket that receives bursts needs a larger one. Linux
+// doubles the value for its own bookkeeping and caps it at the sysctl
+// net.core.rmem_max; ReadBuffer reports what the kernel chose.
+func (d *dgram) SetReadBuffer(bytes int) error {
+	return d.setsockopt(unix.SO_RCVBUF, bytes)
+}
+
+// ReadBuffer returns the size of the kernel's receive buffer.
+func (d *dgram) ReadBuffer() (int, error) { return d.getsockopt(unix.SO_RCVBUF) }
+
+// SetWriteBuffer sets the size of the kernel's send buffer (SO_SNDBUF), as
+// net.UDPConn.SetWriteBuffer does. Linux doubles the value and caps it at
+// net.core.wmem_max; WriteBuffer reports what the kernel chose.
+func (d *dgram) SetWriteBuffer(bytes int) error {
+	return d.setsockopt(unix.SO_SNDBUF, bytes)
+}
+
+// WriteBuffer returns the size of the kernel's send buffer.
+func (d *dgram) WriteBuffer() (int, error) { return d.getsockopt(unix.SO_SNDBUF) }
+
+// setsockopt sets a SOL_SOCKET integer option, with errors shaped as
+// *net.OpError.
+func (d *dgram) setsockopt(name, v int) error {
+	if err := setsockoptInt(d.fd, unix.SOL_SOCKET, name, v); err != nil {
+		return d.opError("set", nil, err)
+	}
+	return nil
+}
+
+// getsockopt reads a SOL_SOCKET integer option, with errors shaped as
+// *net.OpError.
+func (d *dgram) getsockopt(name int) (int, error) {
+	v, err := getsockoptInt(d.fd, unix.SOL_SOCKET, name)
+	if err != nil {
+		return 0, d.opError("get", nil, err)
+	}
+	return v, nil
+}
+
 // Close deregisters the socket from its loop, wakes every task parked on
 // it (they see net.ErrClosed), and closes the descriptor. A second Close
 // answers an error that wraps net.ErrClosed.

@@ -2,6 +2,9 @@ package socket
 
 import (
 	"net"
+	"os"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/internal/sockaddr"
 )
@@ -35,4 +38,41 @@ func (s *TCPStream) IntoTCPConn() (*net.TCPConn, error) {
 	}
 	s.Close()
 	return c.(*net.TCPConn), nil
+}
+
+// FromUDPConn takes over c, a UDP socket of package net, as FromTCPConn
+// does a TCP connection: the returned socket owns a duplicate of c's
+// descriptor, keeps its address family, its bound address and, if c was
+// connected (net.DialUDP), its peer as the address of Send, Recv and
+// RemoteAddr; c is closed. Nothing is registered with any loop until the
+// socket is polled.
+func FromUDPConn(c *net.UDPConn) (*UDPSocket, error) {
+	opErr := func(err error) error {
+		return &net.OpError{Op: "adopt", Net: "udp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
+	}
+	fd, err := sockaddr.DupConn(c)
+	if err != nil {
+		return nil, opErr(err)
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		unix.Close(fd)
+		return nil, opErr(os.NewSyscallError("getsockname", err))
+	}
+	laddr := sockaddr.ToUDP(sa)
+	if laddr == nil {
+		unix.Close(fd)
+		return nil, opErr(&net.AddrError{Err: "not a UDP socket", Addr: c.LocalAddr().String()})
+	}
+	family := unix.AF_INET6
+	if _, ok := sa.(*unix.SockaddrInet4); ok {
+		family = unix.AF_INET
+	}
+	u := &UDPSocket{family: family}
+	u.init(fd, "udp", laddr, nil, u)
+	if ra, ok := c.RemoteAddr().(*net.UDPAddr); ok && ra != nil {
+		u.raddr = ra
+	}
+	c.Close()
+	return u, nil
 }
