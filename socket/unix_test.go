@@ -74,6 +74,30 @@ func TestUnixStreamNetPeer(t *testing.T) {
 	}
 }
 
+// connectWhenListening connects to the Unix socket a child process is
+// about to listen on. The socket file appears at bind, before listen, so
+// waiting for the file is not enough: it retries while the connect answers
+// that there is no file (ENOENT) or no listener yet (ECONNREFUSED), at
+// most 500 times and for 10 s, and then fails the test with what the
+// child said.
+func connectWhenListening(t *testing.T, loop *driver.Loop, path string, child func() string) *UnixStream {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for try := 1; ; try++ {
+		s, err := testkit.Block(t, loop, ConnectUnix(path))
+		if err == nil {
+			return s
+		}
+		if !errors.Is(err, syscall.ENOENT) && !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Fatalf("ConnectUnix(%q) = %v", path, err)
+		}
+		if try == 500 || time.Now().After(deadline) {
+			t.Fatalf("nothing listens on %s after %d tries: %v; %s", path, try, err, child())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestUnixStreamSocatPeer(t *testing.T) {
 	socat, err := exec.LookPath("socat")
 	if err != nil {
@@ -91,19 +115,7 @@ func TestUnixStreamSocatPeer(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}()
-	for i := 0; ; i++ {
-		if _, err := os.Stat(path); err == nil {
-			break
-		}
-		if i == 500 {
-			t.Fatalf("socat did not create %s: %s", path, stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	s, err := testkit.Block(t, loop, ConnectUnix(path))
-	if err != nil {
-		t.Fatalf("ConnectUnix(%q) = %v", path, err)
-	}
+	s := connectWhenListening(t, loop, path, func() string { return "socat: " + stderr.String() })
 	defer s.Close()
 	msg := []byte("hello through socat\n")
 	if got := uxEcho(t, loop, s, msg); !bytes.Equal(got, msg) {
