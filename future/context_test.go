@@ -115,6 +115,59 @@ func TestRewake(t *testing.T) {
 	}
 }
 
+// stalled is a child future, named by StalledChild.
+type stalled struct{}
+
+func (stalled) Poll(*future.Context) future.Poll[int] { return future.Pending[int]() }
+
+func TestCheckPendingAndStalledChild(t *testing.T) {
+	parent := future.NewContext(&countingWaker{}, nil)
+	child := parent.WithWaker(&countingWaker{})
+	if got := parent.StalledChild(); got != nil {
+		t.Errorf("StalledChild() on a new context = %v; want nil", got)
+	}
+
+	parent.Waker() // the set takes the task's waker: the task-wide flag is set
+	child.CheckPending(stalled{})
+	if got := parent.StalledChild(); got == nil || got.String() != "future_test.stalled" {
+		t.Errorf("StalledChild() after CheckPending on a child that took no waker = %v; want future_test.stalled", got)
+	}
+	child.Rewake(parent, &countingWaker{})
+	child.CheckPending(&countingWaker{}) // the first stall is kept
+	if got := parent.StalledChild(); got == nil || got.String() != "future_test.stalled" {
+		t.Errorf("StalledChild() after a second stall = %v; want the first, future_test.stalled", got)
+	}
+	parent.BeginPoll()
+	if got := child.StalledChild(); got != nil {
+		t.Errorf("StalledChild() after BeginPoll() = %v; want nil", got)
+	}
+
+	child.Rewake(parent, &countingWaker{})
+	child.Waker()
+	child.CheckPending(stalled{})
+	if got := parent.StalledChild(); got != nil {
+		t.Errorf("StalledChild() after the child took its waker = %v; want nil", got)
+	}
+	child.Rewake(parent, &countingWaker{}) // a new poll: the child's flag is clear again
+	child.CheckPending(stalled{})
+	if got := parent.StalledChild(); got == nil {
+		t.Errorf("StalledChild() after Rewake and a poll that took no waker = nil; want future_test.stalled")
+	}
+
+	other := future.NewContext(&countingWaker{}, nil)
+	sibling := other.WithWaker(&countingWaker{})
+	other.Waker()
+	sibling.CheckPending(stalled{}) // a sibling's flag is its own
+	fresh := other.WithWaker(&countingWaker{})
+	other.BeginPoll()
+	fresh.Waker()
+	sibling.Rewake(other, &countingWaker{})
+	sibling.CheckPending(stalled{})
+	if got := other.StalledChild(); got == nil {
+		t.Errorf("StalledChild() = nil; want a stall: one derived context's Waker() does not count for another")
+	}
+}
+
 func TestWakerFuncAndNoopWaker(t *testing.T) {
 	n := 0
 	var w future.Waker = future.WakerFunc(func() { n++ })
