@@ -25,6 +25,9 @@ func sDrain[T any](t *testing.T, s stream.Stream[T]) []string {
 			if !cx.WakerTaken() || w.count() == before {
 				t.Fatalf("PollNext() = pending with no wake-up arranged")
 			}
+			if st := cx.StalledChild(); st != nil {
+				t.Fatalf("PollNext() = pending with a child (%v) that arranged no wake-up", st)
+			}
 			continue
 		}
 		got = append(got, showItem(p))

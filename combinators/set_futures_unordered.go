@@ -128,6 +128,7 @@ func (u *FuturesUnordered[T]) pollNext(cx *future.Context) (uint64, stream.Poll[
 		}
 		p := c.f.Poll(c.cx)
 		if p.IsPending() {
+			c.cx.CheckPending(c.f) // for the stall detector: c.f must wake c
 			continue
 		}
 		c.f, c.cx = nil, nil

@@ -331,3 +331,96 @@ func TestForEachConcurrent(t *testing.T) {
 		})
 	}
 }
+
+// setStalled answers pending without taking its context's waker: nothing can
+// wake it again.
+type setStalled[T any] struct{}
+
+func (*setStalled[T]) Poll(*future.Context) future.Poll[T] { return future.Pending[T]() }
+
+// setKids returns a child that stays pending with its wake-up arranged, and
+// next to it either a stalled child or one that wakes itself and completes.
+func setKids[T any](stalled bool, selfWaking future.Future[T], parked future.Future[T]) []future.Future[T] {
+	if stalled {
+		return []future.Future[T]{parked, &setStalled[T]{}}
+	}
+	return []future.Future[T]{parked, selfWaking}
+}
+
+func intKids(stalled bool) []future.Future[int] {
+	return setKids[int](stalled, sOkAfter(1, 2), &gate{})
+}
+
+// TestSetsRecordStalledChild polls, by hand, each combinator that gives its
+// children contexts of their own, with a child that takes no waker next to one
+// that does: the task-wide flag is set (the set took the task's waker), and
+// the stalled child is recorded for the driver's detector. Well-behaved
+// children record nothing.
+func TestSetsRecordStalledChild(t *testing.T) {
+	const stalledInt = "*combinators_test.setStalled[int]"
+	shapes := []struct {
+		name  string
+		build func(stalled bool) func(*future.Context) bool // polls once, reports pending
+		want  string                                        // the stalled child's type
+	}{
+		{name: "FuturesUnordered", want: stalledInt, build: func(stalled bool) func(*future.Context) bool {
+			set := combinators.NewFuturesUnordered[int]()
+			for _, f := range intKids(stalled) {
+				set.Push(f)
+			}
+			return func(cx *future.Context) bool { return set.PollNext(cx).IsPending() }
+		}},
+		{name: "FuturesOrdered", want: stalledInt, build: func(stalled bool) func(*future.Context) bool {
+			set := combinators.NewFuturesOrdered[int]()
+			for _, f := range intKids(stalled) {
+				set.Push(f)
+			}
+			return func(cx *future.Context) bool { return set.PollNext(cx).IsPending() }
+		}},
+		{name: "ForEachConcurrent", want: "*combinators_test.setStalled[struct {}]", build: func(stalled bool) func(*future.Context) bool {
+			kids := setKids(stalled, future.Yield(), future.Never[struct{}]())
+			f := combinators.ForEachConcurrent(stream.FromSlice(kids), 2, func(f future.Future[struct{}]) future.Future[struct{}] { return f })
+			return func(cx *future.Context) bool { return f.Poll(cx).IsPending() }
+		}},
+		{name: "BufferUnordered", want: stalledInt, build: func(stalled bool) func(*future.Context) bool {
+			s := combinators.BufferUnordered(stream.FromSlice(intKids(stalled)), 2)
+			return func(cx *future.Context) bool { return s.PollNext(cx).IsPending() }
+		}},
+		{name: "Buffered", want: stalledInt, build: func(stalled bool) func(*future.Context) bool {
+			s := combinators.Buffered(stream.FromSlice(intKids(stalled)), 2)
+			return func(cx *future.Context) bool { return s.PollNext(cx).IsPending() }
+		}},
+		{name: "Shared", want: stalledInt, build: func(stalled bool) func(*future.Context) bool {
+			var clones []future.Future[int]
+			for _, f := range intKids(stalled) {
+				clones = append(clones, combinators.Share(f).Clone())
+			}
+			j := combinators.JoinAll(clones)
+			return func(cx *future.Context) bool { return j.Poll(cx).IsPending() }
+		}},
+	}
+	for _, sh := range shapes {
+		t.Run(sh.name, func(t *testing.T) {
+			for _, stalled := range []bool{true, false} {
+				cx := future.NewContext(&countingWaker{}, nil)
+				cx.BeginPoll()
+				if !sh.build(stalled)(cx) {
+					t.Fatalf("stalled child %v: first poll answered ready; want pending", stalled)
+				}
+				if !cx.WakerTaken() {
+					t.Errorf("stalled child %v: WakerTaken() = false; want true (the set takes the task's waker)", stalled)
+				}
+				got, want := "", ""
+				if st := cx.StalledChild(); st != nil {
+					got = st.String()
+				}
+				if stalled {
+					want = sh.want
+				}
+				if got != want {
+					t.Errorf("stalled child %v: StalledChild() = %q; want %q", stalled, got, want)
+				}
+			}
+		})
+	}
+}

@@ -90,7 +90,8 @@ func (s *Shared[T]) pollInner(cx *future.Context, c *sharedClone[T]) {
 	}
 	p := s.f.Poll(s.cx)
 	if p.IsPending() {
-		wake = false // f has arranged to wake notify
+		s.cx.CheckPending(s.f) // for the stall detector: f must wake notify
+		wake = false           // f has arranged to wake notify
 		return
 	}
 	s.mu.Lock()

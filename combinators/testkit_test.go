@@ -142,6 +142,9 @@ func pollEach(t *testing.T, n int, poll func(*future.Context) (string, bool)) []
 		if pending && (!cx.WakerTaken() || w.count() == before) {
 			t.Errorf("poll %d: pending with no wake-up arranged", len(got)+1)
 		}
+		if st := cx.StalledChild(); pending && st != nil {
+			t.Errorf("poll %d: pending with a child (%v) that arranged no wake-up", len(got)+1, st)
+		}
 		got = append(got, answer)
 	}
 	return got
@@ -161,6 +164,9 @@ func run[T any](t *testing.T, f future.Future[T]) (T, error) {
 		}
 		if !cx.WakerTaken() || w.count() == before {
 			t.Fatalf("Poll() = pending with no wake-up arranged")
+		}
+		if st := cx.StalledChild(); st != nil {
+			t.Fatalf("Poll() = pending with a child (%v) that arranged no wake-up", st)
 		}
 	}
 	t.Fatalf("Poll() still pending after 10000 polls")

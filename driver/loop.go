@@ -232,9 +232,15 @@ func (l *Loop) runTask(t *task) {
 		}
 		return
 	}
-	taken := t.cx.WakerTaken()
-	if t.park() && l.cfg.DetectStalls && !taken {
+	// A stall is a task parked with no waker taken, or a child of a task set
+	// (or Shared) that took no waker of its own context: the set polls it
+	// again only when that waker fires, even if the task is woken.
+	taken, child := t.cx.WakerTaken(), t.cx.StalledChild()
+	if parked := t.park(); l.cfg.DetectStalls && (parked && !taken || child != nil) {
 		se := &StallError{Task: t.name()}
+		if child != nil {
+			se.Task += " (child " + child.String() + ")"
+		}
 		l.cfg.Logf("%v", se)
 		if l.cfg.OnStall != nil {
 			l.cfg.OnStall(se)
