@@ -19,6 +19,10 @@ func Chunks[T any](s stream.Stream[T], n int) stream.Stream[[]T] {
 	return &sChunks[T]{s: s, n: max(n, 1)}
 }
 
+// chunkPrealloc bounds the capacity a chunk starts with, so that a large n
+// costs only the values that arrive, not n of them up front.
+const chunkPrealloc = 1024
+
 type sChunks[T any] struct {
 	s   stream.Stream[T] // nil once ended
 	n   int
@@ -48,7 +52,7 @@ func (c *sChunks[T]) PollNext(cx *future.Context) stream.Poll[[]T] {
 			return c.flush(stream.Pending[[]T]())
 		}
 		if c.buf == nil {
-			c.buf = make([]T, 0, c.n)
+			c.buf = make([]T, 0, min(c.n, chunkPrealloc))
 		}
 		if c.buf = append(c.buf, p.Value()); len(c.buf) == c.n {
 			return c.flush(stream.Pending[[]T]())
