@@ -211,7 +211,7 @@ func (l *TCPListener) PollAccept(cx *future.Context) future.Poll[*socket.TCPStre
 	if !l.addr.IP.IsUnspecified() && l.addr.IP != nil {
 		laddr = l.addr // bound to one address: every connection's local end
 	}
-	return future.Ok(sockaddr.AdoptTCP(a.fd, laddr, raddr).(*socket.TCPStream))
+	return future.Ok(sockaddr.AdoptTCP(cx, a.fd, laddr, raddr).(*socket.TCPStream))
 }
 
 // accepted is what one accept system call returns.

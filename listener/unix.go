@@ -87,12 +87,7 @@ func (l *UnixListener) PollAccept(cx *future.Context) future.Poll[*socket.UnixSt
 	if err := p.Err(); err != nil {
 		return future.Fail[*socket.UnixStream](&net.OpError{Op: "accept", Net: "unix", Addr: l.addr, Err: err})
 	}
-	s, err := socket.NewUnixStream(p.Value())
-	if err != nil {
-		unix.Close(p.Value())
-		return future.Fail[*socket.UnixStream](&net.OpError{Op: "accept", Net: "unix", Addr: l.addr, Err: err})
-	}
-	return future.Ok(s)
+	return future.Ok(sockaddr.AdoptUnix(cx, p.Value()).(*socket.UnixStream))
 }
 
 // Accept returns a future of the next accepted connection.

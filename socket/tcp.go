@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/sockaddr"
 )
 
@@ -35,9 +36,16 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 }
 
 func init() {
-	sockaddr.AdoptTCP = func(fd int, laddr, raddr net.Addr) any {
+	sockaddr.AdoptTCP = func(cx *future.Context, fd int, laddr, raddr net.Addr) any {
 		s := newTCPStream(fd)
 		s.setAddrs(laddr, raddr)
+		s.fd.Track(cx)
+		return s
+	}
+	sockaddr.AdoptUnix = func(cx *future.Context, fd int) any {
+		s := newUnixStream(fd)
+		s.addrs()
+		s.fd.Track(cx)
 		return s
 	}
 }
