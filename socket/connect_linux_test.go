@@ -45,7 +45,34 @@ func fullBacklogListener(t *testing.T) (*net.TCPListener, net.Conn) {
 		t.Fatalf("first Dial: %v", err)
 	}
 	t.Cleanup(func() { first.Close() })
-	return l, first
+	// The dial returns at the SYN-ACK; the queue is full only once the
+	// listener has had the final ACK. For a listening socket TCP_INFO's
+	// unacked field is the length of the accept queue.
+	rc, err := l.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for try := 0; ; try++ {
+		var queued uint32
+		var infoErr error
+		rc.Control(func(fd uintptr) {
+			var info *unix.TCPInfo
+			info, infoErr = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
+			if infoErr == nil {
+				queued = info.Unacked
+			}
+		})
+		if infoErr != nil {
+			t.Fatalf("getsockopt(TCP_INFO): %v", infoErr)
+		}
+		if queued == 1 {
+			return l, first
+		}
+		if try == 1000 {
+			t.Fatalf("the first connection is not in the accept queue after %d looks", try)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // TestConnectTCPHandshakeNotDoneAtFirstPoll connects to a listener whose
