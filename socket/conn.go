@@ -108,7 +108,11 @@ func wrapConn[T any](c *conn, op string, p future.Poll[T]) future.Poll[T] {
 
 // PollRead reads into p; see aio.AsyncReader.
 func (c *conn) PollRead(cx *future.Context, p []byte) future.Poll[int] {
-	return wrapConn(c, "read", c.fd.PollRead(cx, p))
+	r := c.fd.PollRead(cx, p)
+	if raceEnabled && r.IsReady() && r.Err() == nil {
+		raceAfterRead()
+	}
+	return wrapConn(c, "read", r)
 }
 
 // PollReadReady answers ready when a read may make progress, without a
@@ -124,7 +128,14 @@ func (c *conn) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
 		return future.Ok(0)
 	}
 	return wrapConn(c, "write", netpoll.PollIO(c.fd, cx, netpoll.Write, "write", func(fd int) (int, error) {
-		return send(fd, p)
+		if raceEnabled {
+			raceBeforeWrite()
+		}
+		n, err := send(fd, p)
+		if raceEnabled && n > 0 {
+			raceWrote(p[:n])
+		}
+		return n, err
 	}))
 }
 

@@ -153,6 +153,9 @@ func (s *TCPStream) PollPeek(cx *future.Context, p []byte) future.Poll[int] {
 	if r.IsReady() && r.Err() == nil && r.Value() == 0 {
 		return future.Fail[int](io.EOF)
 	}
+	if raceEnabled && r.IsReady() && r.Err() == nil {
+		raceAfterRead()
+	}
 	return wrapConn(&s.conn, "read", r)
 }
 
@@ -170,7 +173,20 @@ func (s *TCPStream) PollWriteVectored(cx *future.Context, bufs [][]byte) future.
 		bufs = bufs[:1024]
 	}
 	return wrapConn(&s.conn, "write", netpoll.PollIO(s.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
+		if raceEnabled {
+			raceBeforeWrite()
+		}
 		n, err := sendv(fd, bufs)
+		if raceEnabled {
+			left := n
+			for _, b := range bufs {
+				if left <= 0 {
+					break
+				}
+				raceWrote(b[:min(left, len(b))])
+				left -= len(b)
+			}
+		}
 		return max(n, 0), err
 	}))
 }
