@@ -80,8 +80,8 @@ type Loop struct {
 
 	injectMu     sync.Mutex // guards injected and injectClosed
 	injected     []*task
-	injectClosed bool // set by Close before its last drain: nothing more gets in
-	spare    []*task // the other half of the double buffer; loop only
+	injectClosed bool    // set by Close before its last drain: nothing more gets in
+	spare        []*task // the other half of the double buffer; loop only
 
 	waits    uint64  // calls to Poller.Wait so far; loop goroutine only (tests read it)
 	park     *parker // waits in Go's netpoller; nil: block in the poller
