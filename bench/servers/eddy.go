@@ -7,6 +7,7 @@ import (
 
 	iocopy "github.com/eddyio/eddy/copy"
 
+	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -17,7 +18,7 @@ import (
 // Eddy starts eddy's echo server: loops driver loops, each on its own
 // goroutine with its own SO_REUSEPORT listener on the same address, so
 // the kernel spreads the connections among them. Each connection is the
-// echo example's pipeline: Split, Copy, then Close.
+// echo example's pipeline (see eddyServe).
 func Eddy(addr string, loops int) (string, func(), error) {
 	loops = max(loops, 1)
 	cfg := listener.TCPConfig{ReusePort: true}
@@ -71,12 +72,17 @@ func Eddy(addr string, loops int) (string, func(), error) {
 }
 
 // eddyServe accepts connections from l and echoes each on a task of its
-// own.
+// own: examples/echo's pipeline as shipped (Split, Copy, on the client's
+// EOF Shutdown of the write half, then Close), without its log lines.
 func eddyServe(l *listener.TCPListener) future.Future[struct{}] {
 	return combinators.ForEach(listener.KeepAccepting(l.Incoming()),
 		func(conn *socket.TCPStream) future.Future[struct{}] {
 			r, w := conn.Split()
-			handle := combinators.Then(iocopy.Copy(r, w), func(int64, error) { conn.Close() })
+			echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
+				// The client half-closed: pass the EOF on.
+				return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
+			})
+			handle := combinators.Then(echo, func(int64, error) { conn.Close() })
 			return driver.Spawn(handle)
 		})
 }

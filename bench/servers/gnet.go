@@ -26,7 +26,8 @@ func (e *gnetEcho) OnTraffic(c gnet.Conn) gnet.Action {
 }
 
 // Gnet starts a gnet v2 echo server with loops event loops, each with its
-// own SO_REUSEPORT listener, as eddy's.
+// own SO_REUSEPORT listener, as eddy's, reading BufferSize bytes at most
+// per read.
 func Gnet(addr string, loops int) (string, func(), error) {
 	addr, err := concrete(addr)
 	if err != nil {
@@ -37,7 +38,8 @@ func Gnet(addr string, loops int) (string, func(), error) {
 	go func() {
 		done <- gnet.Run(h, "tcp://"+addr,
 			gnet.WithMulticore(true), gnet.WithNumEventLoop(max(loops, 1)),
-			gnet.WithReusePort(true), gnet.WithLogger(quietLogger{}))
+			gnet.WithReusePort(true), gnet.WithReadBufferCap(BufferSize),
+			gnet.WithLogger(quietLogger{}))
 	}()
 	var eng gnet.Engine
 	select {

@@ -1,7 +1,8 @@
 // Package servers holds the echo servers that eddy's benchmarks compare:
 // eddy itself, the standard library (a goroutine and io.Copy per
 // connection), and the event-loop libraries gnet, cloudwego/netpoll,
-// lesismal/nbio and tidwall/evio.
+// lesismal/nbio and tidwall/evio, and a reference peer with no library: a
+// minimal edge-triggered epoll loop on golang.org/x/sys/unix.
 //
 // Every server is started the same way, by a [StartFunc]: it listens on
 // the address it is given with the number of event loops it is given,
@@ -15,7 +16,14 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	iocopy "github.com/eddyio/eddy/copy"
 )
+
+// BufferSize is the read buffer of every server where it can be set: the
+// size of eddy's Copy buffer. The net server's io.Copy uses as much (32
+// KiB); evio's is fixed at 64 KiB; netpoll sizes its own.
+const BufferSize = iocopy.BufferSize
 
 // StartFunc starts an echo server on addr, a "host:port" (port 0 picks a
 // free port), with loops event loops (the servers without loops ignore
@@ -38,6 +46,7 @@ var All = []Server{
 	{"netpoll", Netpoll},
 	{"nbio", Nbio},
 	{"evio", Evio},
+	{"rawepoll", RawEpoll},
 }
 
 // Lookup returns the server called name.
