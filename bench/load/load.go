@@ -28,6 +28,10 @@ type Config struct {
 	Size     int           // bytes per message; 0 means 64
 	Duration time.Duration // how long to measure, at most MaxDuration; 0 means 5s
 	Pipeline int           // messages in flight per connection; 0 means 1
+	// Begin and End, if set, are called when the measured time begins
+	// (every connection dialled) and when it ends (before the connections
+	// close): the moments to read the server's CPU time.
+	Begin, End func()
 }
 
 func (c Config) withDefaults() Config {
@@ -112,6 +116,9 @@ func Run(cfg Config) (Result, error) {
 		msgs  int64
 		first error
 	)
+	if cfg.Begin != nil {
+		cfg.Begin()
+	}
 	start := time.Now()
 	hardStop := start.Add(cfg.Duration + 10*time.Second)
 	timer := time.AfterFunc(cfg.Duration, func() { stop.Store(true) })
@@ -134,6 +141,9 @@ func Run(cfg Config) (Result, error) {
 		}()
 	}
 	wg.Wait()
+	if cfg.End != nil {
+		cfg.End()
+	}
 	r := Result{Config: cfg, Msgs: msgs, Elapsed: time.Since(start),
 		P50: total.quantile(0.50), P99: total.quantile(0.99)}
 	return r, first

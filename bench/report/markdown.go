@@ -106,7 +106,7 @@ func Markdown(r *Results, chartDir, analysis string) string {
 	}
 	p("- %d event loop(s) per server; read buffers of 32 KiB where the library lets them be set (eddy's Copy buffer; gnet `WithReadBufferCap`, nbio `ReadBufferSize`, rawepoll; net's io.Copy uses 32 KiB; evio's is fixed at 64 KiB; netpoll sizes its own). eddy runs examples/echo's pipeline as shipped (Split, Copy, Shutdown on the client's EOF, Close), without its log lines. `rawepoll` is a minimal edge-triggered epoll loop on golang.org/x/sys with no library, as a reference.\n", r.Loops)
 	p("- %d repetitions; within each, every scenario runs every server once, in an order rotated from one repetition and scenario to the next, so that drift hits every server alike. Tables give the median and, in brackets, the min–max over the repetitions.\n", r.Reps)
-	p("- Every echoed byte is checked against what was sent; a wrong byte fails the run. Server CPU time is user + system from `/proc/PID/stat` (10 ms ticks), taken just before and just after the load; resident memory is VmRSS (and VmHWM for the peak) from `/proc/PID/status`.\n")
+	p("- Every echoed byte is checked against what was sent; a wrong byte fails the run. Server CPU time is user + system from `/proc/PID/stat` (10 ms ticks), read when the measured time begins (every connection dialled) and when it ends (before they close; churn and idle: the whole load); resident memory is VmRSS (and VmHWM for the peak) from `/proc/PID/status`.\n")
 	p("- Messages per second are bounded by the load generator, which saturates its CPU, so the headline of (a)–(c) is what each message costs the server: **messages echoed per second of server CPU time**.\n\n")
 
 	p("## Machine\n\n")
@@ -282,7 +282,7 @@ func Targets(r *Results) []Target {
 			if s.N == 0 {
 				return "–"
 			}
-			return num(s.Median, h.Digits) + strings.TrimSpace(" "+h.Unit)
+			return num(s.Median, h.Digits) + h.Unit
 		}
 		bestCell := "–"
 		if best.N > 0 {

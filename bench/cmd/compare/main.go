@@ -4,6 +4,13 @@
 //
 //	go run ./cmd/compare -duration 5s
 //
+// With -suite it runs a suite of scenarios instead (issue9: throughput,
+// idle connections, churn, latency), with one loop per server, the server
+// and the load generator pinned to different CPUs, the servers rotated
+// within each repetition, and writes a results file for cmd/report:
+//
+//	go run ./cmd/compare -suite issue9 -out results/issue9.json
+//
 // Each server runs in a child process of its own (this program, re-run
 // with -serve), on 127.0.0.1 with a port the kernel picks, so that no
 // server inherits another's goroutines, pollers or garbage; the load
@@ -27,6 +34,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/bench/load"
+	"github.com/eddyio/eddy/bench/procfs"
 	"github.com/eddyio/eddy/bench/servers"
 )
 
@@ -35,18 +43,75 @@ func main() {
 		serve    = flag.String("serve", "", "run as the child that serves with this server (internal)")
 		addr     = flag.String("addr", "127.0.0.1:0", "with -serve: the address to listen on")
 		conns    = flag.String("conns", "1,100,1000", "comma-separated connection counts, one table each")
-		names    = flag.String("servers", "eddy,net,gnet,netpoll,nbio,evio", "comma-separated servers, eddy first")
+		names    = flag.String("servers", "eddy,net,gnet,netpoll,nbio,evio,rawepoll", "comma-separated servers, eddy first")
 		loops    = flag.Int("loops", runtime.NumCPU(), "event loops per server (one per core)")
 		size     = flag.Int("size", 64, "bytes per message")
-		duration = flag.Duration("duration", 5*time.Second, "how long each measurement lasts (at most 60s)")
+		duration = flag.Duration("duration", 5*time.Second, "how long each measurement lasts (at most 60s; with -suite, 3s unless set)")
 		pipeline = flag.Int("pipeline", 1, "messages in flight per connection")
 		runs     = flag.Int("runs", 1, "measurements of each server, interleaved (at most 5)")
+
+		suite     = flag.String("suite", "", "run a suite of scenarios and write a results file: issue9")
+		reps      = flag.Int("reps", 3, "with -suite: repetitions, servers rotated within each (1 to 9)")
+		pin       = flag.Bool("pin", true, "with -suite: pin each server to -server-cpu and the load generator to -load-cpu")
+		serverCPU = flag.Int("server-cpu", 0, "with -suite and -pin: the server's CPU")
+		loadCPU   = flag.Int("load-cpu", 1, "with -suite and -pin: the load generator's CPU")
+		scenarios = flag.String("scenarios", "abcdef", "with -suite: the scenarios to run")
+		idleConns = flag.Int("idle-conns", 10000, "with -suite: idle connections of scenario d (at most 9,000 below the hard RLIMIT_NOFILE)")
+		idleHold  = flag.Duration("idle-hold", 3*time.Second, "with -suite: how long scenario d holds them idle (at most 60s)")
+		churnMax  = flag.Int("churn-max", 20000, "with -suite: connections of scenario e, at most, per run")
+		out       = flag.String("out", "results/issue9.json", "with -suite: the results file")
+		smoke     = flag.Bool("smoke", false, "with -suite: a short run that proves the harness works: 1 repetition, 1s per scenario, 2,000 idle connections held 1s, unless set")
 	)
 	flag.Parse()
 	log.SetFlags(0)
 	if *serve != "" {
+		raiseNoFile()
 		if err := child(*serve, *addr, *loops); err != nil {
 			log.Fatal(err)
+		}
+		return
+	}
+	if *suite != "" {
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		c := suiteConfig{name: *suite, servers: strings.Split(*names, ","), scenarios: *scenarios,
+			reps: min(max(*reps, 1), 9), duration: min(*duration, load.MaxDuration),
+			idleConns: *idleConns, idleHold: min(*idleHold, load.MaxDuration), churnMax: max(*churnMax, 1),
+			pin: *pin, serverCPU: *serverCPU, loadCPU: *loadCPU, out: *out,
+			commandRaw: "go run ./cmd/compare " + strings.Join(os.Args[1:], " ")}
+		if !set["duration"] {
+			c.duration = 3 * time.Second
+		}
+		if *smoke {
+			if !set["reps"] {
+				c.reps = 1
+			}
+			if !set["duration"] {
+				c.duration = time.Second
+			}
+			if !set["idle-conns"] {
+				c.idleConns = 2000
+			}
+			if !set["idle-hold"] {
+				c.idleHold = time.Second
+			}
+		}
+		c.smoke = *smoke || c.reps < 3 || c.duration < 2*time.Second || c.idleConns < 10000
+		for _, n := range c.servers {
+			if _, ok := servers.Lookup(n); !ok {
+				log.Fatalf("compare: no server %q", n)
+			}
+		}
+		if c.idleConns <= 0 {
+			log.Fatalf("compare: -idle-conns must be positive")
+		}
+		raiseNoFile()
+		exe, err := os.Executable()
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := runSuite(exe, c); err != nil {
+			log.Fatalf("compare: %v", err)
 		}
 		return
 	}
@@ -157,9 +222,11 @@ func measure(exe, name string, loops int, cfg load.Config) (m measurement) {
 	}
 	go io.Copy(io.Discard, stdout)
 	cfg.Addr = addr
-	before, okBefore := cpuTime(cmd.Process.Pid)
+	var before, after time.Duration
+	var okBefore, okAfter bool
+	cfg.Begin = func() { before, okBefore = cpuTime(cmd.Process.Pid) }
+	cfg.End = func() { after, okAfter = cpuTime(cmd.Process.Pid) }
 	res, err := load.Run(cfg)
-	after, okAfter := cpuTime(cmd.Process.Pid)
 	m = measurement{res: res, err: err}
 	if okBefore && okAfter {
 		m.cpu = after - before
@@ -170,26 +237,8 @@ func measure(exe, name string, loops int, cfg load.Config) (m measurement) {
 // cpuTime returns the user and system time process pid has used so far,
 // from /proc (Linux), with a resolution of 10 ms.
 func cpuTime(pid int) (time.Duration, bool) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	// The command name, in parentheses, may hold spaces: count from after it.
-	_, rest, ok := strings.Cut(string(b), ") ")
-	if !ok {
-		return 0, false
-	}
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14 of proc_pid_stat(5)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	const tick = 10 * time.Millisecond // USER_HZ is 100 on Linux
-	return time.Duration(utime+stime) * tick, true
+	d, err := procfs.CPUTime(pid)
+	return d, err == nil
 }
 
 // listening reads the child's "listening on ADDR" line.
