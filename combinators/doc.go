@@ -96,8 +96,8 @@
 //
 // The other combinators do one step per poll of their consumer, which spends
 // for them. A hand-written future that loops does the same with
-// cx.Budget(), and a long computation between two awaits can give the loop a
-// turn with [future.Yield].
+// [future.Context.SpendBudget], and a long computation between two awaits can
+// give the loop a turn with [future.Yield].
 //
 // # Allocation
 //

@@ -40,7 +40,7 @@ func (f *sForEachConcurrent[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 	for {
 		for f.s != nil && (f.n <= 0 || f.set.Len() < f.n) {
-			if !cx.Budget() {
+			if !cx.SpendBudget() {
 				return yield[struct{}](cx)
 			}
 			p := f.s.PollNext(cx)

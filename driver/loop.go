@@ -13,6 +13,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // ErrStopped is returned by [BlockOn] when [Loop.Stop] ended it before its
@@ -235,7 +236,7 @@ func (l *Loop) runTask(t *task) {
 	// A stall is a task parked with no waker taken, or a child of a task set
 	// (or Shared) that took no waker of its own context: the set polls it
 	// again only when that waker fires, even if the task is woken.
-	taken, child := t.cx.WakerTaken(), t.cx.StalledChild()
+	taken, child := taskctx.WakerTaken(t.cx), taskctx.StalledChild(t.cx)
 	if parked := t.park(); l.cfg.DetectStalls && (parked && !taken || child != nil) {
 		se := &StallError{Task: t.name()}
 		if child != nil {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // Task states. A task is woken by a CAS from idle to scheduled; a wake while
@@ -103,7 +104,7 @@ func (e *PanicError) Unwrap() error {
 // finished.
 func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	t.state.Store(taskRunning)
-	t.cx.BeginPoll()
+	taskctx.BeginPoll(t.cx)
 	defer func() {
 		if v := recover(); v != nil {
 			done = true

@@ -206,7 +206,7 @@ func (p *pump[T]) Poll(cx *future.Context) (res future.Poll[struct{}]) {
 				}
 			}
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			cx.Waker().Wake()
 			return future.Pending[struct{}]()
 		}
