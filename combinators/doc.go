@@ -40,7 +40,7 @@
 // with the first error; [Select], [SelectAll], [SelectOk] and [SelectEither]
 // take the first to finish and hand back (or drop) the others. [Share] lets
 // many tasks await one result, [Fuse] makes a finished future safe to poll
-// again, and [CatchPanic] turns a panic into a [*PanicError].
+// again, and [CatchPanic] turns a panic into a *[future.PanicError].
 //
 // # Contracts
 //

@@ -61,5 +61,5 @@ func (f *forEach[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 // finish drops the stream and completes with err (nil for success).
 func (f *forEach[T]) finish(err error) future.Poll[struct{}] {
 	f.s, f.fn, f.cur = nil, nil, nil
-	return future.Fail[struct{}](err)
+	return future.Result(struct{}{}, err)
 }

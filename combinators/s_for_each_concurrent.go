@@ -79,5 +79,5 @@ func (f *sForEachConcurrent[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 // finish drops everything and completes with err (nil for success).
 func (f *sForEachConcurrent[T]) finish(err error) future.Poll[struct{}] {
 	*f = sForEachConcurrent[T]{done: true}
-	return future.Fail[struct{}](err)
+	return future.Result(struct{}{}, err)
 }

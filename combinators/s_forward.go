@@ -75,5 +75,5 @@ func (f *sForward[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 
 func (f *sForward[T]) finish(err error) future.Poll[struct{}] {
 	*f = sForward[T]{}
-	return future.Fail[struct{}](err)
+	return future.Result(struct{}{}, err)
 }

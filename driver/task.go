@@ -1,7 +1,6 @@
 package driver
 
 import (
-	"fmt"
 	"reflect"
 	"runtime/debug"
 	"sync/atomic"
@@ -82,24 +81,6 @@ func (t *task) wakeLocal() {
 	}
 }
 
-// PanicError is the error of a task whose future panicked: the driver
-// recovers the panic, ends only that task, and reports this error.
-type PanicError struct {
-	Task  string // the type of the task's future
-	Value any    // the value passed to panic
-	Stack []byte // the goroutine stack at the panic
-}
-
-func (e *PanicError) Error() string {
-	return fmt.Sprintf("driver: task %s panicked: %v", e.Task, e.Value)
-}
-
-// Unwrap returns the panic value when it is an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
-}
-
 // poll polls the task once on the loop goroutine and reports whether it
 // finished.
 func (t *task) poll() (done bool, res future.Poll[struct{}]) {
@@ -108,7 +89,7 @@ func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	defer func() {
 		if v := recover(); v != nil {
 			done = true
-			res = future.Fail[struct{}](&PanicError{Task: t.name(), Value: v, Stack: debug.Stack()})
+			res = future.Fail[struct{}](&future.PanicError{Future: t.name(), Value: v, Stack: debug.Stack()})
 		}
 		if done {
 			t.state.Store(taskDone)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 )
 
@@ -355,4 +357,41 @@ func ExampleContext_SpendBudget() {
 	// Output:
 	// woken
 	// 128 steps, then yield
+}
+
+func ExamplePanicError() {
+	// CatchPanic, the driver and package rx all report a panic as a
+	// *future.PanicError.
+	f := combinators.CatchPanic(future.PollFn(func(*future.Context) future.Poll[int] {
+		panic("bad state")
+	}))
+	_, err := f.Poll(future.NewContext(nil, nil)).Result()
+	var pe *future.PanicError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Future, pe.Value, len(pe.Stack) > 0)
+	}
+	fmt.Println(err)
+	// Output:
+	// future.Func[int] bad state true
+	// future: future.Func[int] panicked: bad state
+}
+
+func ExampleErrNoDriver() {
+	// A future that needs a driver, polled by hand with no executor.
+	p := driver.Spawn(future.Done()).Poll(future.NewContext(nil, nil))
+	fmt.Println(errors.Is(p.Err(), future.ErrNoDriver))
+	fmt.Println(p.Err())
+	// Output:
+	// true
+	// future: polled outside a driver: run the future with driver.Run or driver.BlockOn, or spawn it on a driver.Loop
+}
+
+func ExampleFail_nil() {
+	// Fail does not invent an error: with a nil one it is a success. Code
+	// whose error may be nil says so with Result.
+	show(future.Fail[int](nil))
+	show(future.Result(0, nil))
+	// Output:
+	// ready: 0, <nil>
+	// ready: 0, <nil>
 }

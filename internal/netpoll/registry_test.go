@@ -291,11 +291,11 @@ func TestRegisterError(t *testing.T) {
 
 func TestRegistryOf(t *testing.T) {
 	r := newRegistry(t)
-	if _, err := RegistryOf(future.NewContext(nil, nil)); !errors.Is(err, ErrNoDriver) {
+	if _, err := RegistryOf(future.NewContext(nil, nil)); !errors.Is(err, future.ErrNoDriver) {
 		t.Errorf("RegistryOf(no executor) = %v; want ErrNoDriver", err)
 	}
 	other := future.NewContext(nil, executorFunc(func(future.Future[struct{}]) {}))
-	if _, err := RegistryOf(other); !errors.Is(err, ErrNoDriver) {
+	if _, err := RegistryOf(other); !errors.Is(err, future.ErrNoDriver) {
 		t.Errorf("RegistryOf(a foreign executor) = %v; want ErrNoDriver", err)
 	}
 	cx, _ := hostCx(r)
