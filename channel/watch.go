@@ -209,7 +209,7 @@ func (r *WatchReceiver[T]) PollChanged(cx *future.Context) future.Poll[struct{}]
 	if !changed && err == nil {
 		return future.Pending[struct{}]()
 	}
-	return future.Fail[struct{}](err)
+	return future.Result(struct{}{}, err)
 }
 
 // Changed returns a future that completes when a value newer than the last

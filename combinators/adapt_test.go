@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -110,10 +111,10 @@ func TestFuse(t *testing.T) {
 	cx := future.NewContext(w, nil)
 	var got []string
 	for range 4 {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		p := f.Poll(cx)
 		got = append(got, show(p))
-		if p.IsPending() && !cx.WakerTaken() {
+		if p.IsPending() && !taskctx.WakerTaken(cx) {
 			t.Errorf("Poll() #%d took no waker", len(got))
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -46,7 +47,7 @@ func TestSteadyStateAllocs(t *testing.T) {
 			cx := future.NewContext(future.NoopWaker, nil)
 			pending := true
 			allocs := testing.AllocsPerRun(100, func() {
-				cx.BeginPoll()
+				taskctx.BeginPoll(cx)
 				pending = pending && tc.poll(cx)
 			})
 			if !pending {

@@ -40,7 +40,7 @@
 // with the first error; [Select], [SelectAll], [SelectOk] and [SelectEither]
 // take the first to finish and hand back (or drop) the others. [Share] lets
 // many tasks await one result, [Fuse] makes a finished future safe to poll
-// again, and [CatchPanic] turns a panic into a [*PanicError].
+// again, and [CatchPanic] turns a panic into a *[future.PanicError].
 //
 // # Contracts
 //
@@ -96,8 +96,8 @@
 //
 // The other combinators do one step per poll of their consumer, which spends
 // for them. A hand-written future that loops does the same with
-// cx.Budget(), and a long computation between two awaits can give the loop a
-// turn with [future.Yield].
+// [future.Context.SpendBudget], and a long computation between two awaits can
+// give the loop a turn with [future.Yield].
 //
 // # Allocation
 //

@@ -322,7 +322,7 @@ func ExampleCatchPanic() {
 		return future.Ok(index[3]) // panics: index out of range
 	})
 	p := combinators.CatchPanic(buggy).Poll(future.NewContext(future.NoopWaker, nil))
-	var pe *combinators.PanicError
+	var pe *future.PanicError
 	fmt.Println(errors.As(p.Err(), &pe), pe.Value)
 	// Output:
 	// true runtime error: index out of range [3] with length 0

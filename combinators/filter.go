@@ -8,7 +8,7 @@ import (
 // Filter returns a stream of the values v of s for which pred(v) is true.
 //
 // Item errors pass through without calling pred. While pred keeps rejecting
-// ready values, Filter spends the task's budget ([future.Context.Budget]) on
+// ready values, Filter spends the task's budget ([future.Context.SpendBudget]) on
 // each; when the budget is spent it wakes the task and answers pending, so a
 // stream whose values are all rejected cannot starve the loop. Filter is lazy.
 func Filter[T any](s stream.Stream[T], pred func(T) bool) stream.Stream[T] {
@@ -29,7 +29,7 @@ func (f *filter[T]) PollNext(cx *future.Context) stream.Poll[T] {
 		if !p.IsItem() || p.Err() != nil || f.pred(p.Value()) {
 			return p
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			cx.Waker().Wake()
 			return stream.Pending[T]()
 		}

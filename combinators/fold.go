@@ -43,7 +43,7 @@ func (f *fold[T, A]) Poll(cx *future.Context) future.Poll[A] {
 			}
 			f.acc = p.Value()
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return yield[A](cx)
 		}
 		p := f.s.PollNext(cx)

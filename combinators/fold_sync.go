@@ -17,7 +17,7 @@ type foldSync[T, A any] struct {
 func (f *foldSync[T, A]) Poll(cx *future.Context) future.Poll[A] {
 	var zero A
 	for f.s != nil {
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return yield[A](cx)
 		}
 		p := f.s.PollNext(cx)

@@ -14,7 +14,7 @@ import (
 // future; s and the per-item futures are not polled again. While a per-item
 // future is pending, s is not polled. A nil future from fn is [ErrNilFuture].
 //
-// ForEach spends the task's budget ([future.Context.Budget]) on each value;
+// ForEach spends the task's budget ([future.Context.SpendBudget]) on each value;
 // when the budget is spent it wakes the task and answers pending, so an
 // always-ready stream cannot starve the loop. ForEach is lazy.
 func ForEach[T any](s stream.Stream[T], fn func(T) future.Future[struct{}]) future.Future[struct{}] {
@@ -42,7 +42,7 @@ func (f *forEach[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 				return f.finish(p.Err())
 			}
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return yield[struct{}](cx)
 		}
 		p := f.s.PollNext(cx)
@@ -61,5 +61,5 @@ func (f *forEach[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 // finish drops the stream and completes with err (nil for success).
 func (f *forEach[T]) finish(err error) future.Poll[struct{}] {
 	f.s, f.fn, f.cur = nil, nil, nil
-	return future.Fail[struct{}](err)
+	return future.Result(struct{}{}, err)
 }

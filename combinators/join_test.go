@@ -9,6 +9,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // multiCase is a row of the tables for combinators over several futures: a
@@ -46,9 +47,9 @@ func checkMulti[T any](t *testing.T, tc multiCase, build func([]future.Future[in
 	cx := future.NewContext(w, nil)
 	var got []string
 	for range tc.want {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		p := f.Poll(cx)
-		if p.IsPending() && !cx.WakerTaken() {
+		if p.IsPending() && !taskctx.WakerTaken(cx) {
 			t.Errorf("Poll() #%d = pending with no waker taken", len(got)+1)
 		}
 		got = append(got, render(p, fs))

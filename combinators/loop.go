@@ -39,7 +39,7 @@ type loop[S, T any] struct {
 func (l *loop[S, T]) Poll(cx *future.Context) future.Poll[T] {
 	for l.fn != nil {
 		if l.cur == nil {
-			if !cx.Budget() {
+			if !cx.SpendBudget() {
 				return yield[T](cx)
 			}
 			if l.cur = l.fn(l.state); l.cur == nil {

@@ -268,8 +268,8 @@ func TestCatchPanic(t *testing.T) {
 		wantPanic any
 	}{
 		{name: "no panic", f: future.Ready(1), want: "ok 1"},
-		{name: "error value", f: panicking(errBoom), want: "err combinators: panic: boom", wantIs: errBoom, wantPanic: errBoom},
-		{name: "other value", f: panicking("oops"), want: "err combinators: panic: oops", wantPanic: "oops"},
+		{name: "error value", f: panicking(errBoom), want: "err future: future.Func[int] panicked: boom", wantIs: errBoom, wantPanic: errBoom},
+		{name: "other value", f: panicking("oops"), want: "err future: future.Func[int] panicked: oops", wantPanic: "oops"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -283,7 +283,7 @@ func TestCatchPanic(t *testing.T) {
 			if tc.wantIs != nil && !errors.Is(p.Err(), tc.wantIs) {
 				t.Errorf("errors.Is(%v, %v) = false; want true", p.Err(), tc.wantIs)
 			}
-			var pe *combinators.PanicError
+			var pe *future.PanicError
 			if errors.As(p.Err(), &pe) != (tc.wantPanic != nil) {
 				t.Fatalf("errors.As(%v, *PanicError) = %v; want %v", p.Err(), pe != nil, tc.wantPanic != nil)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -129,10 +130,10 @@ func TestLoopsYield(t *testing.T) {
 			w := &countingWaker{}
 			cx := future.NewContext(w, nil)
 			for i := range 3 {
-				cx.BeginPoll()
-				if p := tc.f.Poll(cx); !p.IsPending() || w.count() != i+1 || cx.Budget() {
+				taskctx.BeginPoll(cx)
+				if p := tc.f.Poll(cx); !p.IsPending() || w.count() != i+1 || cx.SpendBudget() {
 					t.Fatalf("Poll() #%d = %s with %d wake-ups, budget left = %v; want pending with %d, none left",
-						i+1, show(p), w.count(), cx.Budget(), i+1)
+						i+1, show(p), w.count(), cx.SpendBudget(), i+1)
 				}
 			}
 		})

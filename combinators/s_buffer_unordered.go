@@ -45,7 +45,7 @@ type sBufferSet[T any] interface {
 // up to n futures, then poll set.
 func sBufferPoll[T any](cx *future.Context, s *stream.Stream[future.Future[T]], n int, set sBufferSet[T]) stream.Poll[T] {
 	for *s != nil && set.Len() < n {
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return sYield[T](cx)
 		}
 		p := (*s).PollNext(cx)

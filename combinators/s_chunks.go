@@ -57,7 +57,7 @@ func (c *sChunks[T]) PollNext(cx *future.Context) stream.Poll[[]T] {
 		if c.buf = append(c.buf, p.Value()); len(c.buf) == c.n {
 			return c.flush(stream.Pending[[]T]())
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return sYield[[]T](cx)
 		}
 	}

@@ -37,7 +37,7 @@ func (f *sFilterMap[T, U]) PollNext(cx *future.Context) stream.Poll[U] {
 		if v, ok := f.fn(p.Value()); ok {
 			return stream.Item(v)
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return sYield[U](cx)
 		}
 	}

@@ -33,7 +33,7 @@ func (f *sFlattenStreams[T]) PollNext(cx *future.Context) stream.Poll[T] {
 				return p
 			}
 			f.inner = nil
-			if !cx.Budget() {
+			if !cx.SpendBudget() {
 				return sYield[T](cx)
 			}
 		}

@@ -40,7 +40,7 @@ func (f *sForEachConcurrent[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 	for {
 		for f.s != nil && (f.n <= 0 || f.set.Len() < f.n) {
-			if !cx.Budget() {
+			if !cx.SpendBudget() {
 				return yield[struct{}](cx)
 			}
 			p := f.s.PollNext(cx)
@@ -79,5 +79,5 @@ func (f *sForEachConcurrent[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 // finish drops everything and completes with err (nil for success).
 func (f *sForEachConcurrent[T]) finish(err error) future.Poll[struct{}] {
 	*f = sForEachConcurrent[T]{done: true}
-	return future.Fail[struct{}](err)
+	return future.Result(struct{}{}, err)
 }

@@ -44,7 +44,7 @@ func (f *sForward[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 			var zero T
 			f.item, f.held, f.flushed = zero, false, false
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return yield[struct{}](cx)
 		}
 		p := f.s.PollNext(cx)
@@ -75,5 +75,5 @@ func (f *sForward[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 
 func (f *sForward[T]) finish(err error) future.Poll[struct{}] {
 	*f = sForward[T]{}
-	return future.Fail[struct{}](err)
+	return future.Result(struct{}{}, err)
 }

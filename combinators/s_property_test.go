@@ -15,6 +15,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -306,7 +307,7 @@ func sPropDrain(s stream.Stream[int]) ([]sEv, error) {
 	cx := future.NewContext(w, nil)
 	var out []sEv
 	for range 100000 {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		before := w.count()
 		p := s.PollNext(cx)
 		switch {
@@ -316,7 +317,7 @@ func sPropDrain(s stream.Stream[int]) ([]sEv, error) {
 			}
 			return out, nil
 		case p.IsPending():
-			if !cx.WakerTaken() || w.count() == before {
+			if !taskctx.WakerTaken(cx) || w.count() == before {
 				return out, fmt.Errorf("PollNext() = pending with no wake-up arranged")
 			}
 		case p.Err() != nil:

@@ -28,7 +28,7 @@ func (k *sSkip[T]) PollNext(cx *future.Context) stream.Poll[T] {
 			return p
 		}
 		k.left--
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return sYield[T](cx)
 		}
 	}

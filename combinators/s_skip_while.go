@@ -33,7 +33,7 @@ func (k *sSkipWhile[T]) PollNext(cx *future.Context) stream.Poll[T] {
 			k.pred = nil
 			return p
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			return sYield[T](cx)
 		}
 	}

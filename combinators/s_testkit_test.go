@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -18,14 +19,14 @@ func sDrain[T any](t *testing.T, s stream.Stream[T]) []string {
 	cx := future.NewContext(w, nil)
 	var got []string
 	for range 10000 {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		before := w.count()
 		p := s.PollNext(cx)
 		if p.IsPending() {
-			if !cx.WakerTaken() || w.count() == before {
+			if !taskctx.WakerTaken(cx) || w.count() == before {
 				t.Fatalf("PollNext() = pending with no wake-up arranged")
 			}
-			if st := cx.StalledChild(); st != nil {
+			if st := taskctx.StalledChild(cx); st != nil {
 				t.Fatalf("PollNext() = pending with a child (%v) that arranged no wake-up", st)
 			}
 			continue

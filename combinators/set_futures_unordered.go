@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -116,7 +117,7 @@ func (u *FuturesUnordered[T]) pollNext(cx *future.Context) (uint64, stream.Poll[
 		if c.f == nil {
 			continue // completed; a stale wake-up
 		}
-		if polled >= limit || !cx.Budget() {
+		if polled >= limit || !cx.SpendBudget() {
 			c.Wake() // queue it again and wake the task: yield
 			return 0, stream.Pending[T]()
 		}
@@ -124,11 +125,11 @@ func (u *FuturesUnordered[T]) pollNext(cx *future.Context) (uint64, stream.Poll[
 		if c.cx == nil {
 			c.cx = cx.WithWaker(c)
 		} else {
-			c.cx.Rewake(cx, c)
+			taskctx.Relink(c.cx, cx)
 		}
 		p := c.f.Poll(c.cx)
 		if p.IsPending() {
-			c.cx.CheckPending(c.f) // for the stall detector: c.f must wake c
+			taskctx.CheckPending(c.cx, c.f) // for the stall detector: c.f must wake c
 			continue
 		}
 		c.f, c.cx = nil, nil

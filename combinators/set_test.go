@@ -9,6 +9,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -49,7 +50,7 @@ func TestFuturesUnorderedPollsOnlyWoken(t *testing.T) {
 		if st.do != nil {
 			st.do()
 		}
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		got := showItem(set.PollNext(cx))
 		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || w.count() != st.wakes {
 			t.Errorf("%s: PollNext() = %s, polls %v, %d wakes; want %s, %v, %d", st.name, got, setPolls(a, b, c), w.count(), st.want, st.polls, st.wakes)
@@ -137,7 +138,7 @@ func TestFuturesUnorderedFairAndAllocFree(t *testing.T) {
 	cx := future.NewContext(future.NoopWaker, nil)
 	set.PollNext(cx) // the first poll makes each child's context
 	allocs := testing.AllocsPerRun(100, func() {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		if p := set.PollNext(cx); !p.IsPending() {
 			t.Fatalf("PollNext() = %s; want pending", showItem(p))
 		}
@@ -176,7 +177,7 @@ func TestFuturesOrdered(t *testing.T) {
 		if st.do != nil {
 			st.do()
 		}
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		got := showItem(set.PollNext(cx))
 		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || set.Len() != st.len {
 			t.Errorf("%s: PollNext() = %s, polls %v, Len() %d; want %s, %v, %d", st.name, got, setPolls(a, b, c), set.Len(), st.want, st.polls, st.len)
@@ -403,15 +404,15 @@ func TestSetsRecordStalledChild(t *testing.T) {
 		t.Run(sh.name, func(t *testing.T) {
 			for _, stalled := range []bool{true, false} {
 				cx := future.NewContext(&countingWaker{}, nil)
-				cx.BeginPoll()
+				taskctx.BeginPoll(cx)
 				if !sh.build(stalled)(cx) {
 					t.Fatalf("stalled child %v: first poll answered ready; want pending", stalled)
 				}
-				if !cx.WakerTaken() {
+				if !taskctx.WakerTaken(cx) {
 					t.Errorf("stalled child %v: WakerTaken() = false; want true (the set takes the task's waker)", stalled)
 				}
 				got, want := "", ""
-				if st := cx.StalledChild(); st != nil {
+				if st := taskctx.StalledChild(cx); st != nil {
 					got = st.String()
 				}
 				if stalled {

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // Share returns a [Shared] that runs f once and hands its result to any
@@ -144,12 +145,12 @@ func (s *Shared[T]) pollInner(cx *future.Context, c *sharedClone[T]) {
 	if s.cx == nil {
 		s.cx = cx.WithWaker(s.notify)
 	} else {
-		s.cx.Rewake(cx, s.notify)
+		taskctx.Relink(s.cx, cx)
 	}
 	p := s.f.Poll(s.cx)
 	if p.IsPending() {
-		s.cx.CheckPending(s.f) // for the stall detector: f must wake notify
-		wake = false           // f has arranged to wake notify
+		taskctx.CheckPending(s.cx, s.f) // for the stall detector: f must wake notify
+		wake = false                    // f has arranged to wake notify
 		return
 	}
 	s.mu.Lock()

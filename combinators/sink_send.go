@@ -46,5 +46,5 @@ func (s *sinkSend[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 
 func (s *sinkSend[T]) finish(err error) future.Poll[struct{}] {
 	*s = sinkSend[T]{}
-	return future.Fail[struct{}](err)
+	return future.Result(struct{}{}, err)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -136,13 +137,13 @@ func pollEach(t *testing.T, n int, poll func(*future.Context) (string, bool)) []
 	cx := future.NewContext(w, nil)
 	var got []string
 	for range n {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		before := w.count()
 		answer, pending := poll(cx)
-		if pending && (!cx.WakerTaken() || w.count() == before) {
+		if pending && (!taskctx.WakerTaken(cx) || w.count() == before) {
 			t.Errorf("poll %d: pending with no wake-up arranged", len(got)+1)
 		}
-		if st := cx.StalledChild(); pending && st != nil {
+		if st := taskctx.StalledChild(cx); pending && st != nil {
 			t.Errorf("poll %d: pending with a child (%v) that arranged no wake-up", len(got)+1, st)
 		}
 		got = append(got, answer)
@@ -156,16 +157,16 @@ func run[T any](t *testing.T, f future.Future[T]) (T, error) {
 	w := &countingWaker{}
 	cx := future.NewContext(w, nil)
 	for range 10000 {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		before := w.count()
 		p := f.Poll(cx)
 		if p.IsReady() {
 			return p.Result()
 		}
-		if !cx.WakerTaken() || w.count() == before {
+		if !taskctx.WakerTaken(cx) || w.count() == before {
 			t.Fatalf("Poll() = pending with no wake-up arranged")
 		}
-		if st := cx.StalledChild(); st != nil {
+		if st := taskctx.StalledChild(cx); st != nil {
 			t.Fatalf("Poll() = pending with a child (%v) that arranged no wake-up", st)
 		}
 	}

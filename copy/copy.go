@@ -101,7 +101,7 @@ func (c *copyFuture) Poll(cx *future.Context) future.Poll[int64] {
 		} else if err != nil {
 			return c.finish(err)
 		}
-		if !cx.Budget() && c.end > 0 {
+		if !cx.SpendBudget() && c.end > 0 {
 			// A fire hose: let the loop's other tasks run. The data is
 			// kept and written on the next poll.
 			cx.Waker().Wake()

@@ -12,6 +12,7 @@ import (
 
 	iocopy "github.com/eddyio/eddy/copy"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 var (
@@ -155,7 +156,7 @@ func drive(t *testing.T, f future.Future[int64], w *scriptWriter) result {
 		if polls > 10000 {
 			t.Fatalf("Copy still pending after %d polls", polls)
 		}
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		before := waker.n
 		p := f.Poll(cx)
 		if p.IsPending() {

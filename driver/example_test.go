@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 )
@@ -146,11 +147,27 @@ func ExampleStallError() {
 	// Output: driver: task *driver_test.stuck answered pending without arranging a wake-up (no future took cx.Waker()); it would hang forever
 }
 
-func ExamplePanicError() {
+func ExampleStallError_child() {
+	// A child of a task set that answers pending without taking its own
+	// waker: the set would never poll it again.
+	set := combinators.NewFuturesUnordered[struct{}]()
+	set.Push(future.Yield())
+	set.Push(&lostChild{})
+	l, _ := driver.New(driver.Config{DetectStalls: true, Logf: func(string, ...any) {}})
+	defer l.Close()
+	_, err := driver.BlockOn(l, combinators.Collect(set))
+	var se *driver.StallError
+	if errors.As(err, &se) {
+		fmt.Println(se.Task != "", se.Child)
+	}
+	// Output: true *driver_test.lostChild
+}
+
+func ExampleRun_panic() {
 	_, err := driver.Run(panicker{value: "bad state"})
-	var pe *driver.PanicError
+	var pe *future.PanicError
 	if errors.As(err, &pe) {
-		fmt.Println(pe.Task, pe.Value)
+		fmt.Println(pe.Future, pe.Value)
 	}
 	// Output: driver_test.panicker bad state
 }
@@ -162,9 +179,9 @@ func ExampleShutdownError() {
 	// Output: driver: cancelled 1 task(s) still running at shutdown: driver_test.parked
 }
 
-func ExampleErrNoExecutor() {
+func ExampleSpawn_noDriver() {
 	p := driver.Spawn(future.Done()).Poll(future.NewContext(nil, nil)) // polled by hand, no driver
-	fmt.Println(errors.Is(p.Err(), driver.ErrNoExecutor))
+	fmt.Println(errors.Is(p.Err(), future.ErrNoDriver))
 	// Output: true
 }
 

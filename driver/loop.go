@@ -13,6 +13,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // ErrStopped is returned by [BlockOn] when [Loop.Stop] ended it before its
@@ -51,12 +52,20 @@ type Config struct {
 	EventsPerWait int
 }
 
-// StallError reports a task that answered pending with no wake-up arranged.
+// StallError reports a task that answered pending with no wake-up arranged,
+// or a child of one of its task sets (or of a Shared) that did so: the set
+// polls such a child again only when the child's own waker fires, so it
+// hangs even if the task is woken.
 type StallError struct {
-	Task string // the type of the task's future
+	Task  string // the type of the task's future
+	Child string // the type of the stalled child future; empty when the task itself stalled
 }
 
+// Error names the task, and the child when a child stalled.
 func (e *StallError) Error() string {
+	if e.Child != "" {
+		return fmt.Sprintf("driver: task %s: child %s answered pending without taking its own context's waker; it would never be polled again", e.Task, e.Child)
+	}
 	return fmt.Sprintf("driver: task %s answered pending without arranging a wake-up (no future took cx.Waker()); it would hang forever", e.Task)
 }
 
@@ -129,7 +138,7 @@ func LoopOf(cx *future.Context) (*Loop, error) {
 	if l, ok := cx.Executor().(*Loop); ok {
 		return l, nil
 	}
-	return nil, netpoll.ErrNoDriver
+	return nil, future.ErrNoDriver
 }
 
 // Spawn starts f as a new task on the loop. It is safe from any goroutine;
@@ -220,7 +229,7 @@ func (l *Loop) runTask(t *task) {
 	if done {
 		delete(l.tasks, t)
 		if err := res.Err(); err != nil && !t.root {
-			var pe *PanicError
+			var pe *future.PanicError
 			if errors.As(err, &pe) {
 				l.cfg.Logf("driver: %v\n%s", pe, pe.Stack)
 			} else {
@@ -235,11 +244,11 @@ func (l *Loop) runTask(t *task) {
 	// A stall is a task parked with no waker taken, or a child of a task set
 	// (or Shared) that took no waker of its own context: the set polls it
 	// again only when that waker fires, even if the task is woken.
-	taken, child := t.cx.WakerTaken(), t.cx.StalledChild()
+	taken, child := taskctx.WakerTaken(t.cx), taskctx.StalledChild(t.cx)
 	if parked := t.park(); l.cfg.DetectStalls && (parked && !taken || child != nil) {
 		se := &StallError{Task: t.name()}
 		if child != nil {
-			se.Task += " (child " + child.String() + ")"
+			se.Child = child.String()
 		}
 		l.cfg.Logf("%v", se)
 		if l.cfg.OnStall != nil {

@@ -1,7 +1,6 @@
 package driver
 
 import (
-	"fmt"
 	"reflect"
 	"time"
 
@@ -31,7 +30,7 @@ func (r *rootFuture[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 // [Loop.Close] gives them their shutdown timeout and then cancels them.
 //
 // BlockOn returns [ErrStopped] if [Loop.Stop] is called first, a
-// *PanicError if f panics, and a *StallError if Config.DetectStalls is set
+// *[future.PanicError] if f panics, and a *StallError if Config.DetectStalls is set
 // and f answers pending with no wake-up arranged.
 func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 	var zero T
@@ -108,19 +107,17 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 	e := cx.Executor()
 	if e == nil {
-		return future.Fail[struct{}](ErrNoExecutor)
+		return future.Fail[struct{}](future.ErrNoDriver)
 	}
 	e.Spawn(s.f)
 	s.f = nil
 	return future.Ok(struct{}{})
 }
 
-// ErrNoExecutor is the error of a Spawn future polled outside any driver.
-var ErrNoExecutor = fmt.Errorf("driver: Spawn polled outside a driver: run the pipeline with driver.Run or driver.BlockOn")
-
 // Spawn returns a lazy future that, when polled, starts f as a new task on
 // the loop of the polling task and completes at once: the polling task
-// does not wait for f. Building it starts nothing.
+// does not wait for f. Building it starts nothing. Polled outside any driver,
+// it fails with [future.ErrNoDriver].
 //
 // In a server, the per-connection future returned to ForEach is typically
 // driver.Spawn(handle), so the next accept is not held up by this

@@ -112,8 +112,8 @@ func TestLoopOf(t *testing.T) {
 func TestSpawnFuture(t *testing.T) {
 	t.Run("outside a driver", func(t *testing.T) {
 		p := driver.Spawn(future.Done()).Poll(future.NewContext(nil, nil))
-		if !errors.Is(p.Err(), driver.ErrNoExecutor) {
-			t.Errorf("Spawn().Poll() outside a driver = %v; want ErrNoExecutor", p.Err())
+		if !errors.Is(p.Err(), future.ErrNoDriver) {
+			t.Errorf("Spawn().Poll() outside a driver = %v; want ErrNoDriver", p.Err())
 		}
 	})
 	t.Run("lazy and once", func(t *testing.T) {

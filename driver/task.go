@@ -1,12 +1,12 @@
 package driver
 
 import (
-	"fmt"
 	"reflect"
 	"runtime/debug"
 	"sync/atomic"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // Task states. A task is woken by a CAS from idle to scheduled; a wake while
@@ -81,33 +81,15 @@ func (t *task) wakeLocal() {
 	}
 }
 
-// PanicError is the error of a task whose future panicked: the driver
-// recovers the panic, ends only that task, and reports this error.
-type PanicError struct {
-	Task  string // the type of the task's future
-	Value any    // the value passed to panic
-	Stack []byte // the goroutine stack at the panic
-}
-
-func (e *PanicError) Error() string {
-	return fmt.Sprintf("driver: task %s panicked: %v", e.Task, e.Value)
-}
-
-// Unwrap returns the panic value when it is an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
-}
-
 // poll polls the task once on the loop goroutine and reports whether it
 // finished.
 func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	t.state.Store(taskRunning)
-	t.cx.BeginPoll()
+	taskctx.BeginPoll(t.cx)
 	defer func() {
 		if v := recover(); v != nil {
 			done = true
-			res = future.Fail[struct{}](&PanicError{Task: t.name(), Value: v, Stack: debug.Stack()})
+			res = future.Fail[struct{}](&future.PanicError{Future: t.name(), Value: v, Stack: debug.Stack()})
 		}
 		if done {
 			t.state.Store(taskDone)

@@ -184,15 +184,15 @@ func TestPanickingSpawnedTaskIsReported(t *testing.T) {
 	if _, err := blockOn(t, l, root); err != nil {
 		t.Fatalf("BlockOn() = %v; want nil (the panic ends only its task)", err)
 	}
-	pe, ok := firstArg[*driver.PanicError](rec)
+	pe, ok := firstArg[*future.PanicError](rec)
 	if !ok {
 		t.Fatalf("Logf got %q; want a *PanicError argument", rec.lines())
 	}
-	if pe.Task != "driver_test.panicker" || pe.Value != "kaboom" || !strings.Contains(string(pe.Stack), "panicker.Poll") {
-		t.Errorf("PanicError = {Task: %q, Value: %v, Stack has panicker.Poll: %v}; want {driver_test.panicker, kaboom, true}",
-			pe.Task, pe.Value, strings.Contains(string(pe.Stack), "panicker.Poll"))
+	if pe.Future != "driver_test.panicker" || pe.Value != "kaboom" || !strings.Contains(string(pe.Stack), "panicker.Poll") {
+		t.Errorf("PanicError = {Future: %q, Value: %v, Stack has panicker.Poll: %v}; want {driver_test.panicker, kaboom, true}",
+			pe.Future, pe.Value, strings.Contains(string(pe.Stack), "panicker.Poll"))
 	}
-	if want := "driver: task driver_test.panicker panicked: kaboom"; pe.Error() != want {
+	if want := "future: driver_test.panicker panicked: kaboom"; pe.Error() != want {
 		t.Errorf("Error() = %q; want %q", pe.Error(), want)
 	}
 	// The loop goes on.
@@ -205,12 +205,12 @@ func TestPanickingRoot(t *testing.T) {
 	rec := &logRecorder{}
 	l := newLoop(t, driver.Config{Logf: rec.Logf})
 	_, err := blockOn(t, l, panicker{value: errBoom})
-	var pe *driver.PanicError
+	var pe *future.PanicError
 	if !errors.As(err, &pe) {
 		t.Fatalf("BlockOn(panicker) = %v; want a *PanicError", err)
 	}
-	if pe.Task != "driver_test.panicker" || pe.Value != errBoom {
-		t.Errorf("PanicError = {Task: %q, Value: %v}; want {driver_test.panicker, boom}", pe.Task, pe.Value)
+	if pe.Future != "driver_test.panicker" || pe.Value != errBoom {
+		t.Errorf("PanicError = {Future: %q, Value: %v}; want {driver_test.panicker, boom}", pe.Future, pe.Value)
 	}
 	if !errors.Is(err, errBoom) {
 		t.Errorf("errors.Is(%v, errBoom) = false; want true (Unwrap returns an error value)", err)

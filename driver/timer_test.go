@@ -9,7 +9,6 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/netpoll"
 )
 
 func TestSleepLastsAtLeastD(t *testing.T) {
@@ -55,7 +54,7 @@ func TestSleepIsLazy(t *testing.T) {
 
 func TestSleepOutsideADriver(t *testing.T) {
 	p := driver.Sleep(time.Millisecond).Poll(future.NewContext(nil, nil))
-	if !p.IsReady() || !errors.Is(p.Err(), netpoll.ErrNoDriver) {
+	if !p.IsReady() || !errors.Is(p.Err(), future.ErrNoDriver) {
 		t.Errorf("Sleep().Poll() outside a driver = %v, %v; want ready with ErrNoDriver", p.IsReady(), p.Err())
 	}
 }

@@ -1,6 +1,10 @@
 package future
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/eddyio/eddy/internal/taskctx"
+)
 
 // Waker wakes a task: it tells the driver that the task is worth polling
 // again. Wake may be called from any goroutine, any number of times; waking a
@@ -37,6 +41,12 @@ const DefaultBudget = 128
 // A Context is used only during the poll it was given to; futures keep its
 // Waker, never the Context itself. Derived contexts ([Context.WithWaker])
 // share the task's bookkeeping with their parent.
+//
+// Besides the waker and the executor, a future may spend the task's
+// cooperative budget ([Context.SpendBudget]). The rest of the task's
+// bookkeeping (whether a waker was taken in this poll, for the driver's stall
+// detector, and resetting it before each poll) belongs to the driver and is
+// not part of the method set.
 type Context struct {
 	waker Waker
 	exec  Executor
@@ -75,66 +85,79 @@ func (cx *Context) Waker() Waker {
 // is being polled outside any driver.
 func (cx *Context) Executor() Executor { return cx.exec }
 
-// WithWaker returns a context for polling a child future with its own waker
-// (task sets such as FuturesUnordered use one per child). It shares the
-// executor and the task bookkeeping with cx; whether the child took its
-// waker is also tracked per derived context, for [Context.CheckPending]. The
-// result may be kept and reused across polls by the future that made it
-// (relinked by [Context.Rewake] before each).
+// WithWaker returns a context for polling a child future with its own
+// waker w, for a combinator that must know which of its children woke (task
+// sets such as FuturesUnordered give one to each child). The derived context
+// shares cx's executor, budget and stall bookkeeping: a child that takes its
+// waker counts for the task, and the ready answers it gives spend the task's
+// budget. Making one allocates; a combinator may keep it for later polls as
+// long as it is polled with the same cx.
 func (cx *Context) WithWaker(w Waker) *Context {
 	return &Context{waker: w, exec: cx.exec, task: cx.task}
 }
 
-// Rewake makes a derived context wake w from now on; it lets a combinator
-// reuse one context for many polls without allocating. It also relinks the
-// context to the task of parent, and starts a new poll for
-// [Context.CheckPending].
-func (cx *Context) Rewake(parent *Context, w Waker) {
-	cx.waker, cx.exec, cx.task, cx.taken = w, parent.exec, parent.task, false
-}
-
-// CheckPending is for combinators that poll a child future f with a context
-// of its own (made by [Context.WithWaker] or relinked by [Context.Rewake]
-// just before the poll), as task sets and Shared do: they call it on that
-// context when f answered pending. If f did not take this context's waker
-// during the poll, f arranged no wake-up of its own, even though the task's
-// waker was taken (by the set itself); the task then records f as stalled, the first
-// such future since [Context.BeginPoll], for the driver's stall detector
-// ([Context.StalledChild]), which names its type. It allocates nothing.
-func (cx *Context) CheckPending(f any) {
-	if !cx.taken && cx.task.stalled == nil {
-		cx.task.stalled = reflect.TypeOf(f)
-	}
-}
-
-// BeginPoll resets the per-poll bookkeeping; the driver calls it before each
-// poll of a task's root future.
-func (cx *Context) BeginPoll() {
-	cx.task.wakerTaken = false
-	cx.task.budget = DefaultBudget
-	cx.task.stalled = nil
-}
-
-// WakerTaken reports whether any future handed on the task's waker since
-// [Context.BeginPoll]. A task whose root future answered pending without doing
-// so has no wake-up arranged.
-func (cx *Context) WakerTaken() bool { return cx.task.wakerTaken }
-
-// StalledChild is for the driver: it returns the type of the first child
-// future recorded by [Context.CheckPending] since [Context.BeginPoll] as
-// having answered pending without taking its own context's waker, or nil. A
-// task with such a child holds a future that can never be woken, even though
-// [Context.WakerTaken] reports true.
-func (cx *Context) StalledChild() reflect.Type { return cx.task.stalled }
-
-// Budget spends one unit of the task's cooperative budget and reports whether
-// any was left. A combinator that keeps finding work ready (a ForEach over an
-// always-ready stream) calls it on each step; when it reports false the
-// combinator wakes the task and answers pending, so other tasks get a turn.
-func (cx *Context) Budget() bool {
+// SpendBudget spends one unit of the task's cooperative budget and reports
+// whether there was one to spend. The driver gives each task [DefaultBudget]
+// units per poll. A combinator that keeps finding work ready (a ForEach over
+// an always-ready stream) calls it on each step; when it reports false the
+// combinator wakes the task and answers pending, so that other tasks get a
+// turn.
+func (cx *Context) SpendBudget() bool {
 	if cx.task.budget <= 0 {
 		return false
 	}
 	cx.task.budget--
 	return true
+}
+
+// The task bookkeeping below is for the driver and for the combinators that
+// poll children with derived contexts; it is reached through
+// internal/taskctx, so that a future cannot reset the stall detector or the
+// budget.
+func init() {
+	taskctx.Set(&taskctx.Hooks[*Context]{
+		BeginPoll:    (*Context).beginPoll,
+		WakerTaken:   (*Context).wakerTaken,
+		StalledChild: (*Context).stalledChild,
+		Relink:       (*Context).relink,
+		CheckPending: (*Context).checkPending,
+	})
+}
+
+// beginPoll resets the per-poll bookkeeping; the driver calls it before each
+// poll of a task's root future.
+func (cx *Context) beginPoll() {
+	cx.task.wakerTaken = false
+	cx.task.budget = DefaultBudget
+	cx.task.stalled = nil
+}
+
+// wakerTaken reports whether any future handed on the task's waker since
+// beginPoll. A task whose root future answered pending without doing so has
+// no wake-up arranged.
+func (cx *Context) wakerTaken() bool { return cx.task.wakerTaken }
+
+// stalledChild returns the type of the first child future recorded by
+// checkPending since beginPoll, or nil. A task with such a child holds a
+// future that can never be woken, even though wakerTaken reports true.
+func (cx *Context) stalledChild() reflect.Type { return cx.task.stalled }
+
+// relink readies a derived context that a combinator keeps for another
+// poll: it keeps its waker, links it to the task of parent, and starts a new
+// poll for checkPending. It allocates nothing.
+func (cx *Context) relink(parent *Context) {
+	cx.exec, cx.task, cx.taken = parent.exec, parent.task, false
+}
+
+// checkPending is for combinators that poll a child future f with a derived
+// context (made by WithWaker, or relinked just before the poll), as task sets
+// and Shared do: they call it on that context when f answered pending. If f
+// did not take this context's waker during the poll, f arranged no wake-up of
+// its own, even though the task's waker was taken (by the set itself); the
+// task then records f as stalled, the first such future since beginPoll, for
+// the driver's stall detector, which names its type. It allocates nothing.
+func (cx *Context) checkPending(f any) {
+	if !cx.taken && cx.task.stalled == nil {
+		cx.task.stalled = reflect.TypeOf(f)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 func TestNewContext(t *testing.T) {
@@ -30,38 +31,38 @@ func TestNewContext(t *testing.T) {
 
 func TestWakerTakenAndBeginPoll(t *testing.T) {
 	cx, _ := newCx()
-	if cx.WakerTaken() {
+	if taskctx.WakerTaken(cx) {
 		t.Errorf("WakerTaken() on a new context = true; want false")
 	}
 	cx.Waker()
-	if !cx.WakerTaken() {
+	if !taskctx.WakerTaken(cx) {
 		t.Errorf("WakerTaken() after Waker() = false; want true")
 	}
-	cx.BeginPoll()
-	if cx.WakerTaken() {
+	taskctx.BeginPoll(cx)
+	if taskctx.WakerTaken(cx) {
 		t.Errorf("WakerTaken() after BeginPoll() = true; want false")
 	}
 	cx.Executor() // not a waker hand-off
-	if cx.WakerTaken() {
+	if taskctx.WakerTaken(cx) {
 		t.Errorf("WakerTaken() after Executor() = true; want false")
 	}
 }
 
-func TestBudget(t *testing.T) {
+func TestSpendBudget(t *testing.T) {
 	cx, _ := newCx()
 	for i := range future.DefaultBudget {
-		if !cx.Budget() {
-			t.Fatalf("Budget() #%d = false; want true for the first %d", i+1, future.DefaultBudget)
+		if !cx.SpendBudget() {
+			t.Fatalf("SpendBudget() #%d = false; want true for the first %d", i+1, future.DefaultBudget)
 		}
 	}
 	for i := range 3 {
-		if cx.Budget() {
-			t.Errorf("Budget() #%d = true; want false once %d are spent", future.DefaultBudget+i+1, future.DefaultBudget)
+		if cx.SpendBudget() {
+			t.Errorf("SpendBudget() #%d = true; want false once %d are spent", future.DefaultBudget+i+1, future.DefaultBudget)
 		}
 	}
-	cx.BeginPoll()
-	if !cx.Budget() {
-		t.Errorf("Budget() after BeginPoll() = false; want the budget restored")
+	taskctx.BeginPoll(cx)
+	if !cx.SpendBudget() {
+		t.Errorf("SpendBudget() after BeginPoll() = false; want the budget restored")
 	}
 }
 
@@ -78,40 +79,41 @@ func TestWithWakerSharesTaskState(t *testing.T) {
 	if parentW.n.Load() != 0 || childW.n.Load() != 1 {
 		t.Errorf("child Waker().Wake(): parent woken %d, child %d; want 0 and 1", parentW.n.Load(), childW.n.Load())
 	}
-	if !parent.WakerTaken() {
+	if !taskctx.WakerTaken(parent) {
 		t.Errorf("parent WakerTaken() after the child's Waker() = false; want true (shared)")
 	}
-	parent.BeginPoll()
-	if child.WakerTaken() {
+	taskctx.BeginPoll(parent)
+	if taskctx.WakerTaken(child) {
 		t.Errorf("child WakerTaken() after the parent's BeginPoll() = true; want false (shared)")
 	}
 	for range future.DefaultBudget - 1 {
-		parent.Budget()
+		parent.SpendBudget()
 	}
-	if !child.Budget() {
-		t.Fatalf("child Budget() with one unit left = false; want true")
+	if !child.SpendBudget() {
+		t.Fatalf("child SpendBudget() with one unit left = false; want true")
 	}
-	if parent.Budget() {
-		t.Errorf("parent Budget() after the child spent the last unit = true; want false (shared)")
+	if parent.SpendBudget() {
+		t.Errorf("parent SpendBudget() after the child spent the last unit = true; want false (shared)")
 	}
 }
 
-func TestRewake(t *testing.T) {
-	a, b := &countingWaker{}, &countingWaker{}
+func TestRelink(t *testing.T) {
+	a := &countingWaker{}
 	e := &fakeExecutor{}
 	p1 := future.NewContext(a, nil)
 	p2 := future.NewContext(a, e)
-	child := p1.WithWaker(a)
-	child.Rewake(p2, b)
+	b := &countingWaker{}
+	child := p1.WithWaker(b)
+	taskctx.Relink(child, p2)
 	child.Waker().Wake()
 	if a.n.Load() != 0 || b.n.Load() != 1 {
-		t.Errorf("after Rewake(p2, b) Waker().Wake() woke a %d, b %d times; want 0 and 1", a.n.Load(), b.n.Load())
+		t.Errorf("after Relink(child, p2) Waker().Wake() woke the parents' waker %d, the child's %d times; want 0 and 1 (the child keeps its waker)", a.n.Load(), b.n.Load())
 	}
 	if child.Executor() != future.Executor(e) {
-		t.Errorf("after Rewake Executor() = %v; want the new parent's", child.Executor())
+		t.Errorf("after Relink Executor() = %v; want the new parent's", child.Executor())
 	}
-	if !p2.WakerTaken() || p1.WakerTaken() {
-		t.Errorf("after Rewake: new parent WakerTaken() = %v, old parent %v; want true, false", p2.WakerTaken(), p1.WakerTaken())
+	if !taskctx.WakerTaken(p2) || taskctx.WakerTaken(p1) {
+		t.Errorf("after Relink: new parent WakerTaken() = %v, old parent %v; want true, false", taskctx.WakerTaken(p2), taskctx.WakerTaken(p1))
 	}
 }
 
@@ -123,47 +125,47 @@ func (stalled) Poll(*future.Context) future.Poll[int] { return future.Pending[in
 func TestCheckPendingAndStalledChild(t *testing.T) {
 	parent := future.NewContext(&countingWaker{}, nil)
 	child := parent.WithWaker(&countingWaker{})
-	if got := parent.StalledChild(); got != nil {
+	if got := taskctx.StalledChild(parent); got != nil {
 		t.Errorf("StalledChild() on a new context = %v; want nil", got)
 	}
 
 	parent.Waker() // the set takes the task's waker: the task-wide flag is set
-	child.CheckPending(stalled{})
-	if got := parent.StalledChild(); got == nil || got.String() != "future_test.stalled" {
+	taskctx.CheckPending(child, stalled{})
+	if got := taskctx.StalledChild(parent); got == nil || got.String() != "future_test.stalled" {
 		t.Errorf("StalledChild() after CheckPending on a child that took no waker = %v; want future_test.stalled", got)
 	}
-	child.Rewake(parent, &countingWaker{})
-	child.CheckPending(&countingWaker{}) // the first stall is kept
-	if got := parent.StalledChild(); got == nil || got.String() != "future_test.stalled" {
+	taskctx.Relink(child, parent)
+	taskctx.CheckPending(child, &countingWaker{}) // the first stall is kept
+	if got := taskctx.StalledChild(parent); got == nil || got.String() != "future_test.stalled" {
 		t.Errorf("StalledChild() after a second stall = %v; want the first, future_test.stalled", got)
 	}
-	parent.BeginPoll()
-	if got := child.StalledChild(); got != nil {
+	taskctx.BeginPoll(parent)
+	if got := taskctx.StalledChild(child); got != nil {
 		t.Errorf("StalledChild() after BeginPoll() = %v; want nil", got)
 	}
 
-	child.Rewake(parent, &countingWaker{})
+	taskctx.Relink(child, parent)
 	child.Waker()
-	child.CheckPending(stalled{})
-	if got := parent.StalledChild(); got != nil {
+	taskctx.CheckPending(child, stalled{})
+	if got := taskctx.StalledChild(parent); got != nil {
 		t.Errorf("StalledChild() after the child took its waker = %v; want nil", got)
 	}
-	child.Rewake(parent, &countingWaker{}) // a new poll: the child's flag is clear again
-	child.CheckPending(stalled{})
-	if got := parent.StalledChild(); got == nil {
-		t.Errorf("StalledChild() after Rewake and a poll that took no waker = nil; want future_test.stalled")
+	taskctx.Relink(child, parent) // a new poll: the child's flag is clear again
+	taskctx.CheckPending(child, stalled{})
+	if got := taskctx.StalledChild(parent); got == nil {
+		t.Errorf("StalledChild() after Relink and a poll that took no waker = nil; want future_test.stalled")
 	}
 
 	other := future.NewContext(&countingWaker{}, nil)
 	sibling := other.WithWaker(&countingWaker{})
 	other.Waker()
-	sibling.CheckPending(stalled{}) // a sibling's flag is its own
+	taskctx.CheckPending(sibling, stalled{}) // a sibling's flag is its own
 	fresh := other.WithWaker(&countingWaker{})
-	other.BeginPoll()
+	taskctx.BeginPoll(other)
 	fresh.Waker()
-	sibling.Rewake(other, &countingWaker{})
-	sibling.CheckPending(stalled{})
-	if got := other.StalledChild(); got == nil {
+	taskctx.Relink(sibling, other)
+	taskctx.CheckPending(sibling, stalled{})
+	if got := taskctx.StalledChild(other); got == nil {
 		t.Errorf("StalledChild() = nil; want a stall: one derived context's Waker() does not count for another")
 	}
 }

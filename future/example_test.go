@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 )
 
@@ -218,11 +220,9 @@ func ExampleNever() {
 	f := future.Never[int]()
 	show(f.Poll(cx))
 	show(f.Poll(cx))
-	fmt.Println(cx.WakerTaken())
 	// Output:
 	// pending
 	// pending
-	// true
 }
 
 func ExampleYield() {
@@ -278,7 +278,7 @@ func ExampleExecutor() {
 func ExampleDefaultBudget() {
 	cx := future.NewContext(nil, nil)
 	n := 0
-	for cx.Budget() {
+	for cx.SpendBudget() {
 		n++
 	}
 	fmt.Println(n == future.DefaultBudget, n)
@@ -287,13 +287,13 @@ func ExampleDefaultBudget() {
 
 func ExampleContext() {
 	cx := future.NewContext(future.WakerFunc(func() { fmt.Println("woken") }), nil)
-	cx.BeginPoll()
+	show(future.Yield().Poll(cx)) // Yield wakes its task through cx.Waker()
 	show(future.Yield().Poll(cx))
-	fmt.Println("waker taken:", cx.WakerTaken())
 	// Output:
 	// woken
 	// pending
-	// waker taken: true
+	// woken
+	// pending
 }
 
 func ExampleNewContext() {
@@ -308,10 +308,10 @@ func ExampleNewContext() {
 func ExampleContext_Waker() {
 	cx := future.NewContext(future.WakerFunc(func() { fmt.Println("woken") }), nil)
 	w := cx.Waker() // a future keeps this to arrange its wake-up
-	fmt.Println("taken:", cx.WakerTaken())
-	w.Wake()
+	fmt.Println("pending")
+	w.Wake() // later, whatever it waited for is ready
 	// Output:
-	// taken: true
+	// pending
 	// woken
 }
 
@@ -325,59 +325,73 @@ func ExampleContext_Executor() {
 
 func ExampleContext_WithWaker() {
 	parent := future.NewContext(future.WakerFunc(func() { fmt.Println("parent woken") }), nil)
-	child := parent.WithWaker(future.WakerFunc(func() { fmt.Println("child woken") }))
-	child.Waker().Wake()
-	fmt.Println("parent sees the hand-off:", parent.WakerTaken())
+	// A combinator that must know which of its two children woke polls
+	// each with a context of its own.
+	var woke []string
+	left := parent.WithWaker(future.WakerFunc(func() { woke = append(woke, "left") }))
+	right := parent.WithWaker(future.WakerFunc(func() { woke = append(woke, "right") }))
+	show(future.Never[int]().Poll(left))
+	show(future.Yield().Poll(right)) // wakes right's waker, not the parent's
+	fmt.Println(woke)
+	fmt.Println(right.Executor() == parent.Executor())
 	// Output:
-	// child woken
-	// parent sees the hand-off: true
-}
-
-func ExampleContext_Rewake() {
-	parent := future.NewContext(nil, nil)
-	child := parent.WithWaker(future.WakerFunc(func() { fmt.Println("first child") }))
-	child.Rewake(parent, future.WakerFunc(func() { fmt.Println("second child") }))
-	child.Waker().Wake()
-	// Output: second child
-}
-
-func ExampleContext_BeginPoll() {
-	cx := future.NewContext(nil, nil)
-	cx.Waker()
-	fmt.Println(cx.WakerTaken())
-	cx.BeginPoll() // the driver calls this before each poll of a task
-	fmt.Println(cx.WakerTaken())
-	// Output:
+	// pending
+	// pending
+	// [right]
 	// true
-	// false
 }
 
-func ExampleContext_WakerTaken() {
-	cx := future.NewContext(nil, nil)
-	stalled := future.PollFn(func(*future.Context) future.Poll[int] {
-		return future.Pending[int]() // wrong: no wake-up arranged
-	})
-	cx.BeginPoll()
-	stalled.Poll(cx)
-	fmt.Println("stalled future took the waker:", cx.WakerTaken())
-	cx.BeginPoll()
-	future.Never[int]().Poll(cx)
-	fmt.Println("Never took the waker:", cx.WakerTaken())
-	// Output:
-	// stalled future took the waker: false
-	// Never took the waker: true
-}
-
-func ExampleContext_Budget() {
-	cx := future.NewContext(nil, nil)
+func ExampleContext_SpendBudget() {
+	cx := future.NewContext(future.WakerFunc(func() { fmt.Println("woken") }), nil)
+	// The loop of a combinator over an always-ready source spends one unit
+	// per step; when none is left it wakes its task and answers pending.
 	steps := 0
-	for cx.Budget() { // a combinator stops when the budget runs out
+	for {
+		if !cx.SpendBudget() {
+			cx.Waker().Wake()
+			break
+		}
 		steps++
 	}
 	fmt.Println(steps, "steps, then yield")
-	cx.BeginPoll()
-	fmt.Println(cx.Budget())
 	// Output:
+	// woken
 	// 128 steps, then yield
+}
+
+func ExamplePanicError() {
+	// CatchPanic, the driver and package rx all report a panic as a
+	// *future.PanicError.
+	f := combinators.CatchPanic(future.PollFn(func(*future.Context) future.Poll[int] {
+		panic("bad state")
+	}))
+	_, err := f.Poll(future.NewContext(nil, nil)).Result()
+	var pe *future.PanicError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Future, pe.Value, len(pe.Stack) > 0)
+	}
+	fmt.Println(err)
+	// Output:
+	// future.Func[int] bad state true
+	// future: future.Func[int] panicked: bad state
+}
+
+func ExampleErrNoDriver() {
+	// A future that needs a driver, polled by hand with no executor.
+	p := driver.Spawn(future.Done()).Poll(future.NewContext(nil, nil))
+	fmt.Println(errors.Is(p.Err(), future.ErrNoDriver))
+	fmt.Println(p.Err())
+	// Output:
 	// true
+	// future: polled outside a driver: run the future with driver.Run or driver.BlockOn, or spawn it on a driver.Loop
+}
+
+func ExampleFail_nil() {
+	// Fail does not invent an error: with a nil one it is a success. Code
+	// whose error may be nil says so with Result.
+	show(future.Fail[int](nil))
+	show(future.Result(0, nil))
+	// Output:
+	// ready: 0, <nil>
+	// ready: 0, <nil>
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // TestLeavesReadyOnce checks every leaf that is ready on its first poll: the
@@ -39,7 +40,7 @@ func TestLeavesReadyOnce(t *testing.T) {
 			if w.n.Load() != 0 {
 				t.Errorf("first Poll() woke the task %d times; want 0", w.n.Load())
 			}
-			if cx.WakerTaken() {
+			if taskctx.WakerTaken(cx) {
 				t.Errorf("WakerTaken() after a ready poll = true; want false")
 			}
 		})
@@ -134,11 +135,11 @@ func TestDeferBuildsOnceAndPassesPendingThrough(t *testing.T) {
 	}
 	cx, _ := newCx()
 	for i := range 2 {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		if p := f.Poll(cx); !p.IsPending() {
 			t.Fatalf("Poll() #%d = %s; want Pending", i+1, describe(p))
 		}
-		if !cx.WakerTaken() {
+		if !taskctx.WakerTaken(cx) {
 			t.Errorf("Poll() #%d: WakerTaken() = false; want the inner future's waker taken", i+1)
 		}
 	}
@@ -180,11 +181,11 @@ func TestNeverTakesWakerAndStaysPending(t *testing.T) {
 	cx, w := newCx()
 	f := future.Never[int]()
 	for i := range 3 {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		if p := f.Poll(cx); !p.IsPending() {
 			t.Fatalf("Never().Poll() #%d = %s; want Pending", i+1, describe(p))
 		}
-		if !cx.WakerTaken() {
+		if !taskctx.WakerTaken(cx) {
 			t.Errorf("Never().Poll() #%d: WakerTaken() = false; want true (not a stall)", i+1)
 		}
 	}
@@ -220,7 +221,7 @@ func TestYieldWakesBeforeAnsweringPending(t *testing.T) {
 	if w.wokeEarly != 1 || w.wokeLate != 0 {
 		t.Errorf("Yield woke %d times during the poll and %d after; want 1 and 0", w.wokeEarly, w.wokeLate)
 	}
-	if !cx.WakerTaken() {
+	if !taskctx.WakerTaken(cx) {
 		t.Errorf("WakerTaken() after Yield = false; want true")
 	}
 	if p := f.Poll(cx); !p.IsReady() || p.Err() != nil {

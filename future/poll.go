@@ -1,11 +1,5 @@
 package future
 
-import "errors"
-
-// ErrPolledAfterCompletion is the error a future of this module answers with
-// when it is polled again after it has already answered ready.
-var ErrPolledAfterCompletion = errors.New("future: polled after completion")
-
 // Poll is the answer of one call to [Future.Poll]: ready with a value, ready
 // with an error, or pending. The zero Poll is pending.
 //
@@ -19,8 +13,11 @@ type Poll[T any] struct {
 // Ok returns a ready Poll holding v.
 func Ok[T any](v T) Poll[T] { return Poll[T]{val: v, ready: true} }
 
-// Fail returns a ready Poll holding err. A nil err makes a ready Poll holding
-// the zero value of T.
+// Fail returns a ready Poll holding err, a failure. Fail does not invent an
+// error: a nil err makes the same Poll as Result(zero, nil), ready with the
+// zero value of T, a success. Code whose error may be nil (a step that
+// finishes with the outcome of another) says so with [Result], and Fail is
+// kept for errors known to be non-nil.
 func Fail[T any](err error) Poll[T] { return Poll[T]{err: err, ready: true} }
 
 // Result returns a ready Poll holding v and err, in the manner of a Go

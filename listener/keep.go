@@ -61,7 +61,7 @@ func (k *keepAccepting[T]) PollNext(cx *future.Context) stream.Poll[T] {
 			k.backoff = min(max(2*k.backoff, MinBackoff), MaxBackoff)
 			k.pause = driver.Sleep(k.backoff)
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			cx.Waker().Wake()
 			return stream.Pending[T]()
 		}

@@ -32,21 +32,3 @@ type TypeError struct {
 func (e *TypeError) Error() string {
 	return fmt.Sprintf("rx: observable emitted %T (%v), want %s", e.Value, e.Value, e.Want)
 }
-
-// PanicError is the error item an Observable made by [ToObservable] emits when
-// polling its stream panicked. The panic also goes on to the driver, which
-// reports it and ends the task.
-type PanicError struct {
-	Value any // the value passed to panic
-}
-
-// Error says that polling the stream panicked, with the panic value.
-func (e *PanicError) Error() string {
-	return fmt.Sprintf("rx: polling the stream panicked: %v", e.Value)
-}
-
-// Unwrap returns the panic value when it is an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
-}

@@ -10,6 +10,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -57,7 +58,7 @@ func eddyPipeline(n int) future.Future[int] {
 // each poll runs until the task's budget is spent.
 func pollToEnd[T any](f future.Future[T], cx *future.Context) (T, error) {
 	for {
-		cx.BeginPoll()
+		taskctx.BeginPoll(cx)
 		if p := f.Poll(cx); p.IsReady() {
 			return p.Result()
 		}

@@ -3,7 +3,9 @@ package rx
 import (
 	"context"
 	"io"
+	"reflect"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -41,8 +43,8 @@ import (
 // channel), the task is woken, drops s and ends. A stream that has a
 // Close() error method is closed when the task ends, whether s ended, the
 // subscription was disposed or polling s panicked. A panic while polling s is
-// an error item (*[PanicError]) before the completion, and goes on to the
-// driver, which reports it.
+// an error item (a *[future.PanicError] naming the stream's type) before the
+// completion, and goes on to the driver, which reports it.
 //
 // As with any rxgo source, an operator that stops reading before the end (Map
 // or Filter after an error under rxgo's default StopOnError, Take, First)
@@ -186,7 +188,7 @@ func (p *pump[T]) Poll(cx *future.Context) (res future.Poll[struct{}]) {
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			p.finish(&PanicError{Value: v})
+			p.finish(&future.PanicError{Future: reflect.TypeOf(p.s).String(), Value: v, Stack: debug.Stack()})
 			panic(v)
 		}
 	}()
@@ -206,7 +208,7 @@ func (p *pump[T]) Poll(cx *future.Context) (res future.Poll[struct{}]) {
 				}
 			}
 		}
-		if !cx.Budget() {
+		if !cx.SpendBudget() {
 			cx.Waker().Wake()
 			return future.Pending[struct{}]()
 		}

@@ -303,7 +303,7 @@ func TestToObservablePanic(t *testing.T) {
 	})
 	p := newProbe(s)
 	got := observeAll[int](t, rx.ToObservable(loop, p))
-	want := outcome[int]{Values: []int{1, 2}, Errs: []string{"rx: polling the stream panicked: stream broke"}}
+	want := outcome[int]{Values: []int{1, 2}, Errs: []string{"future: *rx_test.probe[int] panicked: stream broke"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Observe(panicking stream) mismatch (-want +got):\n%s", diff)
 	}
@@ -311,9 +311,15 @@ func TestToObservablePanic(t *testing.T) {
 		t.Errorf("stream closed %d time(s) after its panic; want 1", n)
 	}
 	waitFor(t, "the driver to report the panic", func() bool { return strings.Contains(logs.String(), "stream broke") })
-	var pe *rx.PanicError
-	if err := (&rx.PanicError{Value: errBad}); !errors.As(err, &pe) || !errors.Is(err, errBad) {
-		t.Errorf("errors.Is(PanicError{errBad}, errBad) = false; want true")
+	// The error item is the module's one panic error, naming the stream.
+	var pe *future.PanicError
+	for it := range rx.ToObservable(loop, stream.PollFn(func(*future.Context) stream.Poll[int] { panic(errBad) })).Observe() {
+		if it.E != nil && (!errors.As(it.E, &pe) || !errors.Is(it.E, errBad) || pe.Future == "" || len(pe.Stack) == 0) {
+			t.Errorf("error item %#v; want a *future.PanicError with the stream's type and stack, wrapping errBad", it.E)
+		}
+	}
+	if pe == nil {
+		t.Errorf("no error item from a panicking stream; want a *future.PanicError")
 	}
 }
 

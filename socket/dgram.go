@@ -206,7 +206,7 @@ func (f *oneShot[T]) Poll(cx *future.Context) future.Poll[T] {
 // larger than the buffer: the part that fit is in the buffer, the rest was
 // discarded by the kernel. Test for it with errors.Is(err,
 // socket.ErrTruncated); errors.As with a *[TruncatedError] gives the sizes.
-var ErrTruncated = errors.New("datagram truncated")
+var ErrTruncated = errors.New("socket: datagram truncated")
 
 // TruncatedError reports a datagram larger than the receive buffer. It
 // unwraps to [ErrTruncated].
@@ -220,9 +220,9 @@ type TruncatedError struct {
 
 func (e *TruncatedError) Error() string {
 	if e.Len > 0 {
-		return fmt.Sprintf("datagram truncated: %d bytes did not fit a %d-byte buffer", e.Len, e.Cap)
+		return fmt.Sprintf("socket: datagram truncated: %d bytes did not fit a %d-byte buffer", e.Len, e.Cap)
 	}
-	return fmt.Sprintf("datagram truncated: larger than the %d-byte buffer", e.Cap)
+	return fmt.Sprintf("socket: datagram truncated: larger than the %d-byte buffer", e.Cap)
 }
 
 // Unwrap returns ErrTruncated.

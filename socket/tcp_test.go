@@ -209,7 +209,7 @@ func TestOutsideDriver(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "driver.Run") {
 			t.Errorf("%s outside a driver = %v; want an error that mentions driver.Run", c.name, err)
 		}
-		if !errors.Is(err, netpoll.ErrNoDriver) {
+		if !errors.Is(err, future.ErrNoDriver) {
 			t.Errorf("%s outside a driver = %v; want it to wrap ErrNoDriver", c.name, err)
 		}
 	}

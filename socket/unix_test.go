@@ -18,7 +18,6 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/netpoll"
 	"github.com/eddyio/eddy/internal/testkit"
 )
 
@@ -311,7 +310,7 @@ func TestConnectUnixOutsideDriver(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	p := a.PollRead(future.NewContext(future.WakerFunc(func() {}), nil), make([]byte, 1))
-	if !errors.Is(p.Err(), netpoll.ErrNoDriver) {
+	if !errors.Is(p.Err(), future.ErrNoDriver) {
 		t.Errorf("PollRead outside a driver = %v; want the no-driver error", p.Err())
 	}
 }

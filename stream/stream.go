@@ -27,7 +27,8 @@ type Poll[T any] struct {
 func Item[T any](v T) Poll[T] { return Poll[T]{val: v, state: stateItem} }
 
 // Fail returns a Poll holding an item error. The stream may produce more
-// items after it.
+// items after it. As future.Fail, it does not invent an error: a nil err
+// makes the same Poll as Item of the zero value of T.
 func Fail[T any](err error) Poll[T] { return Poll[T]{err: err, state: stateItem} }
 
 // End returns the Poll that says the stream has no more items.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -51,8 +52,8 @@ func TestLeaves(t *testing.T) {
 					t.Errorf("PollNext() #%d after the end = %v; want end", i+1, stepOf(p))
 				}
 			}
-			if w.n.Load() != 0 || cx.WakerTaken() {
-				t.Errorf("after the end: %d wakes, WakerTaken() = %v; want 0, false", w.n.Load(), cx.WakerTaken())
+			if w.n.Load() != 0 || taskctx.WakerTaken(cx) {
+				t.Errorf("after the end: %d wakes, WakerTaken() = %v; want 0, false", w.n.Load(), taskctx.WakerTaken(cx))
 			}
 		})
 	}
@@ -200,8 +201,8 @@ func TestPollFn(t *testing.T) {
 	if d := diff(want, got); d != "" {
 		t.Errorf("PollFn answers mismatch (-want +got):\n%s", d)
 	}
-	if w.n.Load() != 1 || !cx.WakerTaken() {
-		t.Errorf("wakes = %d, WakerTaken() = %v; want 1, true", w.n.Load(), cx.WakerTaken())
+	if w.n.Load() != 1 || !taskctx.WakerTaken(cx) {
+		t.Errorf("wakes = %d, WakerTaken() = %v; want 1, true", w.n.Load(), taskctx.WakerTaken(cx))
 	}
 	var f stream.Func[int] = func(*future.Context) stream.Poll[int] { return stream.Item(1) }
 	if p := f.PollNext(cx); p.Value() != 1 {

@@ -17,8 +17,8 @@ import (
 // never while a system call on it is in flight.
 //
 // Errors from the Poll methods are raw: an *os.SyscallError wrapping the
-// errno, [ErrClosed], [ErrNoDriver], [ErrWrongLoop] or io.EOF. The socket
-// types wrap them in *net.OpError with the addresses.
+// errno, [ErrClosed], [future.ErrNoDriver], [ErrWrongLoop] or io.EOF. The
+// socket types wrap them in *net.OpError with the addresses.
 type FD struct {
 	sysfd int
 	owner Closer // closed by the loop at shutdown; the socket that embeds us

@@ -145,7 +145,7 @@ func TestFDRegistersOnFirstPoll(t *testing.T) {
 	if p := fd.PollReady(ocx, Read); !errors.Is(p.Err(), ErrWrongLoop) {
 		t.Errorf("PollReady from another loop = %s; want ErrWrongLoop", pollState(p))
 	}
-	if p := fd.PollReady(future.NewContext(nil, nil), Read); !errors.Is(p.Err(), ErrNoDriver) {
+	if p := fd.PollReady(future.NewContext(nil, nil), Read); !errors.Is(p.Err(), future.ErrNoDriver) {
 		t.Errorf("PollReady outside a driver = %s; want ErrNoDriver", pollState(p))
 	}
 	// a is closed by socketPair's cleanup; the registration goes with the registry's poller.

@@ -322,12 +322,9 @@ func (reg *Registration) disown() int {
 	return disowned
 }
 
-// ErrNoDriver is returned by I/O polled outside a driver loop.
-var ErrNoDriver = errors.New("eddy: I/O polled outside a driver: run the future with driver.Run or driver.BlockOn, or spawn it on a driver.Loop")
-
 // ErrWrongLoop is returned when an fd registered with one loop is polled
 // from another.
-var ErrWrongLoop = errors.New("eddy: fd polled from a loop other than the one it is registered with; a socket belongs to the loop that first polled it")
+var ErrWrongLoop = errors.New("driver: fd polled from a loop other than the one it is registered with; a socket belongs to the loop that first polled it")
 
 // hostRegistry maps a task's executor to its registry; package driver sets
 // it, so that I/O packages reach the reactor without the driver exporting it.
@@ -337,14 +334,15 @@ var hostRegistry func(future.Executor) *Registry
 // driver calls it from its init.
 func SetHost(fn func(future.Executor) *Registry) { hostRegistry = fn }
 
-// RegistryOf returns the registry of the loop polling cx, or [ErrNoDriver].
+// RegistryOf returns the registry of the loop polling cx, or
+// [future.ErrNoDriver].
 func RegistryOf(cx *future.Context) (*Registry, error) {
 	e := cx.Executor()
 	if e == nil || hostRegistry == nil {
-		return nil, ErrNoDriver
+		return nil, future.ErrNoDriver
 	}
 	if r := hostRegistry(e); r != nil {
 		return r, nil
 	}
-	return nil, ErrNoDriver
+	return nil, future.ErrNoDriver
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 func TestMain(m *testing.M) { os.Exit(leaktest.Check(m)) }
@@ -80,7 +81,7 @@ func TestRegistrationStartsReadyBothWays(t *testing.T) {
 			t.Errorf("PollReady(%d) on a new registration = %s; want ready", d, pollState(p))
 		}
 	}
-	if cx.WakerTaken() {
+	if taskctx.WakerTaken(cx) {
 		t.Errorf("WakerTaken() after ready answers = true; want false")
 	}
 	if r.Len() != 1 || reg.Registry() != r {
@@ -97,7 +98,7 @@ func TestPollReadyClearReadyProtocol(t *testing.T) {
 
 	cx1, w1 := hostCx(r)
 	reg.ClearReady(cx1, Read) // a read found EAGAIN
-	if !cx1.WakerTaken() {
+	if !taskctx.WakerTaken(cx1) {
 		t.Errorf("ClearReady did not take the waker; want it parked for the next edge")
 	}
 	if p := reg.PollReady(cx1, Write); pollState(p) != "ready" {
@@ -290,11 +291,11 @@ func TestRegisterError(t *testing.T) {
 
 func TestRegistryOf(t *testing.T) {
 	r := newRegistry(t)
-	if _, err := RegistryOf(future.NewContext(nil, nil)); !errors.Is(err, ErrNoDriver) {
+	if _, err := RegistryOf(future.NewContext(nil, nil)); !errors.Is(err, future.ErrNoDriver) {
 		t.Errorf("RegistryOf(no executor) = %v; want ErrNoDriver", err)
 	}
 	other := future.NewContext(nil, executorFunc(func(future.Future[struct{}]) {}))
-	if _, err := RegistryOf(other); !errors.Is(err, ErrNoDriver) {
+	if _, err := RegistryOf(other); !errors.Is(err, future.ErrNoDriver) {
 		t.Errorf("RegistryOf(a foreign executor) = %v; want ErrNoDriver", err)
 	}
 	cx, _ := hostCx(r)

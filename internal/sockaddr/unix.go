@@ -14,7 +14,7 @@ import (
 var maxUnixPath = len(unix.RawSockaddrUnix{}.Path)
 
 // ErrEmptyUnixPath is returned for an empty Unix socket path.
-var ErrEmptyUnixPath = errors.New("empty Unix socket path")
+var ErrEmptyUnixPath = errors.New("socket: empty Unix socket path")
 
 // FromUnix returns the unix socket address of path. A path that starts with
 // '@' names a Linux abstract socket (no file); on other systems it is an
@@ -24,10 +24,10 @@ func FromUnix(path string) (*unix.SockaddrUnix, error) {
 		return nil, ErrEmptyUnixPath
 	}
 	if IsAbstract(path) && !abstractNames {
-		return nil, fmt.Errorf("%q: abstract Unix socket names (\"@name\") exist only on Linux", path)
+		return nil, fmt.Errorf("socket: %q: abstract Unix socket names (\"@name\") exist only on Linux", path)
 	}
 	if len(path) > maxUnixPath {
-		return nil, fmt.Errorf("unix socket path is %d bytes long; the system allows at most %d", len(path), maxUnixPath)
+		return nil, fmt.Errorf("socket: Unix socket path is %d bytes long; the system allows at most %d", len(path), maxUnixPath)
 	}
 	return &unix.SockaddrUnix{Name: path}, nil
 }
@@ -94,7 +94,7 @@ func BindUnix(path string, typ int) (fd int, file *SockFile, err error) {
 // ErrNotOurFile reports that the file at a Unix socket's path is no longer
 // the one the socket created (it was removed, or replaced by another
 // process), so it was left alone.
-var ErrNotOurFile = errors.New("the file at the socket's path is not the one this socket created; left in place")
+var ErrNotOurFile = errors.New("socket: the file at the socket's path is not the one this socket created; left in place")
 
 // Remove removes the socket file if the file at its path is still the one
 // recorded; otherwise it leaves the file and returns an error wrapping

@@ -1,0 +1,65 @@
+// Package taskctx gives the driver and the combinators that poll children
+// with contexts of their own the task bookkeeping of future.Context, which
+// package future keeps out of the context's public method set: a future may
+// take the waker, reach the executor and spend the budget, but only the
+// driver resets a poll and reads the stall detector's findings.
+//
+// Package future cannot import a package that imports it, so the hooks are
+// stored here generically, over the context type C, and package future fills
+// them in its init with its unexported methods. The functions of this package
+// infer C from their arguments: taskctx.BeginPoll(cx) with cx a
+// *future.Context. Calling one costs an interface type check and an
+// indirect call, and allocates nothing.
+package taskctx
+
+import "reflect"
+
+// Hooks are the bookkeeping operations of a task context of type C.
+type Hooks[C any] struct {
+	// BeginPoll resets the per-poll bookkeeping of cx's task (waker taken,
+	// budget, stalled child); the driver calls it before each poll of a
+	// task's root future.
+	BeginPoll func(cx C)
+	// WakerTaken reports whether any context of cx's task handed out its
+	// waker since BeginPoll.
+	WakerTaken func(cx C) bool
+	// StalledChild returns the type of the first child future recorded by
+	// CheckPending since BeginPoll, or nil.
+	StalledChild func(cx C) reflect.Type
+	// Relink readies a derived context kept by a combinator (made with
+	// WithWaker) for another poll: it keeps its waker, links it to the task
+	// of parent, and clears its own taken flag for CheckPending.
+	Relink func(cx, parent C)
+	// CheckPending records f as the task's stalled child when f answered
+	// pending to a poll with the derived context cx without taking cx's
+	// waker (the first such future since BeginPoll).
+	CheckPending func(cx C, f any)
+}
+
+// hooks holds the *Hooks[C] that package future set.
+var hooks any
+
+// Set installs the hooks; package future calls it from its init, before any
+// package that imports future runs.
+func Set[C any](h *Hooks[C]) { hooks = h }
+
+func get[C any]() *Hooks[C] { return hooks.(*Hooks[C]) }
+
+// BeginPoll resets the per-poll bookkeeping of cx's task.
+func BeginPoll[C any](cx C) { get[C]().BeginPoll(cx) }
+
+// WakerTaken reports whether any future took the waker of cx's task since
+// [BeginPoll].
+func WakerTaken[C any](cx C) bool { return get[C]().WakerTaken(cx) }
+
+// StalledChild returns the type of the first child future recorded by
+// [CheckPending] since [BeginPoll], or nil.
+func StalledChild[C any](cx C) reflect.Type { return get[C]().StalledChild(cx) }
+
+// Relink readies the derived context cx for another poll under parent.
+func Relink[C any](cx, parent C) { get[C]().Relink(cx, parent) }
+
+// CheckPending is called by a combinator on the derived context cx it polled
+// the child f with, when f answered pending: if f did not take cx's waker, the
+// task records f as stalled.
+func CheckPending[C any](cx C, f any) { get[C]().CheckPending(cx, f) }
