@@ -67,7 +67,7 @@ func checkFutureToStream(t *testing.T, tc futureCase, build func(future.Future[i
 	}
 }
 
-func TestFlattenStream(t *testing.T) {
+func TestFlattenIntoStream(t *testing.T) {
 	nilErr := "err " + combinators.ErrNilFuture.Error()
 	tests := []futureCase{
 		{name: "items", steps: []future.Poll[int]{pending(), future.Ok(2)}, want: []string{"pending", "item 2", "pending", "item 3", "end", "end"}, wantPolls: 2, wantCalls: 1},
@@ -77,7 +77,7 @@ func TestFlattenStream(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			checkFutureToStream(t, tc, func(f future.Future[int], c *calls) stream.Stream[int] {
-				return combinators.FlattenStream(combinators.Map(f, func(v int) stream.Stream[int] {
+				return combinators.FlattenIntoStream(combinators.Map(f, func(v int) stream.Stream[int] {
 					c.add()
 					if v == 0 {
 						return nil

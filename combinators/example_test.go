@@ -78,14 +78,14 @@ func ExampleThen() {
 	// ready: {}
 }
 
-func ExampleThenDo() {
+func ExampleHandle() {
 	retry := func(v int, err error) future.Future[int] {
 		if err != nil {
 			return future.Ready(-1)
 		}
 		return future.Ready(v)
 	}
-	poll(combinators.ThenDo(future.Failed[int](errors.New("timeout")), retry))
+	poll(combinators.Handle(future.Failed[int](errors.New("timeout")), retry))
 	// Output:
 	// ready: -1
 }
@@ -170,9 +170,9 @@ func ExampleFlatten() {
 	// ready: connected
 }
 
-func ExampleFlattenStream() {
+func ExampleFlattenIntoStream() {
 	subscribe := future.Ready(stream.Of(1, 2, 3))
-	poll(combinators.Collect(combinators.FlattenStream(subscribe)))
+	poll(combinators.Collect(combinators.FlattenIntoStream(subscribe)))
 	// Output:
 	// ready: [1 2 3]
 }
@@ -256,41 +256,34 @@ func ExampleSelectEither() {
 
 func ExampleLoop() {
 	// Double a number until it passes 100, one asynchronous step at a time.
-	grow := combinators.Loop(1, func(n int) future.Future[combinators.Step[int, int]] {
+	grow := combinators.Loop(1, func(n int) (future.Future[int], bool) {
 		if n > 100 {
-			return future.Ready(combinators.Break[int](n))
+			return nil, false
 		}
-		return future.Ready(combinators.Continue[int, int](2 * n))
+		return future.Ready(2 * n), true
 	})
 	poll(grow)
 	// Output:
 	// ready: 128
 }
 
-func ExampleContinue() {
-	countdown := combinators.Loop(3, func(n int) future.Future[combinators.Step[int, string]] {
+func ExampleLoop_value() {
+	// A countdown whose value is not its state: Map turns the final state
+	// into the loop's result.
+	countdown := combinators.Loop(3, func(n int) (future.Future[int], bool) {
 		fmt.Println(n)
 		if n == 0 {
-			return future.Ready(combinators.Break[int]("liftoff"))
+			return nil, false
 		}
-		return future.Ready(combinators.Continue[int, string](n - 1))
+		return future.Ready(n - 1), true
 	})
-	poll(countdown)
+	poll(combinators.Map(countdown, func(int) string { return "liftoff" }))
 	// Output:
 	// 3
 	// 2
 	// 1
 	// 0
 	// ready: liftoff
-}
-
-func ExampleBreak() {
-	first := combinators.Loop(0, func(int) future.Future[combinators.Step[int, string]] {
-		return future.Ready(combinators.Break[int]("done at once"))
-	})
-	poll(first)
-	// Output:
-	// ready: done at once
 }
 
 func ExampleShare() {
@@ -326,4 +319,37 @@ func ExampleCatchPanic() {
 	fmt.Println(errors.As(p.Err(), &pe), pe.Value)
 	// Output:
 	// true runtime error: index out of range [3] with length 0
+}
+
+func ExampleDiscard() {
+	// ForEach wants a future[struct{}] per item; Discard drops the int.
+	written := 0
+	write := func(msg string) future.Future[int] {
+		written += len(msg)
+		return future.Ready(len(msg))
+	}
+	all := combinators.ForEach(stream.Of("hello", "world"), func(msg string) future.Future[struct{}] {
+		return combinators.Discard(write(msg))
+	})
+	poll(all)
+	fmt.Println("bytes written:", written)
+	// Output:
+	// ready: {}
+	// bytes written: 10
+}
+
+func ExampleDropErrors() {
+	quotients := combinators.AndThenStream(stream.Of(4, 0, 5), func(n int) future.Future[int] {
+		if n == 0 {
+			return future.Failed[int](errors.New("division by zero"))
+		}
+		return future.Ready(100 / n)
+	})
+	// InspectErr logs each item error; DropErrors then drops it, so Collect
+	// goes on past it instead of ending with it.
+	logged := combinators.InspectErr(quotients, func(err error) { fmt.Println("dropped:", err) })
+	poll(combinators.Collect(combinators.DropErrors(logged)))
+	// Output:
+	// dropped: division by zero
+	// ready: [25 20]
 }

@@ -150,7 +150,7 @@ func TestThen(t *testing.T) {
 	}
 }
 
-func TestThenDo(t *testing.T) {
+func TestHandle(t *testing.T) {
 	tests := []futureCase{
 		{name: "value", steps: []future.Poll[int]{future.Ok(2)}, want: []string{"ok 2 <nil>", afterDone}, wantPolls: 1, wantCalls: 1},
 		{name: "error", steps: []future.Poll[int]{pending(), future.Fail[int](errBoom)}, want: []string{"pending", "ok 0 boom", afterDone}, wantPolls: 2, wantCalls: 1},
@@ -159,7 +159,7 @@ func TestThenDo(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			checkFuture(t, tc, func(f future.Future[int], c *calls) future.Future[string] {
-				return combinators.ThenDo(f, func(v int, err error) future.Future[string] {
+				return combinators.Handle(f, func(v int, err error) future.Future[string] {
 					c.add()
 					if v == 7 {
 						return nil

@@ -12,45 +12,48 @@ import (
 	"github.com/eddyio/eddy/future"
 )
 
-type loopStep = combinators.Step[int, string]
-
 func TestLoop(t *testing.T) {
 	tests := []struct {
 		name  string
-		iter  func(n int) future.Future[loopStep]
+		iter  func(n int) (future.Future[int], bool)
 		want  []string
 		calls int
 	}{
 		{
 			name: "counts to 3",
-			iter: func(n int) future.Future[loopStep] {
+			iter: func(n int) (future.Future[int], bool) {
 				if n == 3 {
-					return future.Ready(combinators.Break[int]("three"))
+					return nil, false
 				}
-				return newFuture(future.Pending[loopStep](), future.Ok(combinators.Continue[int, string](n+1)))
+				return newFuture(future.Pending[int](), future.Ok(n+1)), true
 			},
-			want: []string{"pending", "pending", "pending", "ok three", afterDone}, calls: 4,
+			want: []string{"pending", "pending", "pending", "ok 3", afterDone}, calls: 4,
+		},
+		{
+			name: "ends at once",
+			iter: func(n int) (future.Future[int], bool) { return future.Ready(n + 1), false },
+			want: []string{"ok 0", afterDone}, calls: 1,
 		},
 		{
 			name: "error",
-			iter: func(n int) future.Future[loopStep] {
+			iter: func(n int) (future.Future[int], bool) {
 				if n == 1 {
-					return future.Failed[loopStep](errBoom)
+					return future.Failed[int](errBoom), true
 				}
-				return future.Ready(combinators.Continue[int, string](n + 1))
+				return future.Ready(n + 1), true
 			},
 			want: []string{"err boom", afterDone}, calls: 2,
 		},
 		{
 			name: "nil future",
-			iter: func(int) future.Future[loopStep] { return nil },
+			iter: func(int) (future.Future[int], bool) { return nil, true },
 			want: []string{"err " + combinators.ErrNilFuture.Error(), afterDone}, calls: 1,
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
-			f := combinators.Loop(0, func(n int) future.Future[loopStep] { calls++; return tc.iter(n) })
+			f := combinators.Loop(0, func(n int) (future.Future[int], bool) { calls++; return tc.iter(n) })
 			if calls != 0 {
 				t.Fatalf("building called fn %d times; want 0", calls)
 			}
@@ -65,8 +68,8 @@ func TestLoop(t *testing.T) {
 }
 
 func TestLoopYields(t *testing.T) {
-	forever := combinators.Loop(0, func(n int) future.Future[loopStep] {
-		return future.Ready(combinators.Continue[int, string](n + 1))
+	forever := combinators.Loop(0, func(n int) (future.Future[int], bool) {
+		return future.Ready(n + 1), true
 	})
 	w := &countingWaker{}
 	if p := forever.Poll(future.NewContext(w, nil)); !p.IsPending() || w.count() != 1 {

@@ -20,9 +20,9 @@ func ExampleFilterMap() {
 	// ready: [1 3]
 }
 
-func ExampleThenStream() {
+func ExampleHandleStream() {
 	accepts := combinators.Chain(stream.Of("conn 1"), stream.OnceErr[string](errors.New("EMFILE")))
-	logged := combinators.ThenStream(accepts, func(conn string, err error) future.Future[string] {
+	logged := combinators.HandleStream(accepts, func(conn string, err error) future.Future[string] {
 		if err != nil {
 			return future.Ready("logged " + err.Error())
 		}
@@ -67,8 +67,8 @@ func ExampleConcat() {
 	// ready: [104 101 108 108 111]
 }
 
-func ExampleFlattenStreams() {
-	poll(combinators.Collect(combinators.FlattenStreams(stream.Of(stream.Of(1, 2), stream.Of(3)))))
+func ExampleFlattenStream() {
+	poll(combinators.Collect(combinators.FlattenStream(stream.Of(stream.Of(1, 2), stream.Of(3)))))
 	// Output:
 	// ready: [1 2 3]
 }
@@ -109,12 +109,6 @@ func ExampleZip() {
 	poll(combinators.Collect(combinators.Zip(stream.Of("a", "b", "c"), stream.Of(1, 2))))
 	// Output:
 	// ready: [{a 1} {b 2}]
-}
-
-func ExampleSelectStream() {
-	poll(combinators.Collect(combinators.SelectStream(stream.Of(1, 2, 3), stream.Of(10, 20))))
-	// Output:
-	// ready: [1 10 2 20 3]
 }
 
 func ExampleMerge() {

@@ -58,12 +58,12 @@ func TestZip(t *testing.T) {
 	}, func(a, b stream.Stream[int]) stream.Stream[combinators.Pair[int, int]] { return combinators.Zip(a, b) })
 }
 
-func TestSelectStream(t *testing.T) {
+func TestMergeTwo(t *testing.T) {
 	sTwoTest(t, []sTwoCase{
 		{name: "round-robin", a: items(1, 2, 3), b: items(10, 20), want: []string{"item 1", "item 10", "item 2", "item 20", "item 3", "end", "end"}, wantA: 4, wantB: 3},
 		{name: "errors and pending", a: []stream.Poll[int]{pendingItem(), sErr(errBoom)}, b: []stream.Poll[int]{pendingItem(), stream.Item(10)},
 			want: []string{"pending", "err boom", "item 10", "end"}, wantA: 3, wantB: 3},
-	}, combinators.SelectStream[int])
+	}, func(a, b stream.Stream[int]) stream.Stream[int] { return combinators.Merge(a, b) })
 }
 
 func TestMerge(t *testing.T) {
@@ -122,7 +122,7 @@ func TestConcat(t *testing.T) {
 	}, combinators.Concat[int])
 }
 
-func TestFlattenStreams(t *testing.T) {
+func TestFlattenStream(t *testing.T) {
 	inner := func() []stream.Poll[stream.Stream[int]] {
 		return []stream.Poll[stream.Stream[int]]{
 			stream.Item[stream.Stream[int]](newStream(stream.Item(1), pendingItem(), sErr(errBoom))),
@@ -133,7 +133,7 @@ func TestFlattenStreams(t *testing.T) {
 		}
 	}
 	src := newStream(inner()...)
-	s := combinators.FlattenStreams[int](src)
+	s := combinators.FlattenStream[int](src)
 	if src.polls != 0 {
 		t.Fatalf("building polled the source")
 	}
@@ -241,7 +241,7 @@ func TestStreamCombinatorsYield(t *testing.T) {
 		{name: "FilterMap", s: combinators.FilterMap(ones(), func(int) (int, bool) { return 0, false })},
 		{name: "Skip", s: combinators.Skip(ones(), 1<<30)},
 		{name: "SkipWhile", s: combinators.SkipWhile(ones(), func(int) bool { return true })},
-		{name: "FlattenStreams", s: combinators.FlattenStreams(combinators.Repeat(stream.Empty[int]()))},
+		{name: "FlattenStream", s: combinators.FlattenStream(combinators.Repeat(stream.Empty[int]()))},
 		{name: "Chunks", s: combinators.MapStream(combinators.Chunks(ones(), 1<<30), func([]int) int { return 0 })},
 	}
 	for _, tc := range tests {

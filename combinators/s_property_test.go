@@ -255,8 +255,8 @@ func sStages(r *rand.Rand) []sStage {
 				return e, true
 			})
 		}},
-		{name: "ThenStream", build: func(s stream.Stream[int]) stream.Stream[int] {
-			return combinators.ThenStream(s, func(v int, err error) future.Future[int] {
+		{name: "HandleStream", build: func(s stream.Stream[int]) stream.Stream[int] {
+			return combinators.HandleStream(s, func(v int, err error) future.Future[int] {
 				if err != nil {
 					return sDelay(delay(v), 0, "t"+err.Error())
 				}
@@ -270,8 +270,8 @@ func sStages(r *rand.Rand) []sStage {
 				return sEv{v: 3 * e.v}, true
 			})
 		}},
-		{name: "FlattenStreams", build: func(s stream.Stream[int]) stream.Stream[int] {
-			return combinators.FlattenStreams(combinators.MapStream(s, func(v int) stream.Stream[int] {
+		{name: "FlattenStream", build: func(s stream.Stream[int]) stream.Stream[int] {
+			return combinators.FlattenStream(combinators.MapStream(s, func(v int) stream.Stream[int] {
 				return newStream(stream.Pending[int](), stream.Item(v), stream.Item(v))
 			}))
 		}, model: func(evs []sEv) []sEv {
@@ -293,8 +293,8 @@ func sStages(r *rand.Rand) []sStage {
 		{name: fmt.Sprintf("BufferUnordered(%d)", n), build: func(s stream.Stream[int]) stream.Stream[int] {
 			return combinators.BufferUnordered(combinators.MapStream(s, func(v int) future.Future[int] { return sDelay(delay(v), v, "") }), n)
 		}, model: func(evs []sEv) []sEv { return evs }, loose: true},
-		{name: "SelectStream", build: func(s stream.Stream[int]) stream.Stream[int] {
-			return combinators.SelectStream(s, stream.Stream[int](newStream(slices.Clone(otherSteps)...)))
+		{name: "Merge of two", build: func(s stream.Stream[int]) stream.Stream[int] {
+			return combinators.Merge(s, stream.Stream[int](newStream(slices.Clone(otherSteps)...)))
 		}, model: func(evs []sEv) []sEv { return append(slices.Clone(evs), otherEvs...) }, loose: true},
 	}
 }

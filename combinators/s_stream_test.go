@@ -29,12 +29,12 @@ func TestFilterMap(t *testing.T) {
 	})
 }
 
-func TestThenStream(t *testing.T) {
+func TestHandleStream(t *testing.T) {
 	sStreamTest(t, []streamCase{
 		{name: "values", steps: items(1, 2), want: []string{"pending", "item 1", "pending", "err odd", "end", "end"}, wantPolls: 3, wantCalls: 2},
 		{name: "errors and pending", steps: sMixed, want: []string{"pending", "item 1", "pending", "item -1", "pending", "err odd", "pending", "item 3", "end"}, wantPolls: 6, wantCalls: 4},
 	}, func(s stream.Stream[int], c *calls) stream.Stream[int] {
-		return combinators.ThenStream(s, func(v int, err error) future.Future[int] {
+		return combinators.HandleStream(s, func(v int, err error) future.Future[int] {
 			c.add()
 			switch {
 			case err != nil:

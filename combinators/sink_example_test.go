@@ -10,9 +10,9 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-func ExampleSend() {
+func ExampleSinkSend() {
 	sink := combinators.NewSliceSink[string]()
-	send := combinators.Send[string](sink, "hello")
+	send := combinators.SinkSend[string](sink, "hello")
 	fmt.Println("sent before poll:", len(sink.Items()))
 	poll(send)
 	fmt.Println(sink.Items())
@@ -22,39 +22,39 @@ func ExampleSend() {
 	// [hello]
 }
 
-func ExampleSendAll() {
+func ExampleSinkSendAll() {
 	sink := combinators.NewSliceSink[int]()
-	poll(combinators.SendAll[int](sink, stream.Of(1, 2)))
+	poll(combinators.SinkSendAll[int](sink, stream.Of(1, 2)))
 	fmt.Println(sink.Items(), sink.Closed())
 	// Output:
 	// ready: {}
 	// [1 2] true
 }
 
-func ExampleFlush() {
-	sink := combinators.Buffer[int](combinators.NewSliceSink[int](), 4)
-	poll(combinators.Flush(sink))
+func ExampleSinkFlush() {
+	sink := combinators.SinkBuffer[int](combinators.NewSliceSink[int](), 4)
+	poll(combinators.SinkFlush(sink))
 	// Output:
 	// ready: {}
 }
 
-func ExampleCloseSink() {
+func ExampleSinkClose() {
 	inner := combinators.NewSliceSink[int]()
-	buf := combinators.Buffer[int](inner, 4)
-	buf.StartSend(1) // a Buffer with room is ready
-	poll(combinators.CloseSink(buf))
+	buf := combinators.SinkBuffer[int](inner, 4)
+	buf.StartSend(1) // a SinkBuffer with room is ready
+	poll(combinators.SinkClose(buf))
 	fmt.Println(inner.Items(), inner.Closed())
 	// Output:
 	// ready: {}
 	// [1] true
 }
 
-func ExampleWith() {
+func ExampleSinkWith() {
 	lines := combinators.NewSliceSink[string]()
-	upper := combinators.With[string](lines, func(s string) (string, error) {
+	upper := combinators.SinkWith[string](lines, func(s string) (string, error) {
 		return strings.ToUpper(s) + "\n", nil
 	})
-	poll(combinators.SendAll(upper, stream.Of("a", "b")))
+	poll(combinators.SinkSendAll(upper, stream.Of("a", "b")))
 	fmt.Printf("%q\n", lines.Items())
 	// Output:
 	// ready: {}
@@ -63,9 +63,9 @@ func ExampleWith() {
 
 func ExampleSinkMapErr() {
 	closed := combinators.NewSliceSink[int]()
-	poll(combinators.CloseSink[int](closed))
+	poll(combinators.SinkClose[int](closed))
 	sink := combinators.SinkMapErr[int](closed, func(err error) error { return fmt.Errorf("log writer: %w", err) })
-	poll(combinators.Send(sink, 1))
+	poll(combinators.SinkSend(sink, 1))
 	// Output:
 	// ready: {}
 	// error: log writer: combinators: send on a closed sink
@@ -78,16 +78,16 @@ func (*brokenSink) PollReady(*future.Context) future.Poll[struct{}] {
 	return future.Fail[struct{}](errors.New("connection reset"))
 }
 
-func ExampleBuffer() {
-	buf := combinators.Buffer[int](&brokenSink{}, 8)
-	poll(combinators.SendAll(buf, stream.Of(1, 2, 3)))
+func ExampleSinkBuffer() {
+	buf := combinators.SinkBuffer[int](&brokenSink{}, 8)
+	poll(combinators.SinkSendAll(buf, stream.Of(1, 2, 3)))
 	// Output:
 	// error: combinators: 3 buffered items lost: connection reset
 }
 
-func ExampleFanout() {
+func ExampleSinkFanout() {
 	log, out := combinators.NewSliceSink[string](), combinators.NewSliceSink[string]()
-	poll(combinators.SendAll(combinators.Fanout[string](log, out), stream.Of("x", "y")))
+	poll(combinators.SinkSendAll(combinators.SinkFanout[string](log, out), stream.Of("x", "y")))
 	fmt.Println(log.Items(), out.Items())
 	// Output:
 	// ready: {}

@@ -14,7 +14,7 @@ import (
 
 func sinkFail(err error) sinkStep { return future.Fail[struct{}](err) }
 
-func TestSend(t *testing.T) {
+func TestSinkSend(t *testing.T) {
 	tests := []struct {
 		name  string
 		sink  *scriptSink[int]
@@ -31,7 +31,7 @@ func TestSend(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := combinators.Send[int](tc.sink, 7)
+			f := combinators.SinkSend[int](tc.sink, 7)
 			if len(tc.sink.log) != 0 {
 				t.Fatalf("building used the sink")
 			}
@@ -45,7 +45,7 @@ func TestSend(t *testing.T) {
 	}
 }
 
-func TestForwardAndSendAll(t *testing.T) {
+func TestForwardAndSinkSendAll(t *testing.T) {
 	tests := []struct {
 		name  string
 		steps []stream.Poll[int]
@@ -67,13 +67,13 @@ func TestForwardAndSendAll(t *testing.T) {
 		{name: "close error", sink: &scriptSink[int]{close: []sinkStep{sinkFail(errOther)}}, want: []string{"err other", afterDone}, log: []string{"close"}},
 	}
 	for _, tc := range tests {
-		for _, name := range []string{"Forward", "SendAll"} {
+		for _, name := range []string{"Forward", "SinkSendAll"} {
 			t.Run(name+"/"+tc.name, func(t *testing.T) {
 				sink := *tc.sink
 				src := newStream(tc.steps...)
 				f := combinators.Forward[int](src, &sink)
-				if name == "SendAll" {
-					f = combinators.SendAll[int](&sink, src)
+				if name == "SinkSendAll" {
+					f = combinators.SinkSendAll[int](&sink, src)
 				}
 				if src.polls != 0 || len(sink.log) != 0 {
 					t.Fatalf("building used the stream or the sink")
@@ -89,7 +89,7 @@ func TestForwardAndSendAll(t *testing.T) {
 	}
 }
 
-func TestFlushAndCloseSink(t *testing.T) {
+func TestSinkFlushAndSinkClose(t *testing.T) {
 	tests := []struct {
 		name  string
 		build func(stream.Sink[int]) future.Future[struct{}]
@@ -97,10 +97,10 @@ func TestFlushAndCloseSink(t *testing.T) {
 		want  []string
 		log   []string
 	}{
-		{name: "Flush", build: combinators.Flush[int], sink: &scriptSink[int]{flush: []sinkStep{sinkPending}}, want: []string{"pending", "ok {}", afterDone}, log: []string{"flush", "flush"}},
-		{name: "Flush error", build: combinators.Flush[int], sink: &scriptSink[int]{flush: []sinkStep{sinkFail(errBoom)}}, want: []string{"err boom", afterDone}, log: []string{"flush"}},
-		{name: "CloseSink", build: combinators.CloseSink[int], sink: &scriptSink[int]{close: []sinkStep{sinkPending}}, want: []string{"pending", "ok {}", afterDone}, log: []string{"close", "close"}},
-		{name: "CloseSink error", build: combinators.CloseSink[int], sink: &scriptSink[int]{close: []sinkStep{sinkFail(errBoom)}}, want: []string{"err boom", afterDone}, log: []string{"close"}},
+		{name: "SinkFlush", build: combinators.SinkFlush[int], sink: &scriptSink[int]{flush: []sinkStep{sinkPending}}, want: []string{"pending", "ok {}", afterDone}, log: []string{"flush", "flush"}},
+		{name: "SinkFlush error", build: combinators.SinkFlush[int], sink: &scriptSink[int]{flush: []sinkStep{sinkFail(errBoom)}}, want: []string{"err boom", afterDone}, log: []string{"flush"}},
+		{name: "SinkClose", build: combinators.SinkClose[int], sink: &scriptSink[int]{close: []sinkStep{sinkPending}}, want: []string{"pending", "ok {}", afterDone}, log: []string{"close", "close"}},
+		{name: "SinkClose error", build: combinators.SinkClose[int], sink: &scriptSink[int]{close: []sinkStep{sinkFail(errBoom)}}, want: []string{"err boom", afterDone}, log: []string{"close"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,10 +118,10 @@ func TestFlushAndCloseSink(t *testing.T) {
 	}
 }
 
-func TestWith(t *testing.T) {
+func TestSinkWith(t *testing.T) {
 	inner := &scriptSink[string]{}
 	c := &calls{}
-	sink := combinators.With[string](inner, func(n int) (string, error) {
+	sink := combinators.SinkWith[string](inner, func(n int) (string, error) {
 		c.add()
 		if n < 0 {
 			return "", errBoom
@@ -131,11 +131,11 @@ func TestWith(t *testing.T) {
 	if c.n != 0 {
 		t.Fatalf("building called fn")
 	}
-	if _, err := run(t, combinators.SendAll(sink, stream.Of(1, 2))); err != nil {
-		t.Fatalf("SendAll() = %v; want nil", err)
+	if _, err := run(t, combinators.SinkSendAll(sink, stream.Of(1, 2))); err != nil {
+		t.Fatalf("SinkSendAll() = %v; want nil", err)
 	}
-	if _, err := run(t, combinators.Send(sink, -1)); !errors.Is(err, errBoom) {
-		t.Errorf("Send(-1) = %v; want %v", err, errBoom)
+	if _, err := run(t, combinators.SinkSend(sink, -1)); !errors.Is(err, errBoom) {
+		t.Errorf("SinkSend(-1) = %v; want %v", err, errBoom)
 	}
 	if !cmp.Equal(inner.items, []string{"1", "2"}) || c.n != 3 {
 		t.Errorf("inner got %q, fn called %d times; want [1 2], 3", inner.items, c.n)
@@ -150,11 +150,11 @@ func TestSinkMapErr(t *testing.T) {
 		f    func(stream.Sink[int]) future.Future[struct{}]
 		want string
 	}{
-		{name: "ready", sink: &scriptSink[int]{ready: []sinkStep{sinkFail(errBoom)}}, f: func(s stream.Sink[int]) future.Future[struct{}] { return combinators.Send(s, 1) }, want: "err write: boom"},
-		{name: "send", sink: &scriptSink[int]{sendErr: errBoom}, f: func(s stream.Sink[int]) future.Future[struct{}] { return combinators.Send(s, 1) }, want: "err write: boom"},
-		{name: "flush", sink: &scriptSink[int]{flush: []sinkStep{sinkPending, sinkFail(errBoom)}}, f: combinators.Flush[int], want: "err write: boom"},
-		{name: "close", sink: &scriptSink[int]{close: []sinkStep{sinkFail(errBoom)}}, f: combinators.CloseSink[int], want: "err write: boom"},
-		{name: "ok", sink: &scriptSink[int]{}, f: combinators.CloseSink[int], want: "ok {}"},
+		{name: "ready", sink: &scriptSink[int]{ready: []sinkStep{sinkFail(errBoom)}}, f: func(s stream.Sink[int]) future.Future[struct{}] { return combinators.SinkSend(s, 1) }, want: "err write: boom"},
+		{name: "send", sink: &scriptSink[int]{sendErr: errBoom}, f: func(s stream.Sink[int]) future.Future[struct{}] { return combinators.SinkSend(s, 1) }, want: "err write: boom"},
+		{name: "flush", sink: &scriptSink[int]{flush: []sinkStep{sinkPending, sinkFail(errBoom)}}, f: combinators.SinkFlush[int], want: "err write: boom"},
+		{name: "close", sink: &scriptSink[int]{close: []sinkStep{sinkFail(errBoom)}}, f: combinators.SinkClose[int], want: "err write: boom"},
+		{name: "ok", sink: &scriptSink[int]{}, f: combinators.SinkClose[int], want: "ok {}"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,10 +166,10 @@ func TestSinkMapErr(t *testing.T) {
 	}
 }
 
-func TestBuffer(t *testing.T) {
+func TestSinkBuffer(t *testing.T) {
 	cx := future.NewContext(&countingWaker{}, nil)
 	inner := &scriptSink[int]{ready: []sinkStep{sinkPending, sinkPending}}
-	b := combinators.Buffer[int](inner, 2)
+	b := combinators.SinkBuffer[int](inner, 2)
 	var got []string
 	for i := range 3 {
 		p := b.PollReady(cx)
@@ -193,7 +193,7 @@ func TestBuffer(t *testing.T) {
 	}
 }
 
-func TestBufferLostItems(t *testing.T) {
+func TestSinkBufferLostItems(t *testing.T) {
 	tests := []struct {
 		name string
 		sink *scriptSink[int]
@@ -206,19 +206,19 @@ func TestBufferLostItems(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b := combinators.Buffer[int](tc.sink, 5)
-			_, err := run(t, combinators.SendAll(b, stream.Of(1, 2, 3)))
+			b := combinators.SinkBuffer[int](tc.sink, 5)
+			_, err := run(t, combinators.SinkSendAll(b, stream.Of(1, 2, 3)))
 			var lost *combinators.LostItemsError
 			switch {
 			case tc.want != nil:
 				if !errors.As(err, &lost) || *lost != *tc.want || !errors.Is(err, tc.want.Err) {
-					t.Fatalf("SendAll() = %v; want %v", err, tc.want)
+					t.Fatalf("SinkSendAll() = %v; want %v", err, tc.want)
 				}
 			case err != tc.err:
-				t.Fatalf("SendAll() = %v; want %v", err, tc.err)
+				t.Fatalf("SinkSendAll() = %v; want %v", err, tc.err)
 			}
-			if _, again := run(t, combinators.Send(b, 4)); again != err {
-				t.Errorf("Send() after failure = %v; want the same error %v", again, err)
+			if _, again := run(t, combinators.SinkSend(b, 4)); again != err {
+				t.Errorf("SinkSend() after failure = %v; want the same error %v", again, err)
 			}
 		})
 	}
@@ -227,7 +227,7 @@ func TestBufferLostItems(t *testing.T) {
 	}
 }
 
-func TestFanout(t *testing.T) {
+func TestSinkFanout(t *testing.T) {
 	tests := []struct {
 		name   string
 		a, b   *scriptSink[int]
@@ -242,9 +242,9 @@ func TestFanout(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := combinators.SendAll(combinators.Fanout[int](tc.a, tc.b), stream.Of(1, 2))
+			f := combinators.SinkSendAll(combinators.SinkFanout[int](tc.a, tc.b), stream.Of(1, 2))
 			if got := show(future.Result(run(t, f))); got != tc.want || !cmp.Equal(tc.a.items, tc.itemsA) || !cmp.Equal(tc.b.items, tc.itemsB) {
-				t.Errorf("SendAll() = %s, a got %v, b got %v; want %s, %v, %v", got, tc.a.items, tc.b.items, tc.want, tc.itemsA, tc.itemsB)
+				t.Errorf("SinkSendAll() = %s, a got %v, b got %v; want %s, %v, %v", got, tc.a.items, tc.b.items, tc.want, tc.itemsA, tc.itemsB)
 			}
 		})
 	}
@@ -252,14 +252,14 @@ func TestFanout(t *testing.T) {
 
 func TestSliceSink(t *testing.T) {
 	s := combinators.NewSliceSink[string]()
-	if _, err := run(t, combinators.SendAll[string](s, stream.Of("a", "b"))); err != nil || !s.Closed() {
-		t.Fatalf("SendAll() = %v, Closed() = %v; want nil, true", err, s.Closed())
+	if _, err := run(t, combinators.SinkSendAll[string](s, stream.Of("a", "b"))); err != nil || !s.Closed() {
+		t.Fatalf("SinkSendAll() = %v, Closed() = %v; want nil, true", err, s.Closed())
 	}
 	if !cmp.Equal(s.Items(), []string{"a", "b"}) {
 		t.Errorf("Items() = %v; want [a b]", s.Items())
 	}
-	if _, err := run(t, combinators.Send[string](s, "c")); !errors.Is(err, combinators.ErrSinkClosed) {
-		t.Errorf("Send() after close = %v; want ErrSinkClosed", err)
+	if _, err := run(t, combinators.SinkSend[string](s, "c")); !errors.Is(err, combinators.ErrSinkClosed) {
+		t.Errorf("SinkSend() after close = %v; want ErrSinkClosed", err)
 	}
 	if err := s.StartSend("c"); !errors.Is(err, combinators.ErrSinkClosed) {
 		t.Errorf("StartSend() after close = %v; want ErrSinkClosed", err)

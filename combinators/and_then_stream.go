@@ -14,7 +14,7 @@ import (
 // come in the order of s. No error ends it; it ends when s ends. A nil future
 // from fn yields [ErrNilFuture] as an item error. AndThenStream is lazy.
 func AndThenStream[T, U any](s stream.Stream[T], fn func(T) future.Future[U]) stream.Stream[U] {
-	return &sThenStream[T, U]{
+	return &handleStream[T, U]{
 		s:  s,
 		fn: func(p stream.Poll[T]) future.Future[U] { return fn(p.Value()) },
 		pass: func(p stream.Poll[T]) (stream.Poll[U], bool) {

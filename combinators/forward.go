@@ -14,7 +14,7 @@ import (
 // flushed nor closed, and stays the caller's to close), or an error of the
 // sink. When s is pending, the sink is flushed meanwhile, so that what was
 // sent does not sit in a buffer while the pipeline waits. Forward spends the
-// task's budget on each value. It is lazy. [SendAll] is the same.
+// task's budget on each value. It is lazy. [SinkSendAll] is the same.
 func Forward[T any](s stream.Stream[T], sink stream.Sink[T]) future.Future[struct{}] {
 	return &sForward[T]{s: s, sink: sink}
 }

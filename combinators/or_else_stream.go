@@ -15,7 +15,7 @@ import (
 // when s ends. A nil future from fn yields [ErrNilFuture] as an item error.
 // OrElseStream is lazy.
 func OrElseStream[T any](s stream.Stream[T], fn func(error) future.Future[T]) stream.Stream[T] {
-	return &sThenStream[T, T]{
+	return &handleStream[T, T]{
 		s:  s,
 		fn: func(p stream.Poll[T]) future.Future[T] { return fn(p.Err()) },
 		pass: func(p stream.Poll[T]) (stream.Poll[T], bool) {

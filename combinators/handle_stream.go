@@ -5,28 +5,28 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// ThenStream returns a stream that, for each item of s, value or item error,
+// HandleStream returns a stream that, for each item of s, value or item error,
 // runs the future fn(v, err) to completion and yields its result: its value as
 // an item, its error as an item error (futures 0.1's Stream::then).
 //
 // It is sequential: s is not polled while a future from fn is pending, and
 // results come in the order of s. No error ends it; it ends when s ends. A nil
-// future from fn yields [ErrNilFuture] as an item error. ThenStream is lazy.
-func ThenStream[T, U any](s stream.Stream[T], fn func(T, error) future.Future[U]) stream.Stream[U] {
-	return &sThenStream[T, U]{s: s, fn: func(p stream.Poll[T]) future.Future[U] { return fn(p.Result()) }}
+// future from fn yields [ErrNilFuture] as an item error. HandleStream is lazy.
+func HandleStream[T, U any](s stream.Stream[T], fn func(T, error) future.Future[U]) stream.Stream[U] {
+	return &handleStream[T, U]{s: s, fn: func(p stream.Poll[T]) future.Future[U] { return fn(p.Result()) }}
 }
 
-// sThenStream runs the future fn(item) per item of s and yields its result;
-// it is the engine of ThenStream, AndThenStream and OrElseStream. pass, when
+// handleStream runs the future fn(item) per item of s and yields its result;
+// it is the engine of HandleStream, AndThenStream and OrElseStream. pass, when
 // set, lets items through unchanged: those for which it reports true.
-type sThenStream[T, U any] struct {
+type handleStream[T, U any] struct {
 	s    stream.Stream[T] // nil once ended
 	fn   func(stream.Poll[T]) future.Future[U]
 	pass func(stream.Poll[T]) (stream.Poll[U], bool) // nil: every item runs fn
 	cur  future.Future[U]
 }
 
-func (t *sThenStream[T, U]) PollNext(cx *future.Context) stream.Poll[U] {
+func (t *handleStream[T, U]) PollNext(cx *future.Context) stream.Poll[U] {
 	for {
 		if t.cur != nil {
 			p := t.cur.Poll(cx)
