@@ -18,6 +18,48 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
+// TestStreamCombinatorsYield checks that the combinators that loop over an
+// always-ready source give the loop back once the budget is spent.
+func TestStreamCombinatorsYield(t *testing.T) {
+	ones := func() stream.Stream[int] { return combinators.Repeat(1) }
+	tests := []struct {
+		name string
+		s    stream.Stream[int]
+	}{
+		{name: "FilterMap", s: combinators.FilterMap(ones(), func(int) (int, bool) { return 0, false })},
+		{name: "Skip", s: combinators.Skip(ones(), 1<<30)},
+		{name: "SkipWhile", s: combinators.SkipWhile(ones(), func(int) bool { return true })},
+		{name: "FlattenStream", s: combinators.FlattenStream(combinators.Repeat(stream.Empty[int]()))},
+		{name: "Chunks", s: combinators.MapStream(combinators.Chunks(ones(), 1<<30), func([]int) int { return 0 })},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := &countingWaker{}
+			cx := future.NewContext(w, nil)
+			if p := tc.s.PollNext(cx); !p.IsPending() || w.count() != 1 {
+				t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", showItem(p), w.count())
+			}
+		})
+	}
+	futures := []struct {
+		name string
+		f    future.Future[struct{}]
+	}{
+		{name: "ForEachConcurrent", f: combinators.ForEachConcurrent(ones(), 2, func(int) future.Future[struct{}] { return future.Done() })},
+		{name: "Forward", f: combinators.Forward(ones(), stream.Sink[int](combinators.NewSliceSink[int]()))},
+		{name: "Concat", f: combinators.Map(combinators.Concat(combinators.Repeat([]int{})), func([]int) struct{} { return struct{}{} })},
+	}
+	for _, tc := range futures {
+		t.Run(tc.name, func(t *testing.T) {
+			w := &countingWaker{}
+			cx := future.NewContext(w, nil)
+			if p := tc.f.Poll(cx); !p.IsPending() || w.count() != 1 {
+				t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", show(p), w.count())
+			}
+		})
+	}
+}
+
 var (
 	sPropSeed  = flag.Uint64("seed", 1, "seed of TestPropertyCombinators (each -count run adds 1)")
 	sPropIter  = flag.Int("iterations", 0, "compositions TestPropertyCombinators checks (default 2000, or $EDDY_PROPERTY_ITER)")
@@ -374,4 +416,71 @@ func TestPropertyCombinators(t *testing.T) {
 			t.Fatalf("seed %d, composition %d: %s over %v:\n got %v, %v\nwant %v", seed, i, strings.Join(names, " | "), steps, got, err, want)
 		}
 	}
+}
+
+// slot is a per-item future that user code reuses for every item, so that a
+// pipeline's user functions allocate nothing.
+type slot[T any] struct{ v T }
+
+func (s *slot[T]) Poll(*future.Context) future.Poll[T] { return future.Ok(s.v) }
+
+// TestSteadyStateAllocs checks that polling Map, Filter, Fold, ForEach and
+// DropErrors over an always-ready stream, and Loop over always-ready
+// iterations, allocates nothing per item: each measured poll runs a full
+// budget of items.
+func TestSteadyStateAllocs(t *testing.T) {
+	naturals := func() stream.Stream[int] {
+		return stream.Unfold(0, func(n int) (int, int, bool) { return n, n + 1, true })
+	}
+	pipeline := func() stream.Stream[int] {
+		doubled := combinators.MapStream(naturals(), func(n int) int { return 2 * n })
+		return combinators.Filter(doubled, func(n int) bool { return n%3 != 0 })
+	}
+	acc := &slot[int]{}
+	unit := &slot[struct{}]{}
+	seen := 0
+	tests := []struct {
+		name string
+		poll func(cx *future.Context) bool // reports pending
+	}{
+		{name: "Map-Filter-Fold", poll: futurePoller(combinators.Fold(pipeline(), 0, func(a, n int) future.Future[int] {
+			acc.v = a + n
+			return acc
+		}))},
+		{name: "Map-Filter-ForEach", poll: futurePoller(combinators.ForEach(pipeline(), func(int) future.Future[struct{}] {
+			seen++
+			return unit
+		}))},
+		{name: "DropErrors-Fold", poll: futurePoller(combinators.Fold(combinators.DropErrors(pipeline()), 0, func(a, n int) future.Future[int] {
+			acc.v = a + n
+			return acc
+		}))},
+		{name: "Loop", poll: futurePoller(combinators.Loop(0, func(n int) (future.Future[int], bool) {
+			acc.v = n + 1
+			return acc, true
+		}))},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cx := future.NewContext(future.NoopWaker, nil)
+			pending := true
+			allocs := testing.AllocsPerRun(100, func() {
+				cx.BeginPoll()
+				pending = pending && tc.poll(cx)
+			})
+			if !pending {
+				t.Fatalf("Poll() completed; want pending after each budget")
+			}
+			if allocs != 0 {
+				t.Errorf("AllocsPerRun(Poll over %d items) = %v; want 0", future.DefaultBudget, allocs)
+			}
+		})
+	}
+	if seen == 0 {
+		t.Errorf("ForEach ran no items")
+	}
+}
+
+func futurePoller[T any](f future.Future[T]) func(*future.Context) bool {
+	return func(cx *future.Context) bool { return f.Poll(cx).IsPending() }
 }

@@ -1,8 +1,6 @@
 package combinators_test
 
 import (
-	"errors"
-	"strings"
 	"sync"
 	"testing"
 
@@ -11,71 +9,6 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 )
-
-func TestLoop(t *testing.T) {
-	tests := []struct {
-		name  string
-		iter  func(n int) (future.Future[int], bool)
-		want  []string
-		calls int
-	}{
-		{
-			name: "counts to 3",
-			iter: func(n int) (future.Future[int], bool) {
-				if n == 3 {
-					return nil, false
-				}
-				return newFuture(future.Pending[int](), future.Ok(n+1)), true
-			},
-			want: []string{"pending", "pending", "pending", "ok 3", afterDone}, calls: 4,
-		},
-		{
-			name: "ends at once",
-			iter: func(n int) (future.Future[int], bool) { return future.Ready(n + 1), false },
-			want: []string{"ok 0", afterDone}, calls: 1,
-		},
-		{
-			name: "error",
-			iter: func(n int) (future.Future[int], bool) {
-				if n == 1 {
-					return future.Failed[int](errBoom), true
-				}
-				return future.Ready(n + 1), true
-			},
-			want: []string{"err boom", afterDone}, calls: 2,
-		},
-		{
-			name: "nil future",
-			iter: func(int) (future.Future[int], bool) { return nil, true },
-			want: []string{"err " + combinators.ErrNilFuture.Error(), afterDone}, calls: 1,
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			calls := 0
-			f := combinators.Loop(0, func(n int) (future.Future[int], bool) { calls++; return tc.iter(n) })
-			if calls != 0 {
-				t.Fatalf("building called fn %d times; want 0", calls)
-			}
-			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
-				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
-			}
-			if calls != tc.calls {
-				t.Errorf("fn called %d times; want %d", calls, tc.calls)
-			}
-		})
-	}
-}
-
-func TestLoopYields(t *testing.T) {
-	forever := combinators.Loop(0, func(n int) (future.Future[int], bool) {
-		return future.Ready(n + 1), true
-	})
-	w := &countingWaker{}
-	if p := forever.Poll(future.NewContext(w, nil)); !p.IsPending() || w.count() != 1 {
-		t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", show(p), w.count())
-	}
-}
 
 // gate is a leaf future that stays pending until opened, and then wakes the
 // waker of its latest poll. It is safe for concurrent use.
@@ -260,47 +193,4 @@ func TestSharedConcurrent(t *testing.T) {
 			t.Errorf("clone %d = %d; want 42", i, v)
 		}
 	}
-}
-
-func TestCatchPanic(t *testing.T) {
-	tests := []struct {
-		name      string
-		f         future.Future[int]
-		want      string
-		wantIs    error
-		wantPanic any
-	}{
-		{name: "no panic", f: future.Ready(1), want: "ok 1"},
-		{name: "error value", f: panicking(errBoom), want: "err combinators: panic: boom", wantIs: errBoom, wantPanic: errBoom},
-		{name: "other value", f: panicking("oops"), want: "err combinators: panic: oops", wantPanic: "oops"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f := combinators.CatchPanic(tc.f)
-			w := &countingWaker{}
-			cx := future.NewContext(w, nil)
-			p := f.Poll(cx)
-			if got := show(p); got != tc.want {
-				t.Errorf("Poll() = %s; want %s", got, tc.want)
-			}
-			if tc.wantIs != nil && !errors.Is(p.Err(), tc.wantIs) {
-				t.Errorf("errors.Is(%v, %v) = false; want true", p.Err(), tc.wantIs)
-			}
-			var pe *combinators.PanicError
-			if errors.As(p.Err(), &pe) != (tc.wantPanic != nil) {
-				t.Fatalf("errors.As(%v, *PanicError) = %v; want %v", p.Err(), pe != nil, tc.wantPanic != nil)
-			}
-			if pe != nil && (pe.Value != tc.wantPanic || !strings.Contains(string(pe.Stack), "panicking")) {
-				t.Errorf("PanicError = %v with stack\n%s\nwant value %v and a stack through panicking", pe.Value, pe.Stack, tc.wantPanic)
-			}
-			if got := show(f.Poll(cx)); got != afterDone {
-				t.Errorf("second Poll() = %s; want %s", got, afterDone)
-			}
-		})
-	}
-}
-
-// panicking returns a future whose poll panics with v.
-func panicking(v any) future.Future[int] {
-	return future.PollFn(func(*future.Context) future.Poll[int] { panic(v) })
 }
