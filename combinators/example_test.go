@@ -63,7 +63,7 @@ func ExampleOrElse() {
 }
 
 func ExampleThen() {
-	copied := future.Ready[int64](11)
+	copied := future.Ready(int64(11))
 	handle := combinators.Then(copied, func(n int64, err error) {
 		if err != nil {
 			fmt.Println("I/O error", err)
@@ -540,7 +540,7 @@ func ExampleIntoFuture() {
 
 func ExampleForward() {
 	sink := combinators.NewSliceSink[int]()
-	poll(combinators.Forward(stream.Of(1, 2, 3), stream.Sink[int](sink)))
+	poll(combinators.Forward(stream.Of(1, 2, 3), sink))
 	fmt.Println(sink.Items(), "closed:", sink.Closed())
 	// Output:
 	// ready: {}
@@ -568,7 +568,7 @@ func ExampleUnfoldAsync() {
 
 func ExampleSinkSend() {
 	sink := combinators.NewSliceSink[string]()
-	send := combinators.SinkSend[string](sink, "hello")
+	send := combinators.SinkSend(sink, "hello")
 	fmt.Println("sent before poll:", len(sink.Items()))
 	poll(send)
 	fmt.Println(sink.Items())
@@ -580,7 +580,7 @@ func ExampleSinkSend() {
 
 func ExampleSinkSendAll() {
 	sink := combinators.NewSliceSink[int]()
-	poll(combinators.SinkSendAll[int](sink, stream.Of(1, 2)))
+	poll(combinators.SinkSendAll(sink, stream.Of(1, 2)))
 	fmt.Println(sink.Items(), sink.Closed())
 	// Output:
 	// ready: {}
@@ -588,7 +588,7 @@ func ExampleSinkSendAll() {
 }
 
 func ExampleSinkFlush() {
-	sink := combinators.SinkBuffer[int](combinators.NewSliceSink[int](), 4)
+	sink := combinators.SinkBuffer(combinators.NewSliceSink[int](), 4)
 	poll(combinators.SinkFlush(sink))
 	// Output:
 	// ready: {}
@@ -596,7 +596,7 @@ func ExampleSinkFlush() {
 
 func ExampleSinkClose() {
 	inner := combinators.NewSliceSink[int]()
-	buf := combinators.SinkBuffer[int](inner, 4)
+	buf := combinators.SinkBuffer(inner, 4)
 	buf.StartSend(1) // a SinkBuffer with room is ready
 	poll(combinators.SinkClose(buf))
 	fmt.Println(inner.Items(), inner.Closed())
@@ -607,7 +607,7 @@ func ExampleSinkClose() {
 
 func ExampleSinkWith() {
 	lines := combinators.NewSliceSink[string]()
-	upper := combinators.SinkWith[string](lines, func(s string) (string, error) {
+	upper := combinators.SinkWith(lines, func(s string) (string, error) {
 		return strings.ToUpper(s) + "\n", nil
 	})
 	poll(combinators.SinkSendAll(upper, stream.Of("a", "b")))
@@ -619,8 +619,8 @@ func ExampleSinkWith() {
 
 func ExampleSinkMapErr() {
 	closed := combinators.NewSliceSink[int]()
-	poll(combinators.SinkClose[int](closed))
-	sink := combinators.SinkMapErr[int](closed, func(err error) error { return fmt.Errorf("log writer: %w", err) })
+	poll(combinators.SinkClose(closed))
+	sink := combinators.SinkMapErr(closed, func(err error) error { return fmt.Errorf("log writer: %w", err) })
 	poll(combinators.SinkSend(sink, 1))
 	// Output:
 	// ready: {}
@@ -635,7 +635,7 @@ func (*brokenSink) PollReady(*future.Context) future.Poll[struct{}] {
 }
 
 func ExampleSinkBuffer() {
-	buf := combinators.SinkBuffer[int](&brokenSink{}, 8)
+	buf := combinators.SinkBuffer(&brokenSink{}, 8)
 	poll(combinators.SinkSendAll(buf, stream.Of(1, 2, 3)))
 	// Output:
 	// error: combinators: 3 buffered items lost: connection reset
@@ -643,7 +643,7 @@ func ExampleSinkBuffer() {
 
 func ExampleSinkFanout() {
 	log, out := combinators.NewSliceSink[string](), combinators.NewSliceSink[string]()
-	poll(combinators.SinkSendAll(combinators.SinkFanout[string](log, out), stream.Of("x", "y")))
+	poll(combinators.SinkSendAll(combinators.SinkFanout(log, out), stream.Of("x", "y")))
 	fmt.Println(log.Items(), out.Items())
 	// Output:
 	// ready: {}
@@ -652,7 +652,7 @@ func ExampleSinkFanout() {
 
 func ExampleNewSliceSink() {
 	sink := combinators.NewSliceSink[int]()
-	poll(combinators.Forward(stream.Of(4, 5), stream.Sink[int](sink)))
+	poll(combinators.Forward(stream.Of(4, 5), sink))
 	fmt.Println(sink.Items())
 	// Output:
 	// ready: {}
