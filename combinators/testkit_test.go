@@ -304,7 +304,7 @@ func (s *scriptSink[T]) PollClose(cx *future.Context) sinkStep {
 	return s.step(cx, &s.close, "close")
 }
 
-// futureCase is a row of the tables below: the script of the source future,
+// futureCase is a row of a future combinator's table: the script of the source future,
 // what successive polls of the combinator answer, and how often the source
 // and the user function ran in all.
 type futureCase struct {
