@@ -17,7 +17,7 @@
 //   - [github.com/eddyio/eddy/stream]: Stream and Sink, leaf streams.
 //   - [github.com/eddyio/eddy/combinators]: Map, MapErr, AndThen, Then,
 //     ForEach, Join, Select, ... (bare names for futures, a Stream suffix for
-//     the stream versions).
+//     the stream versions, a Sink prefix for what takes a sink first).
 //
 // The engine:
 //

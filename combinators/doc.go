@@ -11,31 +11,40 @@
 //
 // # Names
 //
-// A combinator that exists for both futures and streams has the bare name for
-// futures and the suffix Stream for streams:
+// One rule names every combinator, so a name can be guessed without looking
+// it up:
 //
-//   - [Map] and [MapStream], [MapErr] and [MapErrStream],
-//   - [Then] and [ThenStream], [AndThen] and [AndThenStream],
-//     [OrElse] and [OrElseStream],
-//   - [Inspect] and [InspectStream], [Fuse] and [FuseStream],
-//   - [Select] (first of two futures) and [SelectStream] (two streams merged).
-//
-// Combinators that only make sense on streams have bare names: [ForEach],
-// [Filter], [FilterMap], [Fold], [Collect], [Take], [Zip], [Merge], ...
-// Those that turn one kind into the other say what they make: [IntoStream]
-// (a future as a stream of one item), [IntoFuture] (a stream's first item and
-// the rest). The two flattens differ by what they flatten: [FlattenStream]
-// turns a future of a stream into that stream, [FlattenStreams] turns a
-// stream of streams into one stream (futures 0.1's Stream::flatten).
+//   - A future combinator has a bare name. Where the same operation exists
+//     for streams, the stream form takes the same callback shape and adds the
+//     suffix Stream: [Map] and [MapStream], [MapErr] and [MapErrStream],
+//     [AndThen] and [AndThenStream], [OrElse] and [OrElseStream], [Handle]
+//     and [HandleStream], [Inspect] and [InspectStream], [Flatten] and
+//     [FlattenStream], [Fuse] and [FuseStream].
+//   - An operation that exists only for streams keeps a bare name: [ForEach],
+//     [Filter], [FilterMap], [Fold], [Collect], [Take], [Zip], [Merge],
+//     [Buffered], [Chunks], [DropErrors], ...
+//   - A combinator whose first argument is a sink starts with Sink:
+//     [SinkSend], [SinkSendAll], [SinkFlush], [SinkClose], [SinkWith],
+//     [SinkMapErr], [SinkBuffer], [SinkFanout]. [Forward] takes the stream
+//     first and keeps its name.
+//   - One name per operation: [Merge] merges streams, however many.
 //
 // [Then] is the final step that observes an outcome, the form the echo server
-// uses to log and close a connection; [ThenDo] is futures 0.1's then, which
-// continues with another future built from the outcome.
+// uses to log and close a connection; [Handle] is futures 0.1's then, which
+// continues with another future built from the outcome. Those that turn one
+// kind into the other say what they make: [IntoStream] (a future as a stream
+// of one item), [FlattenIntoStream] (a future of a stream as that stream),
+// [IntoFuture] (a stream's first item and the rest).
+//
+// The constructors are shaped so that Go infers their type arguments at an
+// ordinary call site: [Loop]'s callback speaks only of its state, [Discard]
+// hands a future of any type to what wants a future of struct{}, and
+// [DropErrors] drops item errors on any stream.
 //
 // # Combining futures
 //
 // The future side has the chaining steps ([Map], [AndThen], [OrElse], [Then],
-// [ThenDo], [Flatten], [Loop]) and the ways to run several futures at once
+// [Handle], [Flatten], [Loop], [Discard]) and the ways to run several futures at once
 // within one task: [Join], [Join3] and [JoinAll] wait for all of them and fail
 // with the first error; [Select], [SelectAll], [SelectOk] and [SelectEither]
 // take the first to finish and hand back (or drop) the others. [Share] lets
@@ -71,11 +80,11 @@
 // Errors of futures and item errors of streams pass through the combinators
 // that work on values ([Map], [AndThen], [MapStream], [Filter]) without calling
 // the user function. [MapErr] and [MapErrStream] change errors and never turn
-// one into a value; [OrElse] and [ThenDo] are the way to recover. The loops
+// one into a value; [OrElse] and [Handle] are the way to recover. The loops
 // over a stream ([ForEach], [Fold], [Collect]) end with the first error, be it
 // an item error of the stream or an error of a per-item future; to keep going
-// past item errors, handle them before the loop (in a per-item future, or with
-// the accept-error handling of package listener).
+// past item errors, drop them before the loop with [DropErrors] (log them
+// first with [InspectErr]), or turn each into a value with [OrElseStream].
 //
 // # Cooperative scheduling
 //
@@ -86,11 +95,11 @@
 // driver polls the task again after the other tasks had their turn:
 //
 //   - the loops over a stream: [ForEach], [ForEachConcurrent], [Fold],
-//     [Collect], [Concat], [Forward] and [SendAll];
+//     [Collect], [Concat], [Forward] and [SinkSendAll];
 //   - [Loop], on each iteration;
 //   - the streams that drop or gather ready values: [Filter], [FilterMap],
-//     [Skip], [SkipWhile], [Chunks], and [FlattenStreams] over inner streams
-//     that are already ended;
+//     [Skip], [SkipWhile], [Chunks], [DropErrors], and [FlattenStream] over
+//     inner streams that are already ended;
 //   - the task sets and what is built on them: [FuturesUnordered],
 //     [FuturesOrdered], [Buffered], [BufferUnordered].
 //

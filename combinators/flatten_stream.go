@@ -5,47 +5,51 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// FlattenStream returns a stream that runs f, whose value is a stream, and
-// then yields the items of that stream (a connect future that yields a stream
-// of messages, say). If f fails, the stream yields that error as one item
-// error and then ends; a nil stream is [ErrNilFuture] likewise. The inner
-// stream is polled in the same poll in which f completes. FlattenStream is
-// lazy.
-func FlattenStream[T any](f future.Future[stream.Stream[T]]) stream.Stream[T] {
-	return &flattenStream[T]{f: f}
+// FlattenStream returns a stream of the items of each stream s yields, one
+// inner stream after the other, in order (futures 0.1's Stream::flatten). It
+// is sequential: s is polled for the next inner stream only once the current
+// one has ended.
+//
+// Item errors of s and of the inner streams pass through, in order, and end
+// nothing; a nil inner stream is skipped. It ends when s has ended and the
+// last inner stream with it. While s keeps yielding inner streams that are
+// already ended, FlattenStream spends the task's budget on each and yields
+// when it is spent. FlattenStream is lazy. For a future of a stream, see
+// [FlattenIntoStream].
+func FlattenStream[T any](s stream.Stream[stream.Stream[T]]) stream.Stream[T] {
+	return &flattenStream[T]{s: s}
 }
 
 type flattenStream[T any] struct {
-	f future.Future[stream.Stream[T]] // nil once it completed
-	s stream.Stream[T]                // nil until f completed, and once ended
+	s     stream.Stream[stream.Stream[T]] // nil once ended
+	inner stream.Stream[T]                // nil between inner streams
 }
 
-func (fs *flattenStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
-	if fs.f != nil {
-		p := fs.f.Poll(cx)
-		if p.IsPending() {
+func (f *flattenStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
+	for {
+		if f.inner != nil {
+			p := f.inner.PollNext(cx)
+			if !p.IsEnd() {
+				return p
+			}
+			f.inner = nil
+			if !cx.SpendBudget() {
+				return sYield[T](cx)
+			}
+		}
+		if f.s == nil {
+			return stream.End[T]()
+		}
+		p := f.s.PollNext(cx)
+		switch {
+		case p.IsPending():
 			return stream.Pending[T]()
+		case p.IsEnd():
+			f.s = nil
+			return stream.End[T]()
+		case p.Err() != nil:
+			return stream.Fail[T](p.Err())
 		}
-		fs.f, fs.s = nil, p.Value()
-		if err := p.Err(); err != nil || fs.s == nil {
-			fs.s = nil
-			return stream.Fail[T](orNilFuture(err))
-		}
+		f.inner = p.Value()
 	}
-	if fs.s == nil {
-		return stream.End[T]()
-	}
-	p := fs.s.PollNext(cx)
-	if p.IsEnd() {
-		fs.s = nil
-	}
-	return p
-}
-
-// orNilFuture returns err, or ErrNilFuture when err is nil.
-func orNilFuture(err error) error {
-	if err == nil {
-		return ErrNilFuture
-	}
-	return err
 }

@@ -2,7 +2,6 @@ package combinators_test
 
 import (
 	"fmt"
-	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -128,37 +127,6 @@ func TestJoin3(t *testing.T) {
 	}
 }
 
-func TestJoinAll(t *testing.T) {
-	tests := append([]multiCase{
-		{name: "none", want: []string{"ok []", afterDone}, wantPolls: []int{}},
-	}, joinCases...)
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			want := tc.want
-			if want[len(want)-2] == "ok {1 2}" {
-				tc.want = append([]string(nil), want...)
-				tc.want[len(want)-2] = "ok [1 2]"
-			}
-			checkMulti(t, tc, func(fs []future.Future[int]) future.Future[[]int] {
-				f := combinators.JoinAll(fs)
-				if len(fs) > 0 {
-					fs[0] = nil // JoinAll keeps its own copy
-				}
-				return f
-			}, showPoll)
-		})
-	}
-}
-
-// showSel renders a Selected, naming the handed-back future by its index in fs.
-func showSel(p future.Poll[combinators.Selected[int]], fs []future.Future[int]) string {
-	if p.IsPending() {
-		return "pending"
-	}
-	s := p.Value()
-	return fmt.Sprintf("%d: %s, other %s", s.Index, show(future.Result(s.Value, p.Err())), name(s.Other, fs))
-}
-
 // name returns the index of f in fs as a string, or "none".
 func name(f future.Future[int], fs []future.Future[int]) string {
 	for i, g := range fs {
@@ -167,109 +135,6 @@ func name(f future.Future[int], fs []future.Future[int]) string {
 		}
 	}
 	return "none"
-}
-
-func TestSelect(t *testing.T) {
-	tests := []multiCase{
-		{
-			name:  "first wins",
-			steps: [][]future.Poll[int]{steps(pending(), future.Ok(1)), steps(pending(), future.Ok(2))},
-			want:  []string{"pending", "0: ok 1, other 1", "0: " + afterDone + ", other none"}, wantPolls: []int{2, 1},
-		},
-		{
-			name:  "second fails",
-			steps: [][]future.Poll[int]{steps(pending(), pending()), steps(pending(), fail(errBoom))},
-			want:  []string{"pending", "1: err boom, other 0"}, wantPolls: []int{2, 2},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkMulti(t, tc, func(fs []future.Future[int]) future.Future[combinators.Selected[int]] {
-				return combinators.Select(fs[0], fs[1])
-			}, showSel)
-		})
-	}
-}
-
-// showSelAll renders a SelectedAll, naming futures by their index in fs.
-func showSelAll(p future.Poll[combinators.SelectedAll[int]], fs []future.Future[int]) string {
-	if p.IsPending() {
-		return "pending"
-	}
-	s := p.Value()
-	rest := []string{}
-	for _, f := range s.Rest {
-		rest = append(rest, name(f, fs))
-	}
-	return fmt.Sprintf("%d: %s, rest %v", s.Index, show(future.Result(s.Value, p.Err())), rest)
-}
-
-func TestSelectAll(t *testing.T) {
-	tests := []multiCase{
-		{name: "none", want: []string{"0: err " + combinators.ErrNoFutures.Error() + ", rest []", "0: " + afterDone + ", rest []"}, wantPolls: []int{}},
-		{
-			name:  "middle wins",
-			steps: [][]future.Poll[int]{steps(pending(), pending()), steps(pending(), future.Ok(2)), steps(pending(), future.Ok(3))},
-			want:  []string{"pending", "1: ok 2, rest [0 2]", "0: " + afterDone + ", rest []"}, wantPolls: []int{2, 2, 1},
-		},
-		{
-			name:  "first fails",
-			steps: [][]future.Poll[int]{steps(fail(errBoom)), steps(future.Ok(2))},
-			want:  []string{"0: err boom, rest [1]"}, wantPolls: []int{1, 0},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkMulti(t, tc, func(fs []future.Future[int]) future.Future[combinators.SelectedAll[int]] {
-				return combinators.SelectAll(fs)
-			}, showSelAll)
-		})
-	}
-}
-
-func TestSelectOk(t *testing.T) {
-	tests := []multiCase{
-		{name: "none", want: []string{"0: err " + combinators.ErrNoFutures.Error() + ", rest []"}, wantPolls: []int{}},
-		{
-			name:  "failures skipped",
-			steps: [][]future.Poll[int]{steps(fail(errBoom)), steps(pending(), pending(), future.Ok(2)), steps(pending(), future.Ok(3)), steps(pending(), pending(), pending())},
-			want:  []string{"pending", "2: ok 3, rest [1 3]", "0: " + afterDone + ", rest []"}, wantPolls: []int{1, 2, 2, 1},
-		},
-		{
-			name:  "all fail",
-			steps: [][]future.Poll[int]{steps(pending(), fail(errBoom)), steps(fail(errBoom)), steps(pending(), pending(), fail(errOther))},
-			want:  []string{"pending", "pending", "0: err other, rest []"}, wantPolls: []int{2, 1, 3},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkMulti(t, tc, func(fs []future.Future[int]) future.Future[combinators.SelectedAll[int]] {
-				return combinators.SelectOk(fs)
-			}, showSelAll)
-		})
-	}
-}
-
-func TestSelectEither(t *testing.T) {
-	tests := []multiCase{
-		{
-			name:  "left wins",
-			steps: [][]future.Poll[int]{steps(pending(), future.Ok(1)), steps(pending(), future.Ok(2))},
-			want:  []string{"pending", "ok {1  false}", afterDone}, wantPolls: []int{2, 1},
-		},
-		{
-			name:  "right fails",
-			steps: [][]future.Poll[int]{steps(pending(), pending()), steps(pending(), fail(errBoom))},
-			want:  []string{"pending", "err boom"}, wantPolls: []int{2, 2},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkMulti(t, tc, func(fs []future.Future[int]) future.Future[combinators.Either[int, string]] {
-				return combinators.SelectEither(fs[0], combinators.Map(fs[1], strconv.Itoa))
-			}, showPoll)
-		})
-	}
 }
 
 // TestJoinErrorDropsValues checks that a failed join carries no partial

@@ -2,69 +2,80 @@ package combinators
 
 import "github.com/eddyio/eddy/future"
 
-// Step is what one iteration of a [Loop] decides: go on with a new state
-// ([Continue]) or stop with a value ([Break]).
-type Step[S, T any] struct {
-	state S
-	value T
-	done  bool
-}
-
-// Continue returns the Step that runs the next iteration of a [Loop] with
-// state s.
-func Continue[S, T any](s S) Step[S, T] { return Step[S, T]{state: s} }
-
-// Break returns the Step that ends a [Loop] with the value v.
-func Break[S, T any](v T) Step[S, T] { return Step[S, T]{value: v, done: true} }
-
 // Loop returns a future that runs an asynchronous loop (futures 0.1's
-// loop_fn): starting from state init, each iteration runs the future fn(s) to
-// completion; its [Step] either continues with a new state or breaks with the
-// loop's value. The first error of an iteration ends the loop with it; a nil
-// future from fn is [ErrNilFuture].
+// loop_fn), a for loop whose body is a future:
+//
+//	s := init
+//	for {
+//		f, ok := fn(s)
+//		if !ok {
+//			return s
+//		}
+//		s = <the value f completes with>
+//	}
+//
+// Each iteration calls fn with the state. fn returns the iteration's future
+// and true to run it and go on with the state it completes with, or false to
+// end the loop, whose value is then s (the future fn returned with false is
+// not polled; return nil). Everything the loop needs to decide lives in the
+// state, so every type in fn's signature is S and Go infers S from init:
+//
+//	backoff := combinators.Loop(time.Millisecond, func(d time.Duration) (future.Future[time.Duration], bool) {
+//		if d > time.Second {
+//			return nil, false
+//		}
+//		return combinators.Map(driver.Sleep(d), func(struct{}) time.Duration { return 2 * d }), true
+//	})
+//
+// The first error of an iteration ends the loop with it; a nil future with
+// true is [ErrNilFuture]. A loop whose value is not its state ends with [Map].
 //
 // Loop spends the task's budget on each iteration and yields when it is
 // spent, as [ForEach] does, so a loop whose iterations are always ready does
 // not starve the driver. Loop is lazy: fn is first called on the first poll.
-func Loop[S, T any](init S, fn func(S) future.Future[Step[S, T]]) future.Future[T] {
-	return &loop[S, T]{state: init, fn: fn}
+func Loop[S any](init S, fn func(S) (future.Future[S], bool)) future.Future[S] {
+	return &loop[S]{state: init, fn: fn}
 }
 
-type loop[S, T any] struct {
+type loop[S any] struct {
 	state S
-	fn    func(S) future.Future[Step[S, T]] // nil once complete
-	cur   future.Future[Step[S, T]]         // the running iteration, or nil
+	fn    func(S) (future.Future[S], bool) // nil once complete
+	cur   future.Future[S]                 // the running iteration, or nil
 }
 
-func (l *loop[S, T]) Poll(cx *future.Context) future.Poll[T] {
+func (l *loop[S]) Poll(cx *future.Context) future.Poll[S] {
 	for l.fn != nil {
 		if l.cur == nil {
 			if !cx.SpendBudget() {
-				return yield[T](cx)
+				return yield[S](cx)
 			}
-			if l.cur = l.fn(l.state); l.cur == nil {
-				return l.finish(Step[S, T]{}, ErrNilFuture)
+			f, ok := l.fn(l.state)
+			if !ok {
+				return l.finish(l.state, nil)
 			}
+			if f == nil {
+				return l.finish(l.state, ErrNilFuture)
+			}
+			l.cur = f
 		}
 		p := l.cur.Poll(cx)
 		if p.IsPending() {
-			return future.Pending[T]()
+			return future.Pending[S]()
 		}
 		l.cur = nil
-		step := p.Value()
-		if step.done || p.Err() != nil {
-			return l.finish(step, p.Err())
+		if p.Err() != nil {
+			return l.finish(l.state, p.Err())
 		}
-		l.state = step.state
+		l.state = p.Value()
 	}
-	return polledAfter[T]()
+	return polledAfter[S]()
 }
 
-// finish drops the loop's state and completes with step's value or err.
-func (l *loop[S, T]) finish(step Step[S, T], err error) future.Poll[T] {
-	*l = loop[S, T]{}
+// finish drops the loop's state and completes with s, or fails with err.
+func (l *loop[S]) finish(s S, err error) future.Poll[S] {
+	*l = loop[S]{}
 	if err != nil {
-		return future.Fail[T](err)
+		return future.Fail[S](err)
 	}
-	return future.Ok(step.value)
+	return future.Ok(s)
 }

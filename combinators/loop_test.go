@@ -7,135 +7,69 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/taskctx"
-	"github.com/eddyio/eddy/stream"
 )
 
-// checkLoop builds a future over a scripted stream and checks laziness, the
-// answers and the counts, as checkFuture does.
-func checkLoop[T any](t *testing.T, tc streamCase, build func(stream.Stream[int], *calls) future.Future[T]) {
-	t.Helper()
-	src, c := newStream(tc.steps...), &calls{}
-	f := build(src, c)
-	if src.polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.polls, c.n)
-	}
-	if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
-		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
-	}
-	if src.polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("stream polled %d times, fn called %d times; want %d, %d", src.polls, c.n, tc.wantPolls, tc.wantCalls)
-	}
-}
-
-// loopCases are shared by ForEach and Fold; the per-item future is second(v)
-// and wantOK is what a successful run completes with.
-func loopCases(wantOK string) []streamCase {
-	nilErr := "err " + combinators.ErrNilFuture.Error()
-	return []streamCase{
-		{name: "values", steps: items(1, 2, 3), want: []string{wantOK, afterDone}, wantPolls: 4, wantCalls: 3},
-		{name: "empty", want: []string{"ok 0", afterDone}, wantPolls: 1},
-		{name: "stream pending", steps: []stream.Poll[int]{pendingItem(), stream.Item(1), pendingItem(), stream.Item(2), stream.Item(3)}, want: []string{"pending", "pending", wantOK, afterDone}, wantPolls: 6, wantCalls: 3},
-		// While a per-item future is pending, the stream is not polled.
-		{name: "item pending", steps: items(-1, -2), want: []string{"pending", "pending", "pending", "pending", "ok -30", afterDone}, wantPolls: 3, wantCalls: 2},
-		{name: "item error", steps: []stream.Poll[int]{stream.Item(1), stream.Fail[int](errBoom), stream.Item(3)}, want: []string{"err boom", afterDone}, wantPolls: 2, wantCalls: 1},
-		{name: "future error", steps: items(1, 0, 3), want: []string{"err other", afterDone}, wantPolls: 2, wantCalls: 2},
-		{name: "nil future", steps: items(7, 3), want: []string{nilErr, afterDone}, wantPolls: 1, wantCalls: 1},
-	}
-}
-
-func TestForEach(t *testing.T) {
-	for _, tc := range loopCases("ok 60") {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.want = forEachWant(tc.want)
-			checkLoop(t, tc, func(s stream.Stream[int], c *calls) future.Future[struct{}] {
-				return combinators.ForEach(s, func(v int) future.Future[struct{}] {
-					c.add()
-					return mapSecond(v, func(int) struct{} { return struct{}{} })
-				})
-			})
-		})
-	}
-}
-
-// mapSecond is Map(second(v), fn), keeping second's nil.
-func mapSecond[U any](v int, fn func(int) U) future.Future[U] {
-	f := second(v)
-	if f == nil {
-		return nil
-	}
-	return combinators.Map(f, fn)
-}
-
-// forEachWant turns Fold's expected answers into ForEach's: a success
-// completes with no value.
-func forEachWant(want []string) []string {
-	out := make([]string, len(want))
-	for i, w := range want {
-		if len(w) > 3 && w[:3] == "ok " {
-			w = "ok {}"
-		}
-		out[i] = w
-	}
-	return out
-}
-
-func TestFold(t *testing.T) {
-	for _, tc := range loopCases("ok 60") {
-		t.Run(tc.name, func(t *testing.T) {
-			checkLoop(t, tc, func(s stream.Stream[int], c *calls) future.Future[int] {
-				return combinators.Fold(s, 0, func(acc, v int) future.Future[int] {
-					c.add()
-					return mapSecond(v, func(n int) int { return acc + n })
-				})
-			})
-		})
-	}
-}
-
-func TestCollect(t *testing.T) {
-	tests := []streamCase{
-		{name: "values", steps: items(1, 2, 3), want: []string{"ok [1 2 3]", afterDone}, wantPolls: 4},
-		{name: "empty", want: []string{"ok []", afterDone}, wantPolls: 1},
-		{name: "pending", steps: []stream.Poll[int]{stream.Item(1), pendingItem(), stream.Item(2)}, want: []string{"pending", "ok [1 2]", afterDone}, wantPolls: 4},
-		{name: "error", steps: []stream.Poll[int]{stream.Item(1), stream.Fail[int](errBoom), stream.Item(2)}, want: []string{"err boom", afterDone}, wantPolls: 2},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			checkLoop(t, tc, func(s stream.Stream[int], _ *calls) future.Future[[]int] {
-				return combinators.Collect(s)
-			})
-		})
-	}
-}
-
-// TestLoopsYield checks that each loop over an always-ready stream spends
-// one unit of budget per item and then yields with its task woken.
-func TestLoopsYield(t *testing.T) {
-	count := func() stream.Stream[int] {
-		return stream.Unfold(0, func(n int) (int, int, bool) { return n, n + 1, true })
-	}
-	done := func(int) future.Future[struct{}] { return future.Done() }
-	add := func(acc, v int) future.Future[int] { return future.Ready(acc + v) }
+func TestLoop(t *testing.T) {
 	tests := []struct {
-		name string
-		f    future.Future[struct{}]
+		name  string
+		iter  func(n int) (future.Future[int], bool)
+		want  []string
+		calls int
 	}{
-		{name: "ForEach", f: combinators.ForEach(count(), done)},
-		{name: "Fold", f: combinators.Then(combinators.Fold(count(), 0, add), func(int, error) {})},
-		{name: "Collect", f: combinators.Then(combinators.Collect(count()), func([]int, error) {})},
+		{
+			name: "counts to 3",
+			iter: func(n int) (future.Future[int], bool) {
+				if n == 3 {
+					return nil, false
+				}
+				return newFuture(future.Pending[int](), future.Ok(n+1)), true
+			},
+			want: []string{"pending", "pending", "pending", "ok 3", afterDone}, calls: 4,
+		},
+		{
+			name: "ends at once",
+			iter: func(n int) (future.Future[int], bool) { return future.Ready(n + 1), false },
+			want: []string{"ok 0", afterDone}, calls: 1,
+		},
+		{
+			name: "error",
+			iter: func(n int) (future.Future[int], bool) {
+				if n == 1 {
+					return future.Failed[int](errBoom), true
+				}
+				return future.Ready(n + 1), true
+			},
+			want: []string{"err boom", afterDone}, calls: 2,
+		},
+		{
+			name: "nil future",
+			iter: func(int) (future.Future[int], bool) { return nil, true },
+			want: []string{"err " + combinators.ErrNilFuture.Error(), afterDone}, calls: 1,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := &countingWaker{}
-			cx := future.NewContext(w, nil)
-			for i := range 3 {
-				taskctx.BeginPoll(cx)
-				if p := tc.f.Poll(cx); !p.IsPending() || w.count() != i+1 || cx.SpendBudget() {
-					t.Fatalf("Poll() #%d = %s with %d wake-ups, budget left = %v; want pending with %d, none left",
-						i+1, show(p), w.count(), cx.SpendBudget(), i+1)
-				}
+			calls := 0
+			f := combinators.Loop(0, func(n int) (future.Future[int], bool) { calls++; return tc.iter(n) })
+			if calls != 0 {
+				t.Fatalf("building called fn %d times; want 0", calls)
+			}
+			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
+			}
+			if calls != tc.calls {
+				t.Errorf("fn called %d times; want %d", calls, tc.calls)
 			}
 		})
+	}
+}
+
+func TestLoopYields(t *testing.T) {
+	forever := combinators.Loop(0, func(n int) (future.Future[int], bool) {
+		return future.Ready(n + 1), true
+	})
+	w := &countingWaker{}
+	if p := forever.Poll(future.NewContext(w, nil)); !p.IsPending() || w.count() != 1 {
+		t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", show(p), w.count())
 	}
 }

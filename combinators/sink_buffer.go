@@ -7,7 +7,7 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// LostItemsError is the error of a [Buffer] sink whose inner sink failed
+// LostItemsError is the error of a [SinkBuffer] sink whose inner sink failed
 // while items were still buffered: those items were never delivered. It
 // unwraps to the inner sink's error.
 type LostItemsError struct {
@@ -23,7 +23,7 @@ func (e *LostItemsError) Error() string {
 // Unwrap returns the inner sink's error.
 func (e *LostItemsError) Unwrap() error { return e.Err }
 
-// Buffer returns a sink that accepts up to n items ahead of sink: it is ready
+// SinkBuffer returns a sink that accepts up to n items ahead of sink: it is ready
 // while fewer than n are buffered, and hands them on to sink, in order, as
 // sink becomes ready (on PollReady when full, and on PollFlush and PollClose).
 // n < 1 is taken as 1.
@@ -32,9 +32,9 @@ func (e *LostItemsError) Unwrap() error { return e.Err }
 // does the same and then closes it, so buffered items are delivered on close.
 // If sink fails while items are still buffered, they are dropped and the
 // error is a [*LostItemsError] that says how many (an item sink refused in
-// StartSend counts as lost); once failed, the Buffer answers the same error
-// from then on. Buffer is used by one task at a time.
-func Buffer[T any](sink stream.Sink[T], n int) stream.Sink[T] {
+// StartSend counts as lost); once failed, the SinkBuffer answers the same error
+// from then on. SinkBuffer is used by one task at a time.
+func SinkBuffer[T any](sink stream.Sink[T], n int) stream.Sink[T] {
 	return &sinkBuffer[T]{sink: sink, n: max(n, 1)}
 }
 

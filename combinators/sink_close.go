@@ -5,8 +5,8 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// CloseSink returns a future that flushes and closes sink (its PollClose is
+// SinkClose returns a future that flushes and closes sink (its PollClose is
 // ready), or fails with the sink's error. It is lazy.
-func CloseSink[T any](sink stream.Sink[T]) future.Future[struct{}] {
+func SinkClose[T any](sink stream.Sink[T]) future.Future[struct{}] {
 	return &sinkFlush[T]{sink: sink, poll: stream.Sink[T].PollClose}
 }

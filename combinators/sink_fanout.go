@@ -5,12 +5,12 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// Fanout returns a sink that sends each item to both a and b (futures 0.1's
+// SinkFanout returns a sink that sends each item to both a and b (futures 0.1's
 // fanout). It is ready when both are ready, so an item is handed to both or
 // to neither; a slow one holds the other back. Flush and close go to both,
-// and complete when both have. The first error of either is the Fanout's
+// and complete when both have. The first error of either is the SinkFanout's
 // error.
-func Fanout[T any](a, b stream.Sink[T]) stream.Sink[T] {
+func SinkFanout[T any](a, b stream.Sink[T]) stream.Sink[T] {
 	return &sinkFanout[T]{a: a, b: b}
 }
 

@@ -5,10 +5,10 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// Flush returns a future that completes once sink has delivered every item
+// SinkFlush returns a future that completes once sink has delivered every item
 // it accepted (its PollFlush is ready), or fails with the sink's error. It is
 // lazy.
-func Flush[T any](sink stream.Sink[T]) future.Future[struct{}] {
+func SinkFlush[T any](sink stream.Sink[T]) future.Future[struct{}] {
 	return &sinkFlush[T]{sink: sink, poll: stream.Sink[T].PollFlush}
 }
 

@@ -5,11 +5,11 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// Send returns a future that sends item into sink and flushes it: it waits
+// SinkSend returns a future that sends item into sink and flushes it: it waits
 // until the sink is ready, hands the item over, and completes once the sink
 // has flushed (futures 0.1's send). An error of the sink ends it with that
-// error. Send is lazy: nothing is sent before the first poll.
-func Send[T any](sink stream.Sink[T], item T) future.Future[struct{}] {
+// error. SinkSend is lazy: nothing is sent before the first poll.
+func SinkSend[T any](sink stream.Sink[T], item T) future.Future[struct{}] {
 	return &sinkSend[T]{sink: sink, item: item, held: true}
 }
 

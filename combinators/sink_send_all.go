@@ -5,10 +5,10 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// SendAll returns a future that sends every value of s into sink, in order,
+// SinkSendAll returns a future that sends every value of s into sink, in order,
 // then flushes and closes the sink, and completes when it has closed. It is
 // [Forward] with the sink first; see there for errors, flushing and
-// fairness. SendAll is lazy.
-func SendAll[T any](sink stream.Sink[T], s stream.Stream[T]) future.Future[struct{}] {
+// fairness. SinkSendAll is lazy.
+func SinkSendAll[T any](sink stream.Sink[T], s stream.Stream[T]) future.Future[struct{}] {
 	return Forward(s, sink)
 }

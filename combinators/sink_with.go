@@ -5,11 +5,11 @@ import (
 	"github.com/eddyio/eddy/stream"
 )
 
-// With returns a sink of U that hands fn(item) to sink for each item sent
+// SinkWith returns a sink of U that hands fn(item) to sink for each item sent
 // into it (futures 0.1's Sink::with, with a plain function): an encoder in
 // front of a byte sink, say. If fn fails, StartSend returns its error and
 // nothing reaches sink. Readiness, flush and close are sink's.
-func With[T, U any](sink stream.Sink[T], fn func(U) (T, error)) stream.Sink[U] {
+func SinkWith[T, U any](sink stream.Sink[T], fn func(U) (T, error)) stream.Sink[U] {
 	return &sinkWith[T, U]{sink: sink, fn: fn}
 }
 

@@ -15,7 +15,7 @@ import "github.com/eddyio/eddy/future"
 //	})
 //
 // fn is called once, in the poll where f completes. To continue with another
-// future instead, use [ThenDo]. Then is lazy.
+// future instead, use [Handle]. Then is lazy.
 func Then[T any](f future.Future[T], fn func(T, error)) future.Future[struct{}] {
 	return &then[T]{f: f, fn: fn}
 }

@@ -45,12 +45,12 @@ func upperServer() net.Listener {
 // proxyOnce accepts one client on l and proxies it to backend.
 func proxyOnce(l *listener.TCPListener, backend string) future.Future[iocopy.Transferred] {
 	return combinators.AndThen(l.Accept(), func(a *socket.TCPStream) future.Future[iocopy.Transferred] {
-		return combinators.ThenDo(socket.ConnectTCP(backend), func(b *socket.TCPStream, err error) future.Future[iocopy.Transferred] {
+		return combinators.Handle(socket.ConnectTCP(backend), func(b *socket.TCPStream, err error) future.Future[iocopy.Transferred] {
 			if err != nil {
 				a.Close()
 				return future.Failed[iocopy.Transferred](err)
 			}
-			return combinators.ThenDo(iocopy.Bidirectional(a, b), func(n iocopy.Transferred, err error) future.Future[iocopy.Transferred] {
+			return combinators.Handle(iocopy.Bidirectional(a, b), func(n iocopy.Transferred, err error) future.Future[iocopy.Transferred] {
 				a.Close()
 				b.Close()
 				return future.FromResult(n, err)

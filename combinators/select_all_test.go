@@ -1,0 +1,45 @@
+package combinators_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/future"
+)
+
+// showSelAll renders a SelectedAll, naming futures by their index in fs.
+func showSelAll(p future.Poll[combinators.SelectedAll[int]], fs []future.Future[int]) string {
+	if p.IsPending() {
+		return "pending"
+	}
+	s := p.Value()
+	rest := []string{}
+	for _, f := range s.Rest {
+		rest = append(rest, name(f, fs))
+	}
+	return fmt.Sprintf("%d: %s, rest %v", s.Index, show(future.Result(s.Value, p.Err())), rest)
+}
+
+func TestSelectAll(t *testing.T) {
+	tests := []multiCase{
+		{name: "none", want: []string{"0: err " + combinators.ErrNoFutures.Error() + ", rest []", "0: " + afterDone + ", rest []"}, wantPolls: []int{}},
+		{
+			name:  "middle wins",
+			steps: [][]future.Poll[int]{steps(pending(), pending()), steps(pending(), future.Ok(2)), steps(pending(), future.Ok(3))},
+			want:  []string{"pending", "1: ok 2, rest [0 2]", "0: " + afterDone + ", rest []"}, wantPolls: []int{2, 2, 1},
+		},
+		{
+			name:  "first fails",
+			steps: [][]future.Poll[int]{steps(fail(errBoom)), steps(future.Ok(2))},
+			want:  []string{"0: err boom, rest [1]"}, wantPolls: []int{1, 0},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkMulti(t, tc, func(fs []future.Future[int]) future.Future[combinators.SelectedAll[int]] {
+				return combinators.SelectAll(fs)
+			}, showSelAll)
+		})
+	}
+}
