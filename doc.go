@@ -21,8 +21,8 @@
 //
 // The engine:
 //
-//   - [github.com/eddyio/eddy/driver]: the driver loop (Run, New, BlockOn,
-//     Spawn, Sleep), with graceful shutdown and a stall detector.
+//   - [github.com/eddyio/eddy/driver]: the driver loop (Run, RunWith, New,
+//     BlockOn, Spawn, Sleep), with graceful shutdown and a stall detector.
 //
 // I/O on the engine:
 //

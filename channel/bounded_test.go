@@ -130,7 +130,7 @@ func TestBoundedCapacityUnderConcurrency(t *testing.T) {
 	}
 	otherDone := onGoroutine(func() error {
 		_, err := driver.BlockOn(other, future.Never[struct{}]())
-		if err != driver.ErrStopped {
+		if !errors.Is(err, driver.ErrStopped) {
 			return fmt.Errorf("BlockOn(other) = %v; want ErrStopped", err)
 		}
 		return nil
@@ -569,7 +569,7 @@ func TestBoundedStress(t *testing.T) {
 		tx.Close()
 		aDone := onGoroutine(func() error {
 			_, err := driver.BlockOn(loopA, future.Never[struct{}]())
-			if err != driver.ErrStopped {
+			if !errors.Is(err, driver.ErrStopped) {
 				return err
 			}
 			return nil

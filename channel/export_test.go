@@ -20,7 +20,7 @@ func Waiting[T any](r *Receiver[T]) int {
 	r.c.mu.Lock()
 	defer r.c.mu.Unlock()
 	n := 0
-	for w := r.c.sendq.head; w != nil; w = w.next {
+	for w := r.c.sendq.Front(); w != nil; w = r.c.sendq.Next(w) {
 		n++
 	}
 	return n

@@ -25,7 +25,7 @@ var (
 // run drives f on a new loop with the test configuration.
 func run[T any](t *testing.T, f future.Future[T]) (T, error) {
 	t.Helper()
-	return driver.Run(f, config(t))
+	return driver.RunWith(config(t), f)
 }
 
 // onGoroutine runs fn on a new goroutine and returns a channel that yields

@@ -49,7 +49,7 @@ func (s *senderState[T]) reserveLocked() bool {
 	if c.capacity == 0 || s.send.granted {
 		return true
 	}
-	if s.send.queued || c.sendq.head != nil || c.used >= c.capacity {
+	if s.send.Queued() || !c.sendq.Empty() || c.used >= c.capacity {
 		return false
 	}
 	c.used++
@@ -66,7 +66,7 @@ func (c *core[T]) freeSlotLocked() future.Waker {
 		return nil
 	}
 	if !c.rxClosed {
-		if w := c.sendq.pop(); w != nil {
+		if w := c.sendq.PopFront(); w != nil {
 			w.granted = true
 			return w.takeWaker()
 		}
@@ -95,8 +95,8 @@ func (s *senderState[T]) pollReady(cx *future.Context) future.Poll[struct{}] {
 		return future.Ok(struct{}{})
 	}
 	s.send.waker = cx.Waker()
-	if !s.send.queued {
-		c.sendq.push(&s.send)
+	if !s.send.Queued() {
+		c.sendq.PushBack(&s.send)
 	}
 	c.mu.Unlock()
 	return future.Pending[struct{}]()
@@ -106,7 +106,7 @@ func (s *senderState[T]) pollReady(cx *future.Context) future.Poll[struct{}] {
 // returns the waker of the sender the slot was handed to, if any.
 func (s *senderState[T]) dropSlotLocked() future.Waker {
 	c := s.c
-	c.sendq.remove(&s.send)
+	c.sendq.Remove(&s.send)
 	s.send.waker = nil
 	if !s.send.granted {
 		return nil
@@ -158,8 +158,8 @@ func (s *senderState[T]) sendBlocking(v T) error {
 		ready := s.send.granted || s.reserveLocked()
 		if !ready {
 			s.send.waker = s.block
-			if !s.send.queued {
-				c.sendq.push(&s.send)
+			if !s.send.Queued() {
+				c.sendq.PushBack(&s.send)
 			}
 		}
 		c.mu.Unlock()
@@ -187,8 +187,8 @@ func (s *senderState[T]) pollClosed(cx *future.Context) future.Poll[struct{}] {
 		return future.Ok(struct{}{})
 	}
 	s.closed.waker = cx.Waker()
-	if !s.closed.queued {
-		c.closedq.push(&s.closed)
+	if !s.closed.Queued() {
+		c.closedq.PushBack(&s.closed)
 	}
 	return future.Pending[struct{}]()
 }
@@ -215,7 +215,7 @@ func (s *senderState[T]) close() {
 	}
 	s.done = true
 	next := s.dropSlotLocked()
-	c.closedq.remove(&s.closed)
+	c.closedq.Remove(&s.closed)
 	s.closed.waker = nil
 	c.senders--
 	var rx future.Waker

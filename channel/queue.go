@@ -1,6 +1,9 @@
 package channel
 
-import "github.com/eddyio/eddy/future"
+import (
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/waitlist"
+)
 
 // ring is a FIFO ring buffer that grows by doubling up to limit (0: no
 // limit) and never shrinks, so a steady flow of values allocates nothing.
@@ -37,53 +40,17 @@ func (r *ring[T]) pop() (T, bool) {
 	return v, true
 }
 
-// waiter is a node of an intrusive waitList: a task or goroutine waiting for
-// something, held by the handle that waits so that queueing allocates
-// nothing. Its fields are guarded by the mutex of the channel it waits on.
+// waiter is a task or goroutine waiting for something, held by the handle
+// that waits so that queueing allocates nothing (see internal/waitlist). Its
+// fields are guarded by the mutex of the channel it waits on.
 type waiter struct {
-	prev, next *waiter
-	waker      future.Waker
-	queued     bool
-	granted    bool // a send waiter: it holds a reserved slot
+	waitlist.Node[waiter]
+	waker   future.Waker
+	granted bool // a send waiter: it holds a reserved slot
 }
 
 // waitList is a FIFO of waiters.
-type waitList struct{ head, tail *waiter }
-
-func (l *waitList) push(w *waiter) {
-	w.prev, w.next, w.queued = l.tail, nil, true
-	if l.tail == nil {
-		l.head = w
-	} else {
-		l.tail.next = w
-	}
-	l.tail = w
-}
-
-func (l *waitList) remove(w *waiter) {
-	if !w.queued {
-		return
-	}
-	if w.prev == nil {
-		l.head = w.next
-	} else {
-		w.prev.next = w.next
-	}
-	if w.next == nil {
-		l.tail = w.prev
-	} else {
-		w.next.prev = w.prev
-	}
-	w.prev, w.next, w.queued = nil, nil, false
-}
-
-func (l *waitList) pop() *waiter {
-	w := l.head
-	if w != nil {
-		l.remove(w)
-	}
-	return w
-}
+type waitList = waitlist.List[waiter, *waiter]
 
 // takeWaker returns the waker of a waiter that is being woken and forgets
 // it, so the waiter holds no task once it is done waiting.
@@ -114,13 +81,13 @@ func (b *wakeBatch) add(w future.Waker) {
 // l still holds waiters.
 func (b *wakeBatch) drainInto(l *waitList) bool {
 	for !b.full() {
-		w := l.pop()
+		w := l.PopFront()
 		if w == nil {
 			return false
 		}
 		b.add(w.takeWaker())
 	}
-	return l.head != nil
+	return !l.Empty()
 }
 
 func (b *wakeBatch) wake() {

@@ -191,8 +191,8 @@ func (r *WatchReceiver[T]) poll(waker func() future.Waker) (v T, changed bool, e
 	}
 	if waker != nil {
 		n.waker = waker()
-		if !n.queued {
-			w.waiters.push(&n.waiter)
+		if !n.Queued() {
+			w.waiters.PushBack(&n.waiter)
 		}
 	}
 	return v, false, nil
@@ -263,7 +263,7 @@ func (w *watchState[T]) closeRx(n *watchNode) {
 		return
 	}
 	n.closed = true
-	w.waiters.remove(&n.waiter)
+	w.waiters.Remove(&n.waiter)
 	n.waker = nil
 	w.receivers--
 	var tx future.Waker

@@ -89,7 +89,7 @@ func TestBidirectionalProxy(t *testing.T) {
 		}
 		got <- string(b)
 	}()
-	n, err := driver.Run(proxyOnce(l, backend.Addr().String()), driver.Config{DetectStalls: true})
+	n, err := driver.RunWith(driver.Config{DetectStalls: true}, proxyOnce(l, backend.Addr().String()))
 	if err != nil {
 		t.Fatalf("proxy: %v", err)
 	}

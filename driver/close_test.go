@@ -2,16 +2,17 @@ package driver_test
 
 import (
 	"errors"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/sockopen"
 )
 
 func TestCloseShutdownTimeout(t *testing.T) {
@@ -114,17 +115,9 @@ func (r *reader) Poll(cx *future.Context) future.Poll[struct{}] {
 // stream sockets. The caller closes them.
 func socketPair(t testing.TB) (a, b int) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	fds, err := sockopen.Socketpair(syscall.SOCK_STREAM)
 	if err != nil {
 		t.Fatalf("Socketpair() = %v", err)
-	}
-	for _, fd := range fds {
-		unix.CloseOnExec(fd)
-		if err := unix.SetNonblock(fd, true); err != nil {
-			unix.Close(fds[0])
-			unix.Close(fds[1])
-			t.Fatalf("SetNonblock(%d) = %v", fd, err)
-		}
 	}
 	return fds[0], fds[1]
 }
@@ -136,7 +129,7 @@ func TestCloseClosesRegisteredFDs(t *testing.T) {
 		t.Fatalf("New() = %v", err)
 	}
 	a, b := socketPair(t)
-	defer unix.Close(b)
+	defer syscall.Close(b)
 	fd := netpoll.NewFD(a, nil)
 	started := &latch{}
 	if _, err := blockOn(t, l, seqOf(driver.Spawn(&reader{fd: fd, started: started}), started)); err != nil {
@@ -152,7 +145,7 @@ func TestCloseClosesRegisteredFDs(t *testing.T) {
 	if !fd.Closed() {
 		t.Errorf("FD.Closed() after the loop closed = false; want true")
 	}
-	if _, err := unix.FcntlInt(uintptr(a), unix.F_GETFD, 0); !errors.Is(err, unix.EBADF) {
+	if err := syscall.SetNonblock(a, true); !errors.Is(err, syscall.EBADF) {
 		t.Errorf("fcntl(%d) after the loop closed = %v; want EBADF (the fd closed)", a, err)
 	}
 	if err := fd.Close(); !errors.Is(err, netpoll.ErrClosed) {

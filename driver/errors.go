@@ -6,4 +6,8 @@ import "github.com/eddyio/eddy/internal/netpoll"
 // than the one it is registered with: a socket belongs to the loop that
 // first polled it. errors.Is(err, driver.ErrWrongLoop) holds for such
 // errors.
-var ErrWrongLoop = netpoll.ErrWrongLoop
+var ErrWrongLoop error = errWrongLoop
+
+// errWrongLoop exists so that the documentation of ErrWrongLoop names no
+// internal package (package net does the same for ErrClosed).
+var errWrongLoop = netpoll.ErrWrongLoop

@@ -132,17 +132,17 @@ func ExampleLoopOf() {
 }
 
 func ExampleConfig() {
-	_, err := driver.Run(&stuck{}, driver.Config{
+	_, err := driver.RunWith(driver.Config{
 		DetectStalls: true,
 		Logf:         func(string, ...any) {},
-	})
+	}, &stuck{})
 	var se *driver.StallError
 	fmt.Println(errors.As(err, &se), se.Task)
 	// Output: true *driver_test.stuck
 }
 
 func ExampleStallError() {
-	_, err := driver.Run(&stuck{}, driver.Config{DetectStalls: true, Logf: func(string, ...any) {}})
+	_, err := driver.RunWith(driver.Config{DetectStalls: true, Logf: func(string, ...any) {}}, &stuck{})
 	fmt.Println(err)
 	// Output: driver: task *driver_test.stuck answered pending without arranging a wake-up (no future took cx.Waker()); it would hang forever
 }

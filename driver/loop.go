@@ -92,11 +92,9 @@ type Loop struct {
 	injectClosed bool    // set by Close before its last drain: nothing more gets in
 	spare        []*task // the other half of the double buffer; loop only
 
-	waits    uint64  // calls to Poller.Wait so far; loop goroutine only (tests read it)
-	park     *parker // waits in Go's netpoller; nil: block in the poller
-	waitN    int     // results of the parker's last look; loop goroutine only
-	waitErr  error
-	sleeping atomic.Bool // the loop is (about to be) blocked in Wait
+	waits    uint64          // calls to Poller.Wait so far; loop goroutine only (tests read it)
+	park     *netpoll.Parker // waits for the poller's events, parking the goroutine where it can
+	sleeping atomic.Bool     // the loop is (about to be) blocked in Wait
 	stopReq  atomic.Bool
 	running  atomic.Bool
 	closed   atomic.Bool
@@ -128,7 +126,7 @@ func New(cfg Config) (*Loop, error) {
 	l := &Loop{cfg: cfg, poller: p, events: make([]netpoll.Event, cfg.EventsPerWait),
 		base: time.Now(), tasks: make(map[*task]struct{})}
 	l.registry = netpoll.NewRegistry(p, l.wakeFromReactor)
-	l.openParker()
+	l.park = netpoll.NewParker(p)
 	return l, nil
 }
 
@@ -296,7 +294,7 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 				l.sleeping.Store(false) // not blocking after all: no kick needed
 			}
 		}
-		n, err := l.wait(timeout)
+		n, err := l.park.Wait(l.events, timeout)
 		l.waits++
 		l.sleeping.Store(false)
 		if err != nil {
@@ -380,7 +378,7 @@ func (l *Loop) Close() error {
 	l.registry.CloseAll()
 	l.timers.clear()
 	l.running.Store(false)
-	l.closeParker()
+	l.park.Close()
 	if cerr := l.poller.Close(); err == nil {
 		err = cerr
 	}

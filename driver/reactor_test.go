@@ -5,9 +5,8 @@ import (
 	"io"
 	"net"
 	"sync"
+	"syscall"
 	"testing"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -27,7 +26,7 @@ func TestManySocketsOneLoop(t *testing.T) {
 	readers := make([]*reader, pairs)
 	t.Cleanup(func() {
 		for _, p := range peers {
-			unix.Close(p)
+			syscall.Close(p)
 		}
 	})
 	allDone := &latch{}
@@ -51,7 +50,7 @@ func TestManySocketsOneLoop(t *testing.T) {
 		waitSleeping(l) // wake-ups come from this goroutine while the loop sleeps
 		for i, b := range peers {
 			msg := []byte{'a' + byte(i%26), byte(i >> 8), byte(i)}
-			if _, err := unix.Write(b, msg); err != nil {
+			if _, err := syscall.Write(b, msg); err != nil {
 				writeErr = err
 				return
 			}
@@ -82,7 +81,7 @@ func TestFDCloseFromAnotherGoroutineWakesReader(t *testing.T) {
 	leaktest.Fds(t)
 	l := newLoop(t, driver.Config{DetectStalls: true})
 	a, b := socketPair(t)
-	defer unix.Close(b)
+	defer syscall.Close(b)
 	r := &reader{fd: netpoll.NewFD(a, nil), started: &latch{}}
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -114,8 +113,8 @@ func TestReadToEOF(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		waitSleeping(l)
-		unix.Write(b, []byte("hello"))
-		unix.Close(b)
+		syscall.Write(b, []byte("hello"))
+		syscall.Close(b)
 	})
 	var got []byte
 	var buf [3]byte

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"errors"
 	"reflect"
 	"time"
 
@@ -72,27 +73,35 @@ func (l *Loop) cancel(t *task) {
 	delete(l.tasks, t)
 }
 
-// Run drives f to completion on a new loop with the given configuration
-// (the zero Config if none), then closes the loop, and returns f's value
-// and error. It is the shortest way to run a pipeline:
+// Run drives f to completion on a new loop with the zero [Config], then
+// closes the loop, and returns f's value and error. It is the shortest way
+// to run a pipeline:
 //
 //	n, err := driver.Run(pipeline)
 //
+// It is RunWith(Config{}, f); see [RunWith] for what closing does and
+// which errors come back.
+func Run[T any](f future.Future[T]) (T, error) { return RunWith(Config{}, f) }
+
+// RunWith drives f to completion on a new loop configured by cfg, then
+// closes the loop ([Loop.Close]), and returns f's value and error.
+//
 // Tasks spawned by f that are still running when f completes are given
-// Config.ShutdownTimeout and then cancelled, and every socket still
-// registered with the loop is closed.
-func Run[T any](f future.Future[T], cfg ...Config) (T, error) {
-	var c Config
-	if len(cfg) > 0 {
-		c = cfg[0]
-	}
-	l, err := New(c)
+// cfg.ShutdownTimeout and then cancelled, and every socket still
+// registered with the loop is closed. The error of Close, a
+// *[ShutdownError] naming the cancelled tasks, is not dropped: it is
+// joined (errors.Join) to f's error, so errors.Is and errors.As find
+// either; when f succeeded, RunWith returns f's value with Close's error.
+func RunWith[T any](cfg Config, f future.Future[T]) (T, error) {
+	l, err := New(cfg)
 	if err != nil {
 		var zero T
 		return zero, err
 	}
 	v, err := BlockOn(l, f)
-	l.Close()
+	if cerr := l.Close(); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
 	return v, err
 }
 

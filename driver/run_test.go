@@ -34,7 +34,7 @@ func TestRun(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := driver.Run(tc.f, driver.Config{Logf: t.Logf})
+			v, err := driver.RunWith(driver.Config{Logf: t.Logf}, tc.f)
 			if v != tc.wantVal || err != tc.wantErr {
 				t.Errorf("Run() = %d, %v; want %d, %v", v, err, tc.wantVal, tc.wantErr)
 			}
@@ -45,6 +45,42 @@ func TestRun(t *testing.T) {
 func TestRunDefaultConfig(t *testing.T) {
 	if v, err := driver.Run(future.Ready("ok")); v != "ok" || err != nil {
 		t.Errorf("Run() = %q, %v; want \"ok\", nil", v, err)
+	}
+}
+
+// TestRunReportsCancelledTasks checks that the *ShutdownError of Close is
+// not dropped: it is joined to the future's own outcome.
+func TestRunReportsCancelledTasks(t *testing.T) {
+	// spawnThen leaves a task that never ends behind, and answers v, err.
+	spawnThen := func(v int, err error) future.Future[int] {
+		stray := driver.Spawn(future.Never[struct{}]())
+		return future.PollFn(func(cx *future.Context) future.Poll[int] {
+			if p := stray.Poll(cx); p.Err() != nil {
+				return future.Fail[int](p.Err())
+			}
+			return future.Result(v, err)
+		})
+	}
+	tests := []struct {
+		name    string
+		f       future.Future[int]
+		wantVal int
+		wantErr error
+	}{
+		{name: "value", f: spawnThen(7, nil), wantVal: 7},
+		{name: "error", f: spawnThen(0, errBoom), wantErr: errBoom},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := driver.RunWith(driver.Config{Logf: t.Logf}, tc.f)
+			var se *driver.ShutdownError
+			if v != tc.wantVal || !errors.As(err, &se) || len(se.Cancelled) != 1 {
+				t.Errorf("RunWith() = %d, %v; want %d and a *ShutdownError naming one task", v, err, tc.wantVal)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Errorf("RunWith() error = %v; want it to wrap %v", err, tc.wantErr)
+			}
+		})
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"net"
 
 	"github.com/eddyio/eddy/internal/netpoll"
-	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockdup"
 )
 
 // FromTCPListener takes over ln, a listener of package net: the returned
@@ -12,7 +12,7 @@ import (
 // connections waiting in the backlog are accepted by eddy.
 func FromTCPListener(ln *net.TCPListener) (*TCPListener, error) {
 	a, _ := ln.Addr().(*net.TCPAddr)
-	fd, err := sockaddr.DupConn(ln)
+	fd, err := sockdup.DupConn(ln)
 	if err != nil {
 		return nil, &net.OpError{Op: "adopt", Net: "tcp", Addr: a, Err: err}
 	}
@@ -29,7 +29,7 @@ func (l *TCPListener) IntoTCPListener() (*net.TCPListener, error) {
 	if err := l.fd.Incref(); err != nil {
 		return nil, &net.OpError{Op: "release", Net: "tcp", Addr: l.addr, Err: err}
 	}
-	ln, err := sockaddr.FileListener(l.fd.Sysfd(), "tcp")
+	ln, err := sockdup.FileListener(l.fd.Sysfd(), "tcp")
 	l.fd.Decref()
 	if err != nil {
 		return nil, &net.OpError{Op: "release", Net: "tcp", Addr: l.addr, Err: err}

@@ -22,6 +22,8 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
 	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockadopt"
+	"github.com/eddyio/eddy/internal/sockopen"
 	"github.com/eddyio/eddy/socket"
 	"github.com/eddyio/eddy/stream"
 )
@@ -103,7 +105,7 @@ func (c TCPConfig) BindAddr(a *net.TCPAddr) (*TCPListener, error) {
 		return nil, opErr(&net.AddrError{Err: "address family does not match network " + network, Addr: a.String()})
 	}
 	sa, family := sockaddr.FromTCP(a)
-	fd, err := sockaddr.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
+	fd, err := sockopen.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
 		return nil, opErr(err)
 	}
@@ -194,7 +196,7 @@ func (l *TCPListener) Close() error {
 // is waiting.
 func (l *TCPListener) PollAccept(cx *future.Context) future.Poll[*socket.TCPStream] {
 	p := netpoll.PollIO(l.fd, cx, netpoll.Read, "accept", func(fd int) (accepted, error) {
-		nfd, sa, err := sockaddr.Accept(fd)
+		nfd, sa, err := sockopen.Accept(fd)
 		return accepted{nfd, sa}, err
 	})
 	if p.IsPending() {
@@ -211,8 +213,13 @@ func (l *TCPListener) PollAccept(cx *future.Context) future.Poll[*socket.TCPStre
 	if !l.addr.IP.IsUnspecified() && l.addr.IP != nil {
 		laddr = l.addr // bound to one address: every connection's local end
 	}
-	return future.Ok(sockaddr.AdoptTCP(cx, a.fd, laddr, raddr).(*socket.TCPStream))
+	return future.Ok(adoptTCP(cx, a.fd, laddr, raddr))
 }
+
+// adoptTCP builds the stream of an accepted TCP socket from the addresses
+// accept and the listener know, with no system call: socket's constructor,
+// reached through internal/sockadopt.
+var adoptTCP = sockadopt.Lookup[*socket.TCPStream]()
 
 // accepted is what one accept system call returns.
 type accepted struct {

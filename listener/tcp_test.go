@@ -182,12 +182,12 @@ func TestKeepAccepting(t *testing.T) {
 		stream.Item(3),
 	}}
 	var got []int
-	n, err := driver.Run(collect(listener.KeepAccepting[int](src), func(v int, err error) {
+	n, err := driver.RunWith(driver.Config{DetectStalls: true, Logf: t.Logf}, collect(listener.KeepAccepting[int](src), func(v int, err error) {
 		if err != nil {
 			t.Errorf("KeepAccepting let an error through: %v", err)
 		}
 		got = append(got, v)
-	}), driver.Config{DetectStalls: true, Logf: t.Logf})
+	}))
 	if err != nil || n != 3 || fmt.Sprint(got) != "[1 2 3]" {
 		t.Fatalf("KeepAccepting = %v (%d items), %v; want [1 2 3], nil", got, n, err)
 	}

@@ -8,15 +8,22 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
-	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockadopt"
+	"github.com/eddyio/eddy/internal/sockfile"
+	"github.com/eddyio/eddy/internal/sockopen"
 	"github.com/eddyio/eddy/socket"
 	"github.com/eddyio/eddy/stream"
 )
 
 // ErrNotOurFile is wrapped by the error of [UnixListener.Close] when the
 // file at the listener's path is no longer the socket file it created (it
-// was removed, or replaced by another process): the file is left alone.
-var ErrNotOurFile = sockaddr.ErrNotOurFile
+// was removed, or replaced by another process): the file is left alone. It
+// is socket's ErrNotOurFile, which Unix datagram sockets answer.
+var ErrNotOurFile = socket.ErrNotOurFile
+
+// adoptUnix builds the stream of an accepted Unix socket, which looks its
+// addresses up (see internal/sockadopt).
+var adoptUnix = sockadopt.Lookup[*socket.UnixStream]()
 
 // UnixListener is a listening Unix domain stream socket. Accepting happens
 // in the tasks of one loop, the first to poll it; Close and Addr are safe
@@ -27,7 +34,7 @@ var ErrNotOurFile = sockaddr.ErrNotOurFile
 type UnixListener struct {
 	fd   *netpoll.FD
 	addr *net.UnixAddr
-	file *sockaddr.SockFile // nil for an abstract name
+	file *sockfile.File // nil for an abstract name
 
 }
 
@@ -41,7 +48,7 @@ type UnixListener struct {
 func BindUnix(path string) (*UnixListener, error) {
 	a := &net.UnixAddr{Name: path, Net: "unix"}
 	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: "unix", Addr: a, Err: err} }
-	fd, file, err := sockaddr.BindUnix(path, unix.SOCK_STREAM)
+	fd, file, err := sockopen.BindUnix(path, unix.SOCK_STREAM)
 	if err != nil {
 		return nil, opErr(err)
 	}
@@ -78,7 +85,7 @@ func (l *UnixListener) Close() error {
 // is waiting.
 func (l *UnixListener) PollAccept(cx *future.Context) future.Poll[*socket.UnixStream] {
 	p := netpoll.PollIO(l.fd, cx, netpoll.Read, "accept", func(fd int) (int, error) {
-		nfd, _, err := sockaddr.Accept(fd)
+		nfd, _, err := sockopen.Accept(fd)
 		return nfd, err
 	})
 	if p.IsPending() {
@@ -87,7 +94,7 @@ func (l *UnixListener) PollAccept(cx *future.Context) future.Poll[*socket.UnixSt
 	if err := p.Err(); err != nil {
 		return future.Fail[*socket.UnixStream](&net.OpError{Op: "accept", Net: "unix", Addr: l.addr, Err: err})
 	}
-	return future.Ok(sockaddr.AdoptUnix(cx, p.Value()).(*socket.UnixStream))
+	return future.Ok(adoptUnix(cx, p.Value(), nil, nil))
 }
 
 // Accept returns a future of the next accepted connection.

@@ -123,9 +123,9 @@ func TestFromObservableCombinators(t *testing.T) {
 	src := rxgo.Range(1, 100).Map(times(3)).Filter(func(v any) bool { return v.(int)%2 == 0 })
 	s := combinators.MapStream(rx.FromObservable[int](src), func(n int) int { return n / 2 })
 	odd := combinators.Filter(s, func(n int) bool { return n%2 == 1 })
-	sum, err := driver.Run(combinators.Fold(odd, 0, func(acc, n int) future.Future[int] {
+	sum, err := driver.RunWith(driver.Config{DetectStalls: true, Logf: t.Logf}, combinators.Fold(odd, 0, func(acc, n int) future.Future[int] {
 		return future.Ready(acc + n)
-	}), driver.Config{DetectStalls: true, Logf: t.Logf})
+	}))
 	want := 0
 	for i := 1; i <= 100; i++ {
 		if v := 3 * i; v%2 == 0 && (v/2)%2 == 1 {

@@ -2,6 +2,7 @@ package rx_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -53,7 +54,7 @@ func startLoop(t *testing.T) (*driver.Loop, *logBook) {
 	}()
 	t.Cleanup(func() {
 		loop.Stop()
-		if err := <-done; err != driver.ErrStopped {
+		if err := <-done; !errors.Is(err, driver.ErrStopped) {
 			t.Errorf("BlockOn() = %v; want %v", err, driver.ErrStopped)
 		}
 		loop.Close()
@@ -157,7 +158,7 @@ func (d *drain[T]) Poll(cx *future.Context) future.Poll[outcome[T]] {
 // runDrain reads s to its end on a new loop with the stall detector on.
 func runDrain[T any](t *testing.T, s stream.Stream[T]) outcome[T] {
 	t.Helper()
-	out, err := driver.Run[outcome[T]](&drain[T]{s: s}, driver.Config{DetectStalls: true, Logf: t.Logf})
+	out, err := driver.RunWith[outcome[T]](driver.Config{DetectStalls: true, Logf: t.Logf}, &drain[T]{s: s})
 	if err != nil {
 		t.Fatalf("driver.Run(drain) = %v", err)
 	}

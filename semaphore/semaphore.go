@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/waitlist"
 )
 
 // ErrInvalid is the error of an Acquire of a negative number of permits or of
@@ -41,8 +42,7 @@ type Semaphore struct {
 	mu    sync.Mutex // guards avail and the queue
 	size  int
 	avail int
-	head  *AcquireFuture // first waiting request
-	tail  *AcquireFuture
+	queue waitlist.List[request, *request] // the waiting requests, first come first served
 }
 
 // New returns a semaphore holding n permits. It panics if n is negative.
@@ -69,7 +69,7 @@ func (s *Semaphore) TryAcquire(k int) (*Permit, bool) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.head != nil || s.avail < k {
+	if !s.queue.Empty() || s.avail < k {
 		return nil, false
 	}
 	s.avail -= k
@@ -82,7 +82,7 @@ func (s *Semaphore) TryAcquire(k int) (*Permit, bool) {
 // semaphore. See the package doc for what to do with a future that is given
 // up.
 func (s *Semaphore) Acquire(k int) *AcquireFuture {
-	a := &AcquireFuture{sem: s, k: k}
+	a := &AcquireFuture{sem: s, req: request{k: k}}
 	a.permit = Permit{sem: s, k: k}
 	return a
 }
@@ -90,15 +90,20 @@ func (s *Semaphore) Acquire(k int) *AcquireFuture {
 // AcquireFuture is the future of an Acquire: a future.Future[*Permit]. It is
 // polled by one task at a time; Cancel is safe from any goroutine.
 type AcquireFuture struct {
-	sem        *Semaphore
-	k          int
-	prev, next *AcquireFuture // the queue; guarded by sem.mu
-	queued     bool           // guarded by sem.mu
-	granted    bool           // permits are set aside for it; guarded by sem.mu
-	done       bool           // answered or canceled; guarded by sem.mu
-	canceled   bool           // guarded by sem.mu
-	waker      future.Waker   // guarded by sem.mu
-	permit     Permit
+	sem      *Semaphore
+	req      request // its place in the queue
+	done     bool    // answered or canceled; guarded by sem.mu
+	canceled bool    // guarded by sem.mu
+	permit   Permit
+}
+
+// request is what the queue of a Semaphore holds of an AcquireFuture (see
+// internal/waitlist). Its fields are guarded by the semaphore's mutex.
+type request struct {
+	waitlist.Node[request]
+	k       int
+	granted bool // permits are set aside for it
+	waker   future.Waker
 }
 
 var _ future.Future[*Permit] = (*AcquireFuture)(nil)
@@ -106,8 +111,8 @@ var _ future.Future[*Permit] = (*AcquireFuture)(nil)
 // Poll answers the permits once they are granted, or pending with the task
 // queued behind the requests that came first.
 func (a *AcquireFuture) Poll(cx *future.Context) future.Poll[*Permit] {
-	s := a.sem
-	if a.k < 0 || a.k > s.size {
+	s, r := a.sem, &a.req
+	if r.k < 0 || r.k > s.size {
 		return future.Fail[*Permit](ErrInvalid)
 	}
 	s.mu.Lock()
@@ -117,17 +122,17 @@ func (a *AcquireFuture) Poll(cx *future.Context) future.Poll[*Permit] {
 		return future.Fail[*Permit](ErrCanceled)
 	case a.done:
 		return future.Fail[*Permit](future.ErrPolledAfterCompletion)
-	case a.granted:
-	case !a.queued && s.head == nil && s.avail >= a.k:
-		s.avail -= a.k
+	case r.granted:
+	case !r.Queued() && s.queue.Empty() && s.avail >= r.k:
+		s.avail -= r.k
 	default:
-		a.waker = cx.Waker()
-		if !a.queued {
-			s.push(a)
+		r.waker = cx.Waker()
+		if !r.Queued() {
+			s.queue.PushBack(r)
 		}
 		return future.Pending[*Permit]()
 	}
-	a.done, a.granted, a.waker = true, false, nil
+	a.done, r.granted, r.waker = true, false, nil
 	return future.Ok(&a.permit)
 }
 
@@ -136,19 +141,17 @@ func (a *AcquireFuture) Poll(cx *future.Context) future.Poll[*Permit] {
 // answered by Poll are given back. Once Poll has answered with the permit,
 // Cancel does nothing: release the permit instead. Cancel is idempotent.
 func (a *AcquireFuture) Cancel() {
-	s := a.sem
+	s, r := a.sem, &a.req
 	s.mu.Lock()
 	if a.done {
 		s.mu.Unlock()
 		return
 	}
-	a.done, a.canceled, a.waker = true, true, nil
-	if a.queued {
-		s.remove(a)
-	}
-	if a.granted {
-		a.granted = false
-		s.avail += a.k
+	a.done, a.canceled, r.waker = true, true, nil
+	s.queue.Remove(r)
+	if r.granted {
+		r.granted = false
+		s.avail += r.k
 	}
 	s.grantAndUnlock()
 }
@@ -181,18 +184,18 @@ func (s *Semaphore) grantAndUnlock() {
 	for {
 		var ws [16]future.Waker
 		n := 0
-		for s.head != nil && s.head.k <= s.avail && n < len(ws) {
-			a := s.head
-			s.remove(a)
-			s.avail -= a.k
-			a.granted = true
-			if a.waker != nil {
-				ws[n] = a.waker
-				a.waker = nil
+		for r := s.queue.Front(); r != nil && r.k <= s.avail && n < len(ws); r = s.queue.Front() {
+			s.queue.Remove(r)
+			s.avail -= r.k
+			r.granted = true
+			if r.waker != nil {
+				ws[n] = r.waker
+				r.waker = nil
 				n++
 			}
 		}
-		more := n == len(ws) && s.head != nil && s.head.k <= s.avail
+		r := s.queue.Front()
+		more := n == len(ws) && r != nil && r.k <= s.avail
 		s.mu.Unlock()
 		for _, w := range ws[:n] {
 			w.Wake()
@@ -202,28 +205,4 @@ func (s *Semaphore) grantAndUnlock() {
 		}
 		s.mu.Lock()
 	}
-}
-
-func (s *Semaphore) push(a *AcquireFuture) {
-	a.prev, a.next, a.queued = s.tail, nil, true
-	if s.tail == nil {
-		s.head = a
-	} else {
-		s.tail.next = a
-	}
-	s.tail = a
-}
-
-func (s *Semaphore) remove(a *AcquireFuture) {
-	if a.prev == nil {
-		s.head = a.next
-	} else {
-		a.prev.next = a.next
-	}
-	if a.next == nil {
-		s.tail = a.prev
-	} else {
-		a.next.prev = a.prev
-	}
-	a.prev, a.next, a.queued = nil, nil, false
 }

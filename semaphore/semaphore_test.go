@@ -160,7 +160,7 @@ func TestReleaseFromGoroutineWakesTask(t *testing.T) {
 		time.Sleep(time.Millisecond)
 		held.Release()
 	}()
-	p, err := driver.Run(s.Acquire(1), testkit.Config(t))
+	p, err := driver.RunWith(testkit.Config(t), s.Acquire(1))
 	if err != nil {
 		t.Fatalf("Run() = %v", err)
 	}
@@ -216,7 +216,7 @@ func TestLimitsConcurrencyAcrossLoops(t *testing.T) {
 		switch i % 3 {
 		case 2: // a plain goroutine driving its own loop
 			wg.Go(func() {
-				if _, err := driver.Run(job(k), testkit.Config(t)); err != nil {
+				if _, err := driver.RunWith(testkit.Config(t), job(k)); err != nil {
 					t.Errorf("Run() = %v", err)
 				}
 			})

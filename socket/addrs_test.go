@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockdup"
 	"github.com/eddyio/eddy/internal/testkit"
 )
 
@@ -32,7 +32,7 @@ func loopbackConn(t *testing.T) (fd int, laddr, raddr *net.TCPAddr) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { peer.Close() })
-	fd, err = sockaddr.DupConn(c)
+	fd, err = sockdup.DupConn(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func reuseNumber(t *testing.T, n int) (*net.UDPAddr, bool) {
 		t.Fatal(err)
 	}
 	defer u.Close()
-	fd, err := sockaddr.DupConn(u)
+	fd, err := sockdup.DupConn(u)
 	if err != nil {
 		t.Fatal(err)
 	}

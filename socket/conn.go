@@ -160,7 +160,7 @@ func (c *conn) Shutdown(how ShutdownHow) error {
 		return c.opError("shutdown", err)
 	}
 	defer c.fd.Decref()
-	if err := unix.Shutdown(c.fd.Sysfd(), int(how)); err != nil {
+	if err := unix.Shutdown(c.fd.Sysfd(), sysHow(how)); err != nil {
 		return c.opError("shutdown", os.NewSyscallError("shutdown", err))
 	}
 	return nil

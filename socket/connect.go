@@ -9,6 +9,7 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
 	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockopen"
 )
 
 // connect is the state of a ConnectTCP future: resolve, then try each
@@ -166,7 +167,7 @@ func connectState(fd *netpoll.FD) (bool, error) {
 // start opens a socket and begins connecting it to c.raddr.
 func (c *connect) start() error {
 	sa, family := sockaddr.FromTCP(c.raddr)
-	fd, err := sockaddr.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
+	fd, err := sockopen.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
-	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockfile"
 )
 
 // dgram is the shared core of the datagram sockets (UDPSocket and
@@ -22,9 +22,9 @@ import (
 // core. Its exported methods are promoted to the socket types that embed it.
 type dgram struct {
 	fd    *netpoll.FD
-	netw  string             // "udp", "udp4", "udp6" or "unixgram": the Net of every *net.OpError
-	laddr net.Addr           // the Source of every *net.OpError; nil for an unbound socket
-	file  *sockaddr.SockFile // the socket file bind created, removed by Close; nil for none
+	netw  string         // "udp", "udp4", "udp6" or "unixgram": the Net of every *net.OpError
+	laddr net.Addr       // the Source of every *net.OpError; nil for an unbound socket
+	file  *sockfile.File // the socket file bind created, removed by Close; nil for none
 
 	mu    sync.Mutex // guards raddr
 	raddr net.Addr   // the address given to Connect; nil before
@@ -32,7 +32,7 @@ type dgram struct {
 
 // init wraps sysfd; owner is what the loop closes at shutdown (the socket
 // that embeds d). laddr must be an untyped nil for an unbound socket.
-func (d *dgram) init(sysfd int, netw string, laddr net.Addr, file *sockaddr.SockFile, owner netpoll.Closer) {
+func (d *dgram) init(sysfd int, netw string, laddr net.Addr, file *sockfile.File, owner netpoll.Closer) {
 	d.netw, d.laddr, d.file = netw, laddr, file
 	d.fd = netpoll.NewFD(sysfd, owner)
 }

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockdup"
 )
 
 // FromTCPConn takes over c, a connection of package net, so that eddy can
@@ -14,7 +15,7 @@ import (
 // owns a duplicate of c's descriptor, and c is closed. Data already read
 // into c's buffers (there are none in *net.TCPConn) is not lost.
 func FromTCPConn(c *net.TCPConn) (*TCPStream, error) {
-	fd, err := sockaddr.DupConn(c)
+	fd, err := sockdup.DupConn(c)
 	if err != nil {
 		return nil, &net.OpError{Op: "adopt", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
 	}
@@ -31,7 +32,7 @@ func (s *TCPStream) IntoTCPConn() (*net.TCPConn, error) {
 	if err := s.fd.Incref(); err != nil {
 		return nil, s.opError("release", err)
 	}
-	c, err := sockaddr.FileConn(s.fd.Sysfd(), "tcp")
+	c, err := sockdup.FileConn(s.fd.Sysfd(), "tcp")
 	s.fd.Decref()
 	if err != nil {
 		return nil, s.opError("release", err)
@@ -50,7 +51,7 @@ func FromUDPConn(c *net.UDPConn) (*UDPSocket, error) {
 	opErr := func(err error) error {
 		return &net.OpError{Op: "adopt", Net: "udp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
 	}
-	fd, err := sockaddr.DupConn(c)
+	fd, err := sockdup.DupConn(c)
 	if err != nil {
 		return nil, opErr(err)
 	}

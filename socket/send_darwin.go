@@ -4,7 +4,7 @@ import "golang.org/x/sys/unix"
 
 // noSignal is 0: darwin keeps a write to a connection the peer reset from
 // raising SIGPIPE with the socket option SO_NOSIGPIPE instead, which every
-// socket eddy opens, accepts or takes over has (see sockaddr.NoSigpipe).
+// socket eddy opens, accepts or takes over has (see sockopen.NoSigpipe).
 const noSignal = 0
 
 // send writes p to the stream socket fd; SO_NOSIGPIPE makes a broken

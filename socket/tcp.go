@@ -8,6 +8,8 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockadopt"
+	"github.com/eddyio/eddy/internal/sockopen"
 )
 
 // TCPStream is a connected, non-blocking TCP socket. It implements
@@ -27,7 +29,7 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 	if err := unix.SetNonblock(sysfd, true); err != nil {
 		return nil, os.NewSyscallError("fcntl", err)
 	}
-	if err := sockaddr.NoSigpipe(sysfd); err != nil {
+	if err := sockopen.NoSigpipe(sysfd); err != nil {
 		return nil, os.NewSyscallError("setsockopt", err)
 	}
 	s := newTCPStream(sysfd)
@@ -35,19 +37,22 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 	return s, nil
 }
 
+// init registers the constructors package listener uses for accepted
+// streams (see internal/sockadopt): the addresses of a TCP stream come
+// from accept and the listener, a Unix stream's are looked up.
 func init() {
-	sockaddr.AdoptTCP = func(cx *future.Context, fd int, laddr, raddr net.Addr) any {
+	sockadopt.Register(func(cx *future.Context, fd int, laddr, raddr net.Addr) *TCPStream {
 		s := newTCPStream(fd)
 		s.setAddrs(laddr, raddr)
 		s.fd.Track(cx)
 		return s
-	}
-	sockaddr.AdoptUnix = func(cx *future.Context, fd int) any {
+	})
+	sockadopt.Register(func(cx *future.Context, fd int, _, _ net.Addr) *UnixStream {
 		s := newUnixStream(fd)
 		s.addrs()
 		s.fd.Track(cx)
 		return s
-	}
+	})
 }
 
 func newTCPStream(sysfd int) *TCPStream {

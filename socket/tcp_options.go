@@ -17,10 +17,24 @@ type ShutdownHow int
 
 // The sides of a connection Shutdown can close.
 const (
-	ShutdownRead  ShutdownHow = unix.SHUT_RD
-	ShutdownWrite ShutdownHow = unix.SHUT_WR
-	ShutdownBoth  ShutdownHow = unix.SHUT_RDWR
+	ShutdownRead  ShutdownHow = iota // no more reads (SHUT_RD)
+	ShutdownWrite                    // no more writes: the peer reads EOF (SHUT_WR)
+	ShutdownBoth                     // both (SHUT_RDWR)
 )
+
+// sysHow returns the system's constant for how; a value that is none of
+// the three passes through, and the kernel refuses it with EINVAL.
+func sysHow(how ShutdownHow) int {
+	switch how {
+	case ShutdownRead:
+		return unix.SHUT_RD
+	case ShutdownWrite:
+		return unix.SHUT_WR
+	case ShutdownBoth:
+		return unix.SHUT_RDWR
+	}
+	return int(how)
+}
 
 func boolInt(b bool) int {
 	if b {

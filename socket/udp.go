@@ -12,6 +12,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockopen"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -78,10 +79,10 @@ func BindUDPAddr(network string, addr *net.UDPAddr) (*UDPSocket, error) {
 	if err != nil {
 		return nil, opErr(err)
 	}
-	fd, err := sockaddr.Socket(family, unix.SOCK_DGRAM, unix.IPPROTO_UDP)
+	fd, err := sockopen.Socket(family, unix.SOCK_DGRAM, unix.IPPROTO_UDP)
 	if err != nil && family == unix.AF_INET6 && network == "udp" && len(addr.IP) == 0 {
 		family = unix.AF_INET // no IPv6 here: all IPv4 interfaces
-		fd, err = sockaddr.Socket(family, unix.SOCK_DGRAM, unix.IPPROTO_UDP)
+		fd, err = sockopen.Socket(family, unix.SOCK_DGRAM, unix.IPPROTO_UDP)
 	}
 	if err != nil {
 		return nil, opErr(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockopen"
 )
 
 // UnixStream is a connected, non-blocking Unix domain stream socket
@@ -39,7 +40,7 @@ func NewUnixStream(sysfd int) (*UnixStream, error) {
 	if err := unix.SetNonblock(sysfd, true); err != nil {
 		return nil, os.NewSyscallError("fcntl", err)
 	}
-	if err := sockaddr.NoSigpipe(sysfd); err != nil {
+	if err := sockopen.NoSigpipe(sysfd); err != nil {
 		return nil, os.NewSyscallError("setsockopt", err)
 	}
 	s := newUnixStream(sysfd)
@@ -56,7 +57,7 @@ func newUnixStream(sysfd int) *UnixStream {
 // UnixPair returns two connected Unix stream sockets (socketpair(2)): what
 // is written to one is read from the other. Both are unnamed.
 func UnixPair() (*UnixStream, *UnixStream, error) {
-	fds, err := sockaddr.Socketpair(unix.SOCK_STREAM)
+	fds, err := sockopen.Socketpair(unix.SOCK_STREAM)
 	if err != nil {
 		return nil, nil, &net.OpError{Op: "socketpair", Net: "unix", Err: err}
 	}
@@ -158,7 +159,7 @@ func (c *connectUnix) start() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	fd, err := sockaddr.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	fd, err := sockopen.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	if err != nil {
 		return false, err
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/sockaddr"
+	"github.com/eddyio/eddy/internal/sockfile"
+	"github.com/eddyio/eddy/internal/sockopen"
 )
 
 // UnixDatagram is a non-blocking Unix domain datagram socket
@@ -35,7 +37,7 @@ type UnixMessage struct {
 
 // newUnixDatagram wraps sysfd; laddr is an untyped nil for an unbound
 // socket.
-func newUnixDatagram(sysfd int, laddr net.Addr, file *sockaddr.SockFile) *UnixDatagram {
+func newUnixDatagram(sysfd int, laddr net.Addr, file *sockfile.File) *UnixDatagram {
 	u := &UnixDatagram{}
 	u.init(sysfd, "unixgram", laddr, file, u)
 	return u
@@ -58,7 +60,7 @@ func unixDest(path string) dest {
 func BindUnixDatagram(path string) (*UnixDatagram, error) {
 	a := &net.UnixAddr{Name: path, Net: "unixgram"}
 	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: "unixgram", Addr: a, Err: err} }
-	fd, file, err := sockaddr.BindUnix(path, unix.SOCK_DGRAM)
+	fd, file, err := sockopen.BindUnix(path, unix.SOCK_DGRAM)
 	if err != nil {
 		return nil, opErr(err)
 	}
@@ -68,7 +70,7 @@ func BindUnixDatagram(path string) (*UnixDatagram, error) {
 // UnboundUnixDatagram opens a Unix datagram socket bound to no path: it
 // can send (with SendTo, or Send after Connect) but nobody can answer it.
 func UnboundUnixDatagram() (*UnixDatagram, error) {
-	fd, err := sockaddr.Socket(unix.AF_UNIX, unix.SOCK_DGRAM, 0)
+	fd, err := sockopen.Socket(unix.AF_UNIX, unix.SOCK_DGRAM, 0)
 	if err != nil {
 		return nil, &net.OpError{Op: "socket", Net: "unixgram", Err: err}
 	}
@@ -78,7 +80,7 @@ func UnboundUnixDatagram() (*UnixDatagram, error) {
 // UnixDatagramPair returns two connected, unnamed Unix datagram sockets
 // (socketpair(2)): what one sends, the other receives.
 func UnixDatagramPair() (*UnixDatagram, *UnixDatagram, error) {
-	fds, err := sockaddr.Socketpair(unix.SOCK_DGRAM)
+	fds, err := sockopen.Socketpair(unix.SOCK_DGRAM)
 	if err != nil {
 		return nil, nil, &net.OpError{Op: "socketpair", Net: "unixgram", Err: err}
 	}
@@ -158,5 +160,9 @@ func (u *UnixDatagram) Close() error { return u.dgram.Close() }
 
 // ErrNotOurFile is wrapped by the error of [UnixDatagram.Close] when the
 // file at the socket's path is no longer the socket file it created: the
-// file is left alone.
-var ErrNotOurFile = sockaddr.ErrNotOurFile
+// file is left alone. Package listener's ErrNotOurFile is the same error.
+var ErrNotOurFile error = errNotOurFile
+
+// errNotOurFile exists so that the documentation of ErrNotOurFile names no
+// internal package (package net does the same for ErrClosed).
+var errNotOurFile = sockfile.ErrNotOurFile

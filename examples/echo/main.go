@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"log"
 	"os"
@@ -80,7 +81,7 @@ func run(addr string) error {
 	context.AfterFunc(ctx, loop.Stop)
 
 	_, err = driver.BlockOn(loop, server) // nothing has happened until here
-	if err == driver.ErrStopped {
+	if errors.Is(err, driver.ErrStopped) {
 		log.Printf("shutting down")
 		err = nil
 	}

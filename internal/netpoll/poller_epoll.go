@@ -213,12 +213,3 @@ func (p *Poller) Close() error {
 	}
 	return os.NewSyscallError("close", err2)
 }
-
-// Fd returns the epoll descriptor, for a loop that waits on it through Go's
-// own netpoller (an epoll descriptor is readable while events are ready).
-func (p *Poller) Fd() int { return p.epfd }
-
-// Woken reports whether the last Wait consumed a wake-up (which it does not
-// report as an event): a loop that waits through Go's netpoller uses it to
-// tell "woken" from "nothing yet".
-func (p *Poller) Woken() bool { return p.woken }

@@ -1,12 +1,13 @@
-// Package sockaddr converts between net addresses and the socket addresses
-// of golang.org/x/sys/unix, and opens the non-blocking sockets the socket
-// and listener packages are built on.
+// Package sockaddr converts between the addresses of package net and the
+// socket addresses of golang.org/x/sys/unix, and asks a socket its own and
+// its peer's address. It opens nothing: opening and binding sockets is
+// package sockopen's job, duplicating descriptors sockdup's, and the socket
+// file of a bound Unix socket sockfile's.
 package sockaddr
 
 import (
 	"net"
 	"net/netip"
-	"os"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -79,15 +80,6 @@ func toIPPort(sa unix.Sockaddr) (net.IP, int, string, bool) {
 		return net.IP(netip.AddrFrom16(sa.Addr).AsSlice()), sa.Port, zone, true
 	}
 	return nil, 0, "", false
-}
-
-// Socket opens a non-blocking, close-on-exec socket.
-func Socket(family, typ, proto int) (int, error) {
-	fd, err := socket(family, typ, proto)
-	if err != nil {
-		return -1, os.NewSyscallError("socket", err)
-	}
-	return fd, nil
 }
 
 // LocalAddr returns the socket's own address, or nil.

@@ -1,4 +1,4 @@
-package sockaddr
+package sockopen
 
 import "golang.org/x/sys/unix"
 

@@ -1,15 +1,12 @@
 //go:build darwin || dragonfly || freebsd || netbsd || openbsd
 
-package sockaddr
+package sockopen
 
 import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
-
-// abstractNames: only Linux has an abstract socket namespace.
-const abstractNames = false
 
 // socketpair creates the pair and then sets the flags, under the fork lock
 // (darwin has no SOCK_NONBLOCK | SOCK_CLOEXEC).

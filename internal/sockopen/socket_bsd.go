@@ -1,6 +1,6 @@
 //go:build darwin || dragonfly || freebsd || netbsd || openbsd
 
-package sockaddr
+package sockopen
 
 import (
 	"syscall"

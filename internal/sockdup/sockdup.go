@@ -1,4 +1,8 @@
-package sockaddr
+// Package sockdup duplicates socket descriptors across the border with
+// package net: it takes a non-blocking duplicate of a net connection's or
+// listener's descriptor, and hands a descriptor back as a net.Conn or
+// net.Listener on a duplicate.
+package sockdup
 
 import (
 	"net"
@@ -6,12 +10,14 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/internal/sockopen"
 )
 
 // DupConn duplicates the descriptor of c (a *net.TCPConn, *net.UnixConn,
 // *net.TCPListener, ...) as a non-blocking, close-on-exec descriptor the
 // caller owns, without touching c's own descriptor. On darwin the socket
-// (shared by both descriptors) gets SO_NOSIGPIPE (see NoSigpipe).
+// (shared by both descriptors) gets SO_NOSIGPIPE (see sockopen.NoSigpipe).
 func DupConn(c syscall.Conn) (int, error) {
 	rc, err := c.SyscallConn()
 	if err != nil {
@@ -31,7 +37,7 @@ func DupConn(c syscall.Conn) (int, error) {
 		unix.Close(nfd)
 		return -1, os.NewSyscallError("fcntl", err)
 	}
-	if err := NoSigpipe(nfd); err != nil {
+	if err := sockopen.NoSigpipe(nfd); err != nil {
 		unix.Close(nfd)
 		return -1, os.NewSyscallError("setsockopt", err)
 	}

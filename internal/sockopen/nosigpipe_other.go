@@ -1,6 +1,6 @@
 //go:build !darwin
 
-package sockaddr
+package sockopen
 
 // NoSigpipe does nothing here: the writes of package socket pass
 // MSG_NOSIGNAL, so a broken connection answers EPIPE without raising

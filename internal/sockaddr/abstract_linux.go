@@ -1,0 +1,4 @@
+package sockaddr
+
+// abstractNames: Linux has an abstract socket namespace ("@name").
+const abstractNames = true
