@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -54,16 +55,16 @@ func TestFlatten(t *testing.T) {
 // checkFutureToStream checks a stream built from a scripted future.
 func checkFutureToStream(t *testing.T, tc futureCase, build func(future.Future[int], *calls) stream.Stream[int]) {
 	t.Helper()
-	src, c := newFuture(tc.steps...), &calls{}
+	src, c := testkit.NewFuture(tc.steps...), &calls{}
 	s := build(src, c)
-	if src.polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.polls, c.n)
+	if src.Polls != 0 || c.n != 0 {
+		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
 	}
-	if diff := cmp.Diff(tc.want, pollStreamN(t, s, len(tc.want))); diff != "" {
+	if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 	}
-	if src.polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.polls, c.n, tc.wantPolls, tc.wantCalls)
+	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
+		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
 	}
 }
 
@@ -82,7 +83,7 @@ func TestFlattenStream(t *testing.T) {
 					if v == 0 {
 						return nil
 					}
-					return newStream(stream.Item(v), pendingItem(), stream.Item(v+1))
+					return testkit.NewStream(stream.Item(v), pendingItem(), stream.Item(v+1))
 				}))
 			})
 		})
@@ -104,15 +105,15 @@ func TestIntoStream(t *testing.T) {
 }
 
 func TestFuse(t *testing.T) {
-	src := newFuture(pending(), future.Ok(1))
+	src := testkit.NewFuture(pending(), future.Ok(1))
 	f := combinators.Fuse(src)
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	var got []string
 	for range 4 {
 		cx.BeginPoll()
 		p := f.Poll(cx)
-		got = append(got, show(p))
+		got = append(got, testkit.Describe(p))
 		if p.IsPending() && !cx.WakerTaken() {
 			t.Errorf("Poll() #%d took no waker", len(got))
 		}
@@ -120,7 +121,7 @@ func TestFuse(t *testing.T) {
 	if diff := cmp.Diff([]string{"pending", "ok 1", "pending", "pending"}, got); diff != "" {
 		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 	}
-	if !f.Done() || src.polls != 2 {
-		t.Errorf("Done() = %v, source polled %d times; want true, 2", f.Done(), src.polls)
+	if !f.Done() || src.Polls != 2 {
+		t.Errorf("Done() = %v, source polled %d times; want true, 2", f.Done(), src.Polls)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // futureCase is a row of the tables below: the script of the source future,
@@ -27,16 +28,16 @@ func pending() future.Poll[int] { return future.Pending[int]() }
 // the polls' answers, and the counts.
 func checkFuture[T any](t *testing.T, tc futureCase, build func(future.Future[int], *calls) future.Future[T]) {
 	t.Helper()
-	src, c := newFuture(tc.steps...), &calls{}
+	src, c := testkit.NewFuture(tc.steps...), &calls{}
 	f := build(src, c)
-	if src.polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.polls, c.n)
+	if src.Polls != 0 || c.n != 0 {
+		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
 	}
-	if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+	if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 	}
-	if src.polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.polls, c.n, tc.wantPolls, tc.wantCalls)
+	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
+		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
 	}
 }
 
@@ -69,7 +70,7 @@ func TestMapErr(t *testing.T) {
 	}
 	t.Run("nil keeps the error", func(t *testing.T) {
 		f := combinators.MapErr(future.Failed[int](errBoom), func(error) error { return nil })
-		if _, err := run(t, f); err != errBoom {
+		if _, err := testkit.Run(t, f); err != errBoom {
 			t.Errorf("Poll() error = %v; want %v", err, errBoom)
 		}
 	})
@@ -102,7 +103,7 @@ func second(v int) future.Future[int] {
 	case v == 7:
 		return nil
 	case v < 0:
-		return newFuture(pending(), pending(), future.Ok(10*v))
+		return testkit.NewFuture(pending(), pending(), future.Ok(10*v))
 	}
 	return future.Ready(10 * v)
 }
@@ -121,7 +122,7 @@ func TestOrElse(t *testing.T) {
 					c.add()
 					switch err {
 					case errBoom:
-						return newFuture(future.Ok(10))
+						return testkit.NewFuture(future.Ok(10))
 					case errNil:
 						return nil
 					}
@@ -141,9 +142,9 @@ func TestThen(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var seen string
 			checkFuture(t, tc, func(f future.Future[int], c *calls) future.Future[struct{}] {
-				return combinators.Then(f, func(v int, err error) { c.add(); seen = show(future.Result(v, err)) })
+				return combinators.Then(f, func(v int, err error) { c.add(); seen = testkit.Describe(future.Result(v, err)) })
 			})
-			if last := show(tc.steps[len(tc.steps)-1]); seen != last {
+			if last := testkit.Describe(tc.steps[len(tc.steps)-1]); seen != last {
 				t.Errorf("fn saw %q; want %q", seen, last)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -23,16 +24,16 @@ func sTwoTest[T any](t *testing.T, tests []sTwoCase, build func(a, b stream.Stre
 	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b := newStream(tc.a...), newStream(tc.b...)
+			a, b := testkit.NewStream(tc.a...), testkit.NewStream(tc.b...)
 			s := build(a, b)
-			if a.polls+b.polls != 0 {
+			if a.Polls+b.Polls != 0 {
 				t.Fatalf("building polled the sources")
 			}
-			if diff := cmp.Diff(tc.want, pollStreamN(t, s, len(tc.want))); diff != "" {
+			if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" {
 				t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 			}
-			if a.polls != tc.wantA || b.polls != tc.wantB {
-				t.Errorf("sources polled %d, %d times; want %d, %d", a.polls, b.polls, tc.wantA, tc.wantB)
+			if a.Polls != tc.wantA || b.Polls != tc.wantB {
+				t.Errorf("sources polled %d, %d times; want %d, %d", a.Polls, b.Polls, tc.wantA, tc.wantB)
 			}
 		})
 	}
@@ -67,19 +68,19 @@ func TestSelectStream(t *testing.T) {
 }
 
 func TestMerge(t *testing.T) {
-	a, b, c := newStream(items(1, 2)...), newStream[int](), newStream(pendingItem(), stream.Item(30), sErr(errBoom))
+	a, b, c := testkit.NewStream(items(1, 2)...), testkit.NewStream[int](), testkit.NewStream(pendingItem(), stream.Item(30), sErr(errBoom))
 	s := combinators.Merge[int](a, nil, b, c)
-	if a.polls+b.polls+c.polls != 0 {
+	if a.Polls+b.Polls+c.Polls != 0 {
 		t.Fatalf("building polled the sources")
 	}
 	want := []string{"item 1", "item 2", "item 30", "err boom", "end", "end"}
-	if diff := cmp.Diff(want, pollStreamN(t, s, len(want))); diff != "" {
+	if diff := cmp.Diff(want, testkit.PollStreamN(t, s, len(want))); diff != "" {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 	}
-	if got := []int{a.polls, b.polls, c.polls}; !cmp.Equal(got, []int{3, 1, 4}) {
+	if got := []int{a.Polls, b.Polls, c.Polls}; !cmp.Equal(got, []int{3, 1, 4}) {
 		t.Errorf("sources polled %v times; want [3 1 4]", got)
 	}
-	if got := pollStreamN(t, combinators.Merge[int](), 1); got[0] != "end" {
+	if got := testkit.PollStreamN(t, combinators.Merge[int](), 1); got[0] != "end" {
 		t.Errorf("Merge().PollNext() = %s; want end", got[0])
 	}
 }
@@ -96,16 +97,16 @@ func sFutureTest[S, T any](t *testing.T, tests []sFutureCase[S], build func(stre
 	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src := newStream(tc.steps...)
+			src := testkit.NewStream(tc.steps...)
 			f := build(src)
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+			if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 			}
-			if src.polls != tc.wantPolls {
-				t.Errorf("source polled %d times; want %d", src.polls, tc.wantPolls)
+			if src.Polls != tc.wantPolls {
+				t.Errorf("source polled %d times; want %d", src.Polls, tc.wantPolls)
 			}
 		})
 	}
@@ -125,24 +126,24 @@ func TestConcat(t *testing.T) {
 func TestFlattenStreams(t *testing.T) {
 	inner := func() []stream.Poll[stream.Stream[int]] {
 		return []stream.Poll[stream.Stream[int]]{
-			stream.Item[stream.Stream[int]](newStream(stream.Item(1), pendingItem(), sErr(errBoom))),
+			stream.Item[stream.Stream[int]](testkit.NewStream(stream.Item(1), pendingItem(), sErr(errBoom))),
 			stream.Pending[stream.Stream[int]](),
 			stream.Item[stream.Stream[int]](nil),
 			stream.Fail[stream.Stream[int]](errOther),
 			stream.Item(stream.Of(2, 3)),
 		}
 	}
-	src := newStream(inner()...)
+	src := testkit.NewStream(inner()...)
 	s := combinators.FlattenStreams[int](src)
-	if src.polls != 0 {
+	if src.Polls != 0 {
 		t.Fatalf("building polled the source")
 	}
 	want := []string{"item 1", "pending", "err boom", "pending", "err other", "item 2", "item 3", "end", "end"}
-	if diff := cmp.Diff(want, pollStreamN(t, s, len(want))); diff != "" {
+	if diff := cmp.Diff(want, testkit.PollStreamN(t, s, len(want))); diff != "" {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 	}
-	if src.polls != 6 {
-		t.Errorf("source polled %d times; want 6", src.polls)
+	if src.Polls != 6 {
+		t.Errorf("source polled %d times; want 6", src.Polls)
 	}
 }
 
@@ -159,19 +160,19 @@ func TestIntoFuture(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src := newStream(tc.steps...)
+			src := testkit.NewStream(tc.steps...)
 			f := combinators.IntoFuture[int](src)
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			head, err := run(t, f)
-			if err != nil || showItem(head.Item) != tc.want {
-				t.Fatalf("Poll() = %s, %v; want %s, nil", showItem(head.Item), err, tc.want)
+			head, err := testkit.Run(t, f)
+			if err != nil || testkit.DescribeItem(head.Item) != tc.want {
+				t.Fatalf("Poll() = %s, %v; want %s, nil", testkit.DescribeItem(head.Item), err, tc.want)
 			}
-			if got := pollN(t, f, 1); got[0] != afterDone {
+			if got := testkit.PollN(t, f, 1); got[0] != afterDone {
 				t.Errorf("second Poll() = %s; want %s", got[0], afterDone)
 			}
-			if diff := cmp.Diff(tc.rest, sDrain(t, head.Rest)); diff != "" {
+			if diff := cmp.Diff(tc.rest, testkit.Drain(t, head.Rest)); diff != "" {
 				t.Errorf("rest mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -216,7 +217,7 @@ func TestUnfoldAsync(t *testing.T) {
 			if c.n != 0 {
 				t.Fatalf("building called fn")
 			}
-			if diff := cmp.Diff(tc.want, pollStreamN(t, s, len(tc.want))); diff != "" || c.n != tc.calls {
+			if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" || c.n != tc.calls {
 				t.Errorf("PollNext() answers mismatch (-want +got):\n%s; fn called %d times, want %d", diff, c.n, tc.calls)
 			}
 		})
@@ -224,7 +225,7 @@ func TestUnfoldAsync(t *testing.T) {
 }
 
 func TestRepeat(t *testing.T) {
-	got := sDrain(t, combinators.Take(combinators.Repeat("x"), 3))
+	got := testkit.Drain(t, combinators.Take(combinators.Repeat("x"), 3))
 	if want := []string{"item x", "item x", "item x", "end"}; !cmp.Equal(got, want) {
 		t.Errorf("Take(Repeat(x), 3) = %v; want %v", got, want)
 	}
@@ -246,10 +247,10 @@ func TestStreamCombinatorsYield(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := &countingWaker{}
+			w := &testkit.WakeCounter{}
 			cx := future.NewContext(w, nil)
-			if p := tc.s.PollNext(cx); !p.IsPending() || w.count() != 1 {
-				t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", showItem(p), w.count())
+			if p := tc.s.PollNext(cx); !p.IsPending() || w.Count() != 1 {
+				t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", testkit.DescribeItem(p), w.Count())
 			}
 		})
 	}
@@ -263,10 +264,10 @@ func TestStreamCombinatorsYield(t *testing.T) {
 	}
 	for _, tc := range futures {
 		t.Run(tc.name, func(t *testing.T) {
-			w := &countingWaker{}
+			w := &testkit.WakeCounter{}
 			cx := future.NewContext(w, nil)
-			if p := tc.f.Poll(cx); !p.IsPending() || w.count() != 1 {
-				t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", show(p), w.count())
+			if p := tc.f.Poll(cx); !p.IsPending() || w.Count() != 1 {
+				t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", testkit.Describe(p), w.Count())
 			}
 		})
 	}

@@ -1,57 +1,27 @@
 package combinators_test
 
 import (
-	"testing"
-
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
 // sErr returns a stream step holding the item error err.
 func sErr(err error) stream.Poll[int] { return stream.Fail[int](err) }
 
-// sDrain polls s until it ends, as a driver would, and returns every answer
-// but pending. A pending answer must come with a wake-up arranged.
-func sDrain[T any](t *testing.T, s stream.Stream[T]) []string {
-	t.Helper()
-	w := &countingWaker{}
-	cx := future.NewContext(w, nil)
-	var got []string
-	for range 10000 {
-		cx.BeginPoll()
-		before := w.count()
-		p := s.PollNext(cx)
-		if p.IsPending() {
-			if !cx.WakerTaken() || w.count() == before {
-				t.Fatalf("PollNext() = pending with no wake-up arranged")
-			}
-			if st := cx.StalledChild(); st != nil {
-				t.Fatalf("PollNext() = pending with a child (%v) that arranged no wake-up", st)
-			}
-			continue
-		}
-		got = append(got, showItem(p))
-		if p.IsEnd() {
-			return got
-		}
-	}
-	t.Fatalf("PollNext() did not end after 10000 polls")
-	return nil
-}
-
 // sOkAfter returns a future that answers pending k times (waking at once)
 // and then v.
-func sOkAfter[T any](k int, v T) *scriptFuture[T] {
+func sOkAfter[T any](k int, v T) *testkit.ScriptFuture[T] {
 	steps := make([]future.Poll[T], k+1)
 	steps[k] = future.Ok(v)
-	return newFuture(steps...)
+	return testkit.NewFuture(steps...)
 }
 
 // sFailAfter is sOkAfter for an error.
-func sFailAfter[T any](k int, err error) *scriptFuture[T] {
+func sFailAfter[T any](k int, err error) *testkit.ScriptFuture[T] {
 	steps := make([]future.Poll[T], k+1)
 	steps[k] = future.Fail[T](err)
-	return newFuture(steps...)
+	return testkit.NewFuture(steps...)
 }
 
 // sManual is a future that completes only when the test says so: it keeps

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -29,7 +30,7 @@ func TestFuturesUnorderedPollsOnlyWoken(t *testing.T) {
 	if got := setPolls(a, b, c); !cmp.Equal(got, []int{0, 0, 0}) {
 		t.Fatalf("Push polled: %v", got)
 	}
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	steps := []struct {
 		name  string
@@ -50,13 +51,13 @@ func TestFuturesUnorderedPollsOnlyWoken(t *testing.T) {
 			st.do()
 		}
 		cx.BeginPoll()
-		got := showItem(set.PollNext(cx))
-		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || w.count() != st.wakes {
-			t.Errorf("%s: PollNext() = %s, polls %v, %d wakes; want %s, %v, %d", st.name, got, setPolls(a, b, c), w.count(), st.want, st.polls, st.wakes)
+		got := testkit.DescribeItem(set.PollNext(cx))
+		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || w.Count() != st.wakes {
+			t.Errorf("%s: PollNext() = %s, polls %v, %d wakes; want %s, %v, %d", st.name, got, setPolls(a, b, c), w.Count(), st.want, st.polls, st.wakes)
 		}
 	}
 	set.Push(future.Failed[string](errBoom)) // a set may be pushed to after its end
-	if got := sDrain(t, stream.Stream[string](set)); !cmp.Equal(got, []string{"err boom", "end"}) {
+	if got := testkit.Drain(t, stream.Stream[string](set)); !cmp.Equal(got, []string{"err boom", "end"}) {
 		t.Errorf("after Push: %v; want [err boom end]", got)
 	}
 }
@@ -70,7 +71,7 @@ func TestFuturesUnorderedCompletionOrder(t *testing.T) {
 		t.Errorf("Len() = %d; want 4", set.Len())
 	}
 	want := []string{"item 1", "item 2", "item 0", "item 3", "end"}
-	if got := sDrain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
+	if got := testkit.Drain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
 		t.Errorf("PollNext() answers = %v; want %v", got, want)
 	}
 }
@@ -93,7 +94,7 @@ func TestFuturesUnorderedCrossGoroutine(t *testing.T) {
 		}
 	}), nil)
 	if p := set.PollNext(cx); !p.IsPending() {
-		t.Fatalf("PollNext() = %s; want pending", showItem(p))
+		t.Fatalf("PollNext() = %s; want pending", testkit.DescribeItem(p))
 	}
 	var wg sync.WaitGroup
 	for _, m := range ms {
@@ -118,7 +119,7 @@ func TestFuturesUnorderedCrossGoroutine(t *testing.T) {
 	}
 	wg.Wait()
 	if p := set.PollNext(cx); !p.IsEnd() || set.Len() != 0 {
-		t.Errorf("PollNext() = %s with Len() %d; want end with 0", showItem(p), set.Len())
+		t.Errorf("PollNext() = %s with Len() %d; want end with 0", testkit.DescribeItem(p), set.Len())
 	}
 }
 
@@ -139,7 +140,7 @@ func TestFuturesUnorderedFairAndAllocFree(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		cx.BeginPoll()
 		if p := set.PollNext(cx); !p.IsPending() {
-			t.Fatalf("PollNext() = %s; want pending", showItem(p))
+			t.Fatalf("PollNext() = %s; want pending", testkit.DescribeItem(p))
 		}
 	})
 	if allocs != 0 {
@@ -154,7 +155,7 @@ func TestFuturesOrdered(t *testing.T) {
 	set.Push(b)
 	set.Push(future.Failed[string](errBoom))
 	set.Push(c)
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	steps := []struct {
 		name  string
@@ -177,7 +178,7 @@ func TestFuturesOrdered(t *testing.T) {
 			st.do()
 		}
 		cx.BeginPoll()
-		got := showItem(set.PollNext(cx))
+		got := testkit.DescribeItem(set.PollNext(cx))
 		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || set.Len() != st.len {
 			t.Errorf("%s: PollNext() = %s, polls %v, Len() %d; want %s, %v, %d", st.name, got, setPolls(a, b, c), set.Len(), st.want, st.polls, st.len)
 		}
@@ -191,10 +192,10 @@ func TestFuturesOrderedLong(t *testing.T) {
 	var want []string
 	for i := range 200 {
 		set.Push(sOkAfter((i*7)%5, i))
-		want = append(want, showItem(stream.Item(i)))
+		want = append(want, testkit.DescribeItem(stream.Item(i)))
 	}
 	want = append(want, "end")
-	if got := sDrain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
+	if got := testkit.Drain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", cmp.Diff(want, got))
 	}
 }
@@ -256,12 +257,12 @@ func TestBufferUnorderedAndBuffered(t *testing.T) {
 				}
 				steps = append(steps, stream.Item[future.Future[int]](&sTracked[int]{f: f, g: g}))
 			}
-			src := newStream(steps...)
+			src := testkit.NewStream(steps...)
 			s := tc.build(src, tc.n)
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			got := sDrain(t, s)
+			got := testkit.Drain(t, s)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 			}
@@ -274,10 +275,10 @@ func TestBufferUnorderedAndBuffered(t *testing.T) {
 
 func TestBufferedSourceErrors(t *testing.T) {
 	for _, build := range []func(stream.Stream[future.Future[int]], int) stream.Stream[int]{combinators.Buffered[int], combinators.BufferUnordered[int]} {
-		src := newStream(stream.Fail[future.Future[int]](errOther), stream.Pending[future.Future[int]](),
+		src := testkit.NewStream(stream.Fail[future.Future[int]](errOther), stream.Pending[future.Future[int]](),
 			stream.Item[future.Future[int]](nil), stream.Item(future.Ready(1)))
 		want := []string{"err other", "pending", "err " + combinators.ErrNilFuture.Error(), "item 1", "end", "end"}
-		if diff := cmp.Diff(want, pollStreamN(t, build(src, 3), len(want))); diff != "" {
+		if diff := cmp.Diff(want, testkit.PollStreamN(t, build(src, 3), len(want))); diff != "" {
 			t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 		}
 	}
@@ -304,7 +305,7 @@ func TestForEachConcurrent(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := &sGauge{}
 			var ran []int
-			src := newStream(tc.steps...)
+			src := testkit.NewStream(tc.steps...)
 			f := combinators.ForEachConcurrent(src, tc.n, func(d int) future.Future[struct{}] {
 				switch d {
 				case 99:
@@ -314,10 +315,10 @@ func TestForEachConcurrent(t *testing.T) {
 				}
 				return &sTracked[struct{}]{f: combinators.Map(sOkAfter(d, d), func(d int) struct{} { ran = append(ran, d); return struct{}{} }), g: g}
 			})
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			got := []string{show(future.Result(run(t, f)))}
+			got := []string{testkit.Describe(future.Result(testkit.Run(t, f)))}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("Poll() mismatch (-want +got):\n%s", diff)
 			}
@@ -325,7 +326,7 @@ func TestForEachConcurrent(t *testing.T) {
 			if !cmp.Equal(ran, tc.wantRan) || g.max != tc.wantMax {
 				t.Errorf("ran %v, at most %d at once; want %v, %d", ran, g.max, tc.wantRan, tc.wantMax)
 			}
-			if p := pollN(t, f, 1); p[0] != afterDone {
+			if p := testkit.PollN(t, f, 1); p[0] != afterDone {
 				t.Errorf("Poll() after completion = %s; want %s", p[0], afterDone)
 			}
 		})
@@ -402,7 +403,7 @@ func TestSetsRecordStalledChild(t *testing.T) {
 	for _, sh := range shapes {
 		t.Run(sh.name, func(t *testing.T) {
 			for _, stalled := range []bool{true, false} {
-				cx := future.NewContext(&countingWaker{}, nil)
+				cx := future.NewContext(&testkit.WakeCounter{}, nil)
 				cx.BeginPoll()
 				if !sh.build(stalled)(cx) {
 					t.Fatalf("stalled child %v: first poll answered ready; want pending", stalled)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -35,7 +36,7 @@ func TestSend(t *testing.T) {
 			if len(tc.sink.log) != 0 {
 				t.Fatalf("building used the sink")
 			}
-			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+			if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 			}
 			if !cmp.Equal(tc.sink.log, tc.log) || !cmp.Equal(tc.sink.items, tc.items) {
@@ -70,15 +71,15 @@ func TestForwardAndSendAll(t *testing.T) {
 		for _, name := range []string{"Forward", "SendAll"} {
 			t.Run(name+"/"+tc.name, func(t *testing.T) {
 				sink := *tc.sink
-				src := newStream(tc.steps...)
+				src := testkit.NewStream(tc.steps...)
 				f := combinators.Forward[int](src, &sink)
 				if name == "SendAll" {
 					f = combinators.SendAll[int](&sink, src)
 				}
-				if src.polls != 0 || len(sink.log) != 0 {
+				if src.Polls != 0 || len(sink.log) != 0 {
 					t.Fatalf("building used the stream or the sink")
 				}
-				if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+				if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 					t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 				}
 				if !cmp.Equal(sink.log, tc.log) || !cmp.Equal(sink.items, tc.items) {
@@ -108,7 +109,7 @@ func TestFlushAndCloseSink(t *testing.T) {
 			if len(tc.sink.log) != 0 {
 				t.Fatalf("building used the sink")
 			}
-			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+			if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 			}
 			if !cmp.Equal(tc.sink.log, tc.log) {
@@ -131,10 +132,10 @@ func TestWith(t *testing.T) {
 	if c.n != 0 {
 		t.Fatalf("building called fn")
 	}
-	if _, err := run(t, combinators.SendAll(sink, stream.Of(1, 2))); err != nil {
+	if _, err := testkit.Run(t, combinators.SendAll(sink, stream.Of(1, 2))); err != nil {
 		t.Fatalf("SendAll() = %v; want nil", err)
 	}
-	if _, err := run(t, combinators.Send(sink, -1)); !errors.Is(err, errBoom) {
+	if _, err := testkit.Run(t, combinators.Send(sink, -1)); !errors.Is(err, errBoom) {
 		t.Errorf("Send(-1) = %v; want %v", err, errBoom)
 	}
 	if !cmp.Equal(inner.items, []string{"1", "2"}) || c.n != 3 {
@@ -158,7 +159,7 @@ func TestSinkMapErr(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := show(future.Result(run(t, tc.f(combinators.SinkMapErr[int](tc.sink, wrap)))))
+			got := testkit.Describe(future.Result(testkit.Run(t, tc.f(combinators.SinkMapErr[int](tc.sink, wrap)))))
 			if got != tc.want {
 				t.Errorf("Poll() = %s; want %s", got, tc.want)
 			}
@@ -167,13 +168,13 @@ func TestSinkMapErr(t *testing.T) {
 }
 
 func TestBuffer(t *testing.T) {
-	cx := future.NewContext(&countingWaker{}, nil)
+	cx := future.NewContext(&testkit.WakeCounter{}, nil)
 	inner := &scriptSink[int]{ready: []sinkStep{sinkPending, sinkPending}}
 	b := combinators.Buffer[int](inner, 2)
 	var got []string
 	for i := range 3 {
 		p := b.PollReady(cx)
-		got = append(got, show(p))
+		got = append(got, testkit.Describe(p))
 		if p.IsReady() {
 			if err := b.StartSend(i); err != nil {
 				t.Fatalf("StartSend(%d) = %v", i, err)
@@ -183,7 +184,7 @@ func TestBuffer(t *testing.T) {
 	if err := b.StartSend(9); !errors.Is(err, combinators.ErrSinkFull) {
 		t.Errorf("StartSend on a full buffer = %v; want ErrSinkFull", err)
 	}
-	got = append(got, show(b.PollClose(cx)), show(b.PollClose(cx)))
+	got = append(got, testkit.Describe(b.PollClose(cx)), testkit.Describe(b.PollClose(cx)))
 	want := []string{"ok {}", "ok {}", "pending", "pending", "ok {}"}
 	if !cmp.Equal(got, want) || !cmp.Equal(inner.items, []int{0, 1}) {
 		t.Errorf("answers %v, inner items %v; want %v, [0 1]", got, inner.items, want)
@@ -207,7 +208,7 @@ func TestBufferLostItems(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			b := combinators.Buffer[int](tc.sink, 5)
-			_, err := run(t, combinators.SendAll(b, stream.Of(1, 2, 3)))
+			_, err := testkit.Run(t, combinators.SendAll(b, stream.Of(1, 2, 3)))
 			var lost *combinators.LostItemsError
 			switch {
 			case tc.want != nil:
@@ -217,7 +218,7 @@ func TestBufferLostItems(t *testing.T) {
 			case err != tc.err:
 				t.Fatalf("SendAll() = %v; want %v", err, tc.err)
 			}
-			if _, again := run(t, combinators.Send(b, 4)); again != err {
+			if _, again := testkit.Run(t, combinators.Send(b, 4)); again != err {
 				t.Errorf("Send() after failure = %v; want the same error %v", again, err)
 			}
 		})
@@ -243,7 +244,7 @@ func TestFanout(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := combinators.SendAll(combinators.Fanout[int](tc.a, tc.b), stream.Of(1, 2))
-			if got := show(future.Result(run(t, f))); got != tc.want || !cmp.Equal(tc.a.items, tc.itemsA) || !cmp.Equal(tc.b.items, tc.itemsB) {
+			if got := testkit.Describe(future.Result(testkit.Run(t, f))); got != tc.want || !cmp.Equal(tc.a.items, tc.itemsA) || !cmp.Equal(tc.b.items, tc.itemsB) {
 				t.Errorf("SendAll() = %s, a got %v, b got %v; want %s, %v, %v", got, tc.a.items, tc.b.items, tc.want, tc.itemsA, tc.itemsB)
 			}
 		})
@@ -252,13 +253,13 @@ func TestFanout(t *testing.T) {
 
 func TestSliceSink(t *testing.T) {
 	s := combinators.NewSliceSink[string]()
-	if _, err := run(t, combinators.SendAll[string](s, stream.Of("a", "b"))); err != nil || !s.Closed() {
+	if _, err := testkit.Run(t, combinators.SendAll[string](s, stream.Of("a", "b"))); err != nil || !s.Closed() {
 		t.Fatalf("SendAll() = %v, Closed() = %v; want nil, true", err, s.Closed())
 	}
 	if !cmp.Equal(s.Items(), []string{"a", "b"}) {
 		t.Errorf("Items() = %v; want [a b]", s.Items())
 	}
-	if _, err := run(t, combinators.Send[string](s, "c")); !errors.Is(err, combinators.ErrSinkClosed) {
+	if _, err := testkit.Run(t, combinators.Send[string](s, "c")); !errors.Is(err, combinators.ErrSinkClosed) {
 		t.Errorf("Send() after close = %v; want ErrSinkClosed", err)
 	}
 	if err := s.StartSend("c"); !errors.Is(err, combinators.ErrSinkClosed) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -27,16 +28,16 @@ func pendingItem() stream.Poll[int] { return stream.Pending[int]() }
 // laziness, the answers, and the counts.
 func checkStream[T any](t *testing.T, tc streamCase, build func(stream.Stream[int], *calls) stream.Stream[T]) {
 	t.Helper()
-	src, c := newStream(tc.steps...), &calls{}
+	src, c := testkit.NewStream(tc.steps...), &calls{}
 	s := build(src, c)
-	if src.polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.polls, c.n)
+	if src.Polls != 0 || c.n != 0 {
+		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
 	}
-	if diff := cmp.Diff(tc.want, pollStreamN(t, s, len(tc.want))); diff != "" {
+	if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 	}
-	if src.polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.polls, c.n, tc.wantPolls, tc.wantCalls)
+	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
+		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
 	}
 }
 
@@ -100,9 +101,9 @@ func TestFilter(t *testing.T) {
 func TestFilterYields(t *testing.T) {
 	odd := stream.Unfold(1, func(n int) (int, int, bool) { return n, n + 2, true })
 	s := combinators.Filter(odd, func(v int) bool { return v%2 == 0 })
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
-	if p := s.PollNext(cx); !p.IsPending() || w.count() != 1 {
-		t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", showItem(p), w.count())
+	if p := s.PollNext(cx); !p.IsPending() || w.Count() != 1 {
+		t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", testkit.DescribeItem(p), w.Count())
 	}
 }

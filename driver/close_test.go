@@ -12,6 +12,7 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 func TestCloseShutdownTimeout(t *testing.T) {
@@ -35,7 +36,7 @@ func TestCloseShutdownTimeout(t *testing.T) {
 			}
 			finished := false
 			short := &then{f: driver.Sleep(10 * time.Millisecond), fn: func() { finished = true }}
-			if _, err := blockOn(t, l, seqOf(driver.Spawn(short), driver.Spawn(parked{}))); err != nil {
+			if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(short), driver.Spawn(parked{}))); err != nil {
 				t.Fatalf("BlockOn() = %v", err)
 			}
 			start := time.Now()
@@ -69,7 +70,7 @@ func TestCloseWithNothingLeft(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
-	blockOn(t, l, yields(2))
+	loopkit.Block(t, l, yields(2))
 	done := make(chan error, 1)
 	go func() { done <- l.Close() }()
 	select {
@@ -77,7 +78,7 @@ func TestCloseWithNothingLeft(t *testing.T) {
 		if err != nil {
 			t.Errorf("Close() = %v; want nil", err)
 		}
-	case <-time.After(guard):
+	case <-time.After(loopkit.Timeout):
 		t.Fatalf("Close() with no task left waited for its hour-long shutdown timeout")
 	}
 }
@@ -139,7 +140,7 @@ func TestCloseClosesRegisteredFDs(t *testing.T) {
 	defer unix.Close(b)
 	fd := netpoll.NewFD(a, nil)
 	started := &latch{}
-	if _, err := blockOn(t, l, seqOf(driver.Spawn(&reader{fd: fd, started: started}), started)); err != nil {
+	if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(&reader{fd: fd, started: started}), started)); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	if n := driver.Registered(l); n != 1 {
@@ -165,7 +166,7 @@ func TestStallOfRoot(t *testing.T) {
 	var stalls []*driver.StallError
 	l := newLoop(t, driver.Config{DetectStalls: true, Logf: rec.Logf, OnStall: func(e *driver.StallError) { stalls = append(stalls, e) }})
 	s := &stuck{}
-	_, err := blockOn(t, l, s)
+	_, err := loopkit.Block(t, l, s)
 	var se *driver.StallError
 	if !errors.As(err, &se) || se.Task != "*driver_test.stuck" {
 		t.Fatalf("BlockOn(stuck) = %v; want *StallError{Task: *driver_test.stuck}", err)
@@ -181,7 +182,7 @@ func TestStallOfRoot(t *testing.T) {
 		t.Errorf("Logf got %q; want [%q]", lines, want)
 	}
 	// The stalled root is cancelled: the loop is usable and closes cleanly.
-	if v, err := blockOn(t, l, future.Ready(3)); v != 3 || err != nil {
+	if v, err := loopkit.Block(t, l, future.Ready(3)); v != 3 || err != nil {
 		t.Errorf("BlockOn() after a stall = %d, %v; want 3, nil", v, err)
 	}
 }
@@ -196,7 +197,7 @@ func TestStallOfSpawnedTask(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
-	if _, err := blockOn(t, l, seqOf(driver.Spawn(&stuck{}), found)); err != nil {
+	if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(&stuck{}), found)); err != nil {
 		t.Fatalf("BlockOn() = %v; want nil (a spawned task's stall is reported, not returned)", err)
 	}
 	if d := cmp.Diff([]string{"*driver_test.stuck"}, stalls); d != "" {
@@ -224,7 +225,7 @@ func TestNoStallForWellBehavedFutures(t *testing.T) {
 		yields(3),
 		driver.Sleep(time.Millisecond),
 	)
-	if _, err := blockOn(t, l, root); err != nil {
+	if _, err := loopkit.Block(t, l, root); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	if len(stalls) != 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 // TestManySocketsOneLoop drives 2000 socket pairs from one loop: a task per
@@ -57,7 +58,7 @@ func TestManySocketsOneLoop(t *testing.T) {
 			}
 		}
 	})
-	_, err := blockOn(t, l, seqOf(append(spawns, allDone)...))
+	_, err := loopkit.Block(t, l, seqOf(append(spawns, allDone)...))
 	wg.Wait()
 	if writeErr != nil {
 		t.Fatalf("write to a peer = %v", writeErr)
@@ -91,7 +92,7 @@ func TestFDCloseFromAnotherGoroutineWakesReader(t *testing.T) {
 			t.Errorf("FD.Close() = %v", err)
 		}
 	})
-	_, err := blockOn(t, l, r)
+	_, err := loopkit.Block(t, l, r)
 	wg.Wait()
 	if err != nil {
 		t.Fatalf("BlockOn() = %v", err)
@@ -119,7 +120,7 @@ func TestReadToEOF(t *testing.T) {
 	})
 	var got []byte
 	var buf [3]byte
-	_, err := blockOn(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	_, err := loopkit.Block(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		for {
 			p := fd.PollRead(cx, buf[:])
 			if p.IsPending() {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 var errBoom = errors.New("boom")
@@ -50,18 +51,18 @@ func TestRunDefaultConfig(t *testing.T) {
 
 func TestBlockOnTwice(t *testing.T) {
 	l := newLoop(t, driver.Config{})
-	if v, err := blockOn(t, l, future.Ready(1)); v != 1 || err != nil {
+	if v, err := loopkit.Block(t, l, future.Ready(1)); v != 1 || err != nil {
 		t.Fatalf("first BlockOn() = %d, %v; want 1, nil", v, err)
 	}
 	// A task spawned during the first BlockOn that outlives it runs on in
 	// the second.
 	gate := &latch{}
 	done := &latch{}
-	if _, err := blockOn(t, l, driver.Spawn(&then{f: gate, fn: done.Set})); err != nil {
+	if _, err := loopkit.Block(t, l, driver.Spawn(&then{f: gate, fn: done.Set})); err != nil {
 		t.Fatalf("BlockOn(Spawn) = %v; want nil", err)
 	}
 	gate.Set()
-	if _, err := blockOn(t, l, done); err != nil {
+	if _, err := loopkit.Block(t, l, done); err != nil {
 		t.Errorf("second BlockOn() = %v; want nil", err)
 	}
 }
@@ -86,7 +87,7 @@ func TestBlockOnFromInsideATask(t *testing.T) {
 		_, inner = driver.BlockOn(l, future.Ready(1))
 		return 0, nil
 	})
-	if _, err := blockOn(t, l, f); err != nil {
+	if _, err := loopkit.Block(t, l, f); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	if !errors.Is(inner, driver.ErrRunning) {
@@ -100,7 +101,7 @@ func TestLoopOf(t *testing.T) {
 	}
 	l := newLoop(t, driver.Config{})
 	var got *driver.Loop
-	blockOn(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	loopkit.Block(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		got, _ = driver.LoopOf(cx)
 		return future.Ok(struct{}{})
 	}))
@@ -151,7 +152,7 @@ func TestSpawnFromInside(t *testing.T) {
 	done := &latch{}
 	child := &then{f: future.Done(), fn: func() { order = append(order, "child"); done.Set() }}
 	root := seqOf(driver.Spawn(child), &then{f: future.Done(), fn: func() { order = append(order, "root spawned") }}, done)
-	if _, err := blockOn(t, l, root); err != nil {
+	if _, err := loopkit.Block(t, l, root); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	// Spawn does not wait for the child: the root goes on first.
@@ -169,7 +170,7 @@ func TestSpawnFromAnotherGoroutineWakesBlockedLoop(t *testing.T) {
 			waitSleeping(l)
 			l.Spawn(&then{f: future.Done(), fn: done.Set})
 		})
-		_, err := blockOn(t, l, done)
+		_, err := loopkit.Block(t, l, done)
 		wg.Wait()
 		if err != nil {
 			t.Fatalf("round %d: BlockOn() = %v; want nil", round, err)
@@ -186,7 +187,7 @@ func TestWakeFromAnotherGoroutineWakesBlockedLoop(t *testing.T) {
 			waitSleeping(l)
 			done.Set()
 		})
-		_, err := blockOn(t, l, done)
+		_, err := loopkit.Block(t, l, done)
 		wg.Wait()
 		if err != nil {
 			t.Fatalf("round %d: BlockOn() = %v; want nil", round, err)
@@ -211,7 +212,7 @@ func TestSpawnManyFromManyGoroutines(t *testing.T) {
 			}
 		})
 	}
-	_, err := blockOn(t, l, all)
+	_, err := loopkit.Block(t, l, all)
 	wg.Wait()
 	if err != nil || count != goroutines*each {
 		t.Errorf("BlockOn() = %v with %d tasks run; want nil and %d", err, count, goroutines*each)

@@ -4,18 +4,19 @@ import (
 	"testing"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestNewContext(t *testing.T) {
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	e := &fakeExecutor{}
 	cx := future.NewContext(w, e)
 	if got := cx.Executor(); got != future.Executor(e) {
 		t.Errorf("Executor() = %v; want %v", got, e)
 	}
 	cx.Waker().Wake()
-	if w.n.Load() != 1 {
-		t.Errorf("Waker().Wake() woke %d times; want 1", w.n.Load())
+	if w.Count() != 1 {
+		t.Errorf("Waker().Wake() woke %d times; want 1", w.Count())
 	}
 
 	bare := future.NewContext(nil, nil)
@@ -29,7 +30,7 @@ func TestNewContext(t *testing.T) {
 }
 
 func TestWakerTakenAndBeginPoll(t *testing.T) {
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	if cx.WakerTaken() {
 		t.Errorf("WakerTaken() on a new context = true; want false")
 	}
@@ -48,7 +49,7 @@ func TestWakerTakenAndBeginPoll(t *testing.T) {
 }
 
 func TestBudget(t *testing.T) {
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	for i := range future.DefaultBudget {
 		if !cx.Budget() {
 			t.Fatalf("Budget() #%d = false; want true for the first %d", i+1, future.DefaultBudget)
@@ -66,7 +67,7 @@ func TestBudget(t *testing.T) {
 }
 
 func TestWithWakerSharesTaskState(t *testing.T) {
-	parentW, childW := &countingWaker{}, &countingWaker{}
+	parentW, childW := &testkit.WakeCounter{}, &testkit.WakeCounter{}
 	e := &fakeExecutor{}
 	parent := future.NewContext(parentW, e)
 	child := parent.WithWaker(childW)
@@ -75,8 +76,8 @@ func TestWithWakerSharesTaskState(t *testing.T) {
 		t.Errorf("child Executor() = %v; want the parent's %v", child.Executor(), e)
 	}
 	child.Waker().Wake()
-	if parentW.n.Load() != 0 || childW.n.Load() != 1 {
-		t.Errorf("child Waker().Wake(): parent woken %d, child %d; want 0 and 1", parentW.n.Load(), childW.n.Load())
+	if parentW.Count() != 0 || childW.Count() != 1 {
+		t.Errorf("child Waker().Wake(): parent woken %d, child %d; want 0 and 1", parentW.Count(), childW.Count())
 	}
 	if !parent.WakerTaken() {
 		t.Errorf("parent WakerTaken() after the child's Waker() = false; want true (shared)")
@@ -97,15 +98,15 @@ func TestWithWakerSharesTaskState(t *testing.T) {
 }
 
 func TestRewake(t *testing.T) {
-	a, b := &countingWaker{}, &countingWaker{}
+	a, b := &testkit.WakeCounter{}, &testkit.WakeCounter{}
 	e := &fakeExecutor{}
 	p1 := future.NewContext(a, nil)
 	p2 := future.NewContext(a, e)
 	child := p1.WithWaker(a)
 	child.Rewake(p2, b)
 	child.Waker().Wake()
-	if a.n.Load() != 0 || b.n.Load() != 1 {
-		t.Errorf("after Rewake(p2, b) Waker().Wake() woke a %d, b %d times; want 0 and 1", a.n.Load(), b.n.Load())
+	if a.Count() != 0 || b.Count() != 1 {
+		t.Errorf("after Rewake(p2, b) Waker().Wake() woke a %d, b %d times; want 0 and 1", a.Count(), b.Count())
 	}
 	if child.Executor() != future.Executor(e) {
 		t.Errorf("after Rewake Executor() = %v; want the new parent's", child.Executor())
@@ -121,8 +122,8 @@ type stalled struct{}
 func (stalled) Poll(*future.Context) future.Poll[int] { return future.Pending[int]() }
 
 func TestCheckPendingAndStalledChild(t *testing.T) {
-	parent := future.NewContext(&countingWaker{}, nil)
-	child := parent.WithWaker(&countingWaker{})
+	parent := future.NewContext(&testkit.WakeCounter{}, nil)
+	child := parent.WithWaker(&testkit.WakeCounter{})
 	if got := parent.StalledChild(); got != nil {
 		t.Errorf("StalledChild() on a new context = %v; want nil", got)
 	}
@@ -132,8 +133,8 @@ func TestCheckPendingAndStalledChild(t *testing.T) {
 	if got := parent.StalledChild(); got == nil || got.String() != "future_test.stalled" {
 		t.Errorf("StalledChild() after CheckPending on a child that took no waker = %v; want future_test.stalled", got)
 	}
-	child.Rewake(parent, &countingWaker{})
-	child.CheckPending(&countingWaker{}) // the first stall is kept
+	child.Rewake(parent, &testkit.WakeCounter{})
+	child.CheckPending(&testkit.WakeCounter{}) // the first stall is kept
 	if got := parent.StalledChild(); got == nil || got.String() != "future_test.stalled" {
 		t.Errorf("StalledChild() after a second stall = %v; want the first, future_test.stalled", got)
 	}
@@ -142,26 +143,26 @@ func TestCheckPendingAndStalledChild(t *testing.T) {
 		t.Errorf("StalledChild() after BeginPoll() = %v; want nil", got)
 	}
 
-	child.Rewake(parent, &countingWaker{})
+	child.Rewake(parent, &testkit.WakeCounter{})
 	child.Waker()
 	child.CheckPending(stalled{})
 	if got := parent.StalledChild(); got != nil {
 		t.Errorf("StalledChild() after the child took its waker = %v; want nil", got)
 	}
-	child.Rewake(parent, &countingWaker{}) // a new poll: the child's flag is clear again
+	child.Rewake(parent, &testkit.WakeCounter{}) // a new poll: the child's flag is clear again
 	child.CheckPending(stalled{})
 	if got := parent.StalledChild(); got == nil {
 		t.Errorf("StalledChild() after Rewake and a poll that took no waker = nil; want future_test.stalled")
 	}
 
-	other := future.NewContext(&countingWaker{}, nil)
-	sibling := other.WithWaker(&countingWaker{})
+	other := future.NewContext(&testkit.WakeCounter{}, nil)
+	sibling := other.WithWaker(&testkit.WakeCounter{})
 	other.Waker()
 	sibling.CheckPending(stalled{}) // a sibling's flag is its own
-	fresh := other.WithWaker(&countingWaker{})
+	fresh := other.WithWaker(&testkit.WakeCounter{})
 	other.BeginPoll()
 	fresh.Waker()
-	sibling.Rewake(other, &countingWaker{})
+	sibling.Rewake(other, &testkit.WakeCounter{})
 	sibling.CheckPending(stalled{})
 	if got := other.StalledChild(); got == nil {
 		t.Errorf("StalledChild() = nil; want a stall: one derived context's Waker() does not count for another")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -45,14 +46,14 @@ func TestLeaves(t *testing.T) {
 				t.Fatalf("PollNext() answers mismatch (-want +got):\n%s", d)
 			}
 			// After the end the streams of this module keep answering the end.
-			cx, w := newCx()
+			cx, w := testkit.NewContext()
 			for i := range 3 {
 				if p := tc.s.PollNext(cx); !p.IsEnd() {
 					t.Errorf("PollNext() #%d after the end = %v; want end", i+1, stepOf(p))
 				}
 			}
-			if w.n.Load() != 0 || cx.WakerTaken() {
-				t.Errorf("after the end: %d wakes, WakerTaken() = %v; want 0, false", w.n.Load(), cx.WakerTaken())
+			if w.Count() != 0 || cx.WakerTaken() {
+				t.Errorf("after the end: %d wakes, WakerTaken() = %v; want 0, false", w.Count(), cx.WakerTaken())
 			}
 		})
 	}
@@ -61,7 +62,7 @@ func TestLeaves(t *testing.T) {
 func TestFromSliceReadsAsItGoes(t *testing.T) {
 	items := []string{"a", "b"}
 	s := stream.FromSlice(items)
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	if p := s.PollNext(cx); p.Value() != "a" {
 		t.Fatalf("PollNext() = %v; want item(a)", stepOf(p))
 	}
@@ -84,7 +85,7 @@ func TestUnfoldIsLazyAndStopsCalling(t *testing.T) {
 	if d := diff([]step[int]{item(0), item(1), end[int]()}, got); d != "" {
 		t.Errorf("Unfold answers mismatch (-want +got):\n%s", d)
 	}
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	s.PollNext(cx)
 	s.PollNext(cx)
 	if calls != 3 {
@@ -136,7 +137,7 @@ func TestFromSeqStopsCoroutineAtEnd(t *testing.T) {
 				}
 			}
 			s := stream.FromSeq(seq)
-			cx, _ := newCx()
+			cx, _ := testkit.NewContext()
 			for i := range tc.n {
 				if p := s.PollNext(cx); p.Value() != i || !p.IsItem() {
 					t.Fatalf("PollNext() #%d = %v; want item(%d)", i+1, stepOf(p), i)
@@ -162,7 +163,7 @@ func TestFromSeqRestartsNothingAfterEnd(t *testing.T) {
 		yield(runs)
 	})
 	drain(t, s, 10)
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	for range 3 {
 		if p := s.PollNext(cx); !p.IsEnd() {
 			t.Errorf("PollNext() after the end = %v; want end", stepOf(p))
@@ -191,7 +192,7 @@ func TestPollFn(t *testing.T) {
 	if calls != 0 {
 		t.Fatalf("PollFn called fn %d times before any poll; want 0", calls)
 	}
-	cx, w := newCx()
+	cx, w := testkit.NewContext()
 	var got []step[int]
 	for range 4 {
 		got = append(got, stepOf(s.PollNext(cx)))
@@ -200,8 +201,8 @@ func TestPollFn(t *testing.T) {
 	if d := diff(want, got); d != "" {
 		t.Errorf("PollFn answers mismatch (-want +got):\n%s", d)
 	}
-	if w.n.Load() != 1 || !cx.WakerTaken() {
-		t.Errorf("wakes = %d, WakerTaken() = %v; want 1, true", w.n.Load(), cx.WakerTaken())
+	if w.Count() != 1 || !cx.WakerTaken() {
+		t.Errorf("wakes = %d, WakerTaken() = %v; want 1, true", w.Count(), cx.WakerTaken())
 	}
 	var f stream.Func[int] = func(*future.Context) stream.Poll[int] { return stream.Item(1) }
 	if p := f.PollNext(cx); p.Value() != 1 {
@@ -210,7 +211,7 @@ func TestPollFn(t *testing.T) {
 }
 
 func TestLeavesPollWithoutAllocating(t *testing.T) {
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	items := make([]int, 1000)
 	tests := []struct {
 		name string
