@@ -12,6 +12,7 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
@@ -111,32 +112,13 @@ func (r *reader) Poll(cx *future.Context) future.Poll[struct{}] {
 	return future.Ok(struct{}{})
 }
 
-// socketPair returns a connected, non-blocking, close-on-exec pair of Unix
-// stream sockets. The caller closes them.
-func socketPair(t testing.TB) (a, b int) {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatalf("Socketpair() = %v", err)
-	}
-	for _, fd := range fds {
-		unix.CloseOnExec(fd)
-		if err := unix.SetNonblock(fd, true); err != nil {
-			unix.Close(fds[0])
-			unix.Close(fds[1])
-			t.Fatalf("SetNonblock(%d) = %v", fd, err)
-		}
-	}
-	return fds[0], fds[1]
-}
-
 func TestCloseClosesRegisteredFDs(t *testing.T) {
 	leaktest.Fds(t)
 	l, err := driver.New(driver.Config{Logf: t.Logf})
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
-	a, b := socketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := netpoll.NewFD(a, nil)
 	started := &latch{}

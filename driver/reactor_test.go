@@ -13,6 +13,7 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
@@ -35,7 +36,7 @@ func TestManySocketsOneLoop(t *testing.T) {
 	done := 0 // loop goroutine only
 	var spawns []future.Future[struct{}]
 	for i := range pairs {
-		a, b := socketPair(t)
+		a, b := testkit.SocketPair(t)
 		peers[i] = b
 		r := &reader{fd: netpoll.NewFD(a, nil)}
 		readers[i] = r
@@ -82,7 +83,7 @@ func TestManySocketsOneLoop(t *testing.T) {
 func TestFDCloseFromAnotherGoroutineWakesReader(t *testing.T) {
 	leaktest.Fds(t)
 	l := newLoop(t, driver.Config{DetectStalls: true})
-	a, b := socketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	r := &reader{fd: netpoll.NewFD(a, nil), started: &latch{}}
 	var wg sync.WaitGroup
@@ -109,7 +110,7 @@ func TestFDCloseFromAnotherGoroutineWakesReader(t *testing.T) {
 func TestReadToEOF(t *testing.T) {
 	leaktest.Fds(t)
 	l := newLoop(t, driver.Config{DetectStalls: true})
-	a, b := socketPair(t)
+	a, b := testkit.SocketPair(t)
 	fd := netpoll.NewFD(a, nil)
 	defer fd.Close()
 	var wg sync.WaitGroup

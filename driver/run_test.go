@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
@@ -120,7 +121,7 @@ func TestSpawnFuture(t *testing.T) {
 	t.Run("lazy and once", func(t *testing.T) {
 		var mu sync.Mutex
 		var spawned []future.Future[struct{}]
-		e := executorFunc(func(f future.Future[struct{}]) {
+		e := testkit.ExecutorFunc(func(f future.Future[struct{}]) {
 			mu.Lock()
 			spawned = append(spawned, f)
 			mu.Unlock()
@@ -141,10 +142,6 @@ func TestSpawnFuture(t *testing.T) {
 		}
 	})
 }
-
-type executorFunc func(future.Future[struct{}])
-
-func (e executorFunc) Spawn(f future.Future[struct{}]) { e(f) }
 
 func TestSpawnFromInside(t *testing.T) {
 	l := newLoop(t, driver.Config{})

@@ -24,7 +24,7 @@ func isOpen(fd int) bool {
 
 func TestFDCloseWaitsForSyscallInFlight(t *testing.T) {
 	checkFDLeaks(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	if err := fd.Incref(); err != nil {
@@ -50,7 +50,7 @@ func TestFDCloseWaitsForSyscallInFlight(t *testing.T) {
 
 func TestFDCloseWithNothingInFlight(t *testing.T) {
 	checkFDLeaks(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	if fd.Sysfd() != a {
@@ -70,7 +70,7 @@ func TestFDCloseRacesSyscalls(t *testing.T) {
 	checkFDLeaks(t)
 	const iterations, callers = 200, 4
 	for i := range iterations {
-		a, b := rawSocketPair(t)
+		a, b := testkit.SocketPair(t)
 		fd := NewFD(a, nil)
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -156,7 +156,7 @@ func TestFDRegistersOnFirstPoll(t *testing.T) {
 func TestFDPollOnClosedFD(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	fd.Close()
@@ -172,7 +172,7 @@ func TestFDPollOnClosedFD(t *testing.T) {
 func TestFDCloseWakesBothSides(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	rcx, rw := hostCx(r)
@@ -259,7 +259,7 @@ func TestPollIOWrapsErrno(t *testing.T) {
 func TestFDReadWrite(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	fa, fb := NewFD(a, nil), NewFD(b, nil)
 	defer fa.Close()
 	cx, _ := hostCx(r)
@@ -310,7 +310,7 @@ func TestFDReadWrite(t *testing.T) {
 func TestCloseDuringSyscallWakesTask(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	cx, w := hostCx(r)

@@ -279,7 +279,7 @@ func TestRegistryOf(t *testing.T) {
 	if _, err := RegistryOf(future.NewContext(nil, nil)); !errors.Is(err, ErrNoDriver) {
 		t.Errorf("RegistryOf(no executor) = %v; want ErrNoDriver", err)
 	}
-	other := future.NewContext(nil, executorFunc(func(future.Future[struct{}]) {}))
+	other := future.NewContext(nil, testkit.ExecutorFunc(func(future.Future[struct{}]) {}))
 	if _, err := RegistryOf(other); !errors.Is(err, ErrNoDriver) {
 		t.Errorf("RegistryOf(a foreign executor) = %v; want ErrNoDriver", err)
 	}
@@ -288,7 +288,3 @@ func TestRegistryOf(t *testing.T) {
 		t.Errorf("RegistryOf(host) = %p, %v; want %p, nil", got, err, r)
 	}
 }
-
-type executorFunc func(future.Future[struct{}])
-
-func (e executorFunc) Spawn(f future.Future[struct{}]) { e(f) }

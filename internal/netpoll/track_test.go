@@ -19,7 +19,7 @@ import (
 func TestTrackedFDClosedByCloseAll(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	cx, _ := hostCx(r)
@@ -48,7 +48,7 @@ func TestTrackedFDClosedByCloseAll(t *testing.T) {
 func TestTrackedFDArmsOnFirstPoll(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	defer fd.Close()
@@ -85,7 +85,7 @@ func TestTrackedFDArmsOnFirstPoll(t *testing.T) {
 func TestTrackedFDMovesToThePollingLoop(t *testing.T) {
 	checkFDLeaks(t)
 	r1, r2 := newRegistry(t), newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	cx1, _ := hostCx(r1)
@@ -114,7 +114,7 @@ func TestTrackedFDMovesToThePollingLoop(t *testing.T) {
 func TestTrackAfterCloseDoesNothing(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	fd.Close()
@@ -136,7 +136,7 @@ func TestFirstPollRacesClose(t *testing.T) {
 	const iterations = 2000
 	bad := 0
 	for i := range iterations {
-		a, b := rawSocketPair(t)
+		a, b := testkit.SocketPair(t)
 		fd := NewFD(a, nil)
 		var wg sync.WaitGroup
 		start := make(chan struct{})

@@ -38,6 +38,12 @@ func (w *WakeCounter) Wake() { w.n.Add(1) }
 // Count returns the number of wake-ups so far.
 func (w *WakeCounter) Count() int { return int(w.n.Load()) }
 
+// ExecutorFunc is a [future.Executor] that spawns by calling itself.
+type ExecutorFunc func(future.Future[struct{}])
+
+// Spawn calls e with f.
+func (e ExecutorFunc) Spawn(f future.Future[struct{}]) { e(f) }
+
 // NewContext returns a task context for polling by hand, outside any driver
 // (no executor), and the counting waker it wakes.
 func NewContext() (*future.Context, *WakeCounter) {
