@@ -9,6 +9,7 @@ import (
 
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -76,28 +77,16 @@ func (s *script) PollShutdown(*future.Context) future.Poll[struct{}] {
 	return future.Ok(struct{}{})
 }
 
-// run polls f until it is ready, failing on a pending answer that arranged
-// no wake-up, and returns the result and the number of polls.
+// run polls f until it is ready (testkit.RunPolls), checks that a later
+// poll is an error, and returns the result and the number of polls.
 func run[T any](t *testing.T, f future.Future[T]) (T, int, error) {
 	t.Helper()
-	woken := 0
-	cx := future.NewContext(future.WakerFunc(func() { woken++ }), nil)
-	for polls := 1; polls < 1000; polls++ {
-		before := woken
-		p := f.Poll(cx)
-		if p.IsReady() {
-			v, err := p.Result()
-			if again := f.Poll(cx); !errors.Is(again.Err(), future.ErrPolledAfterCompletion) {
-				t.Errorf("second Poll = %v; want ErrPolledAfterCompletion", again.Err())
-			}
-			return v, polls, err
-		}
-		if woken == before {
-			t.Fatalf("poll %d answered pending with no wake-up", polls)
-		}
+	v, polls, err := testkit.RunPolls(t, f)
+	cx, _ := testkit.NewContext()
+	if again := f.Poll(cx); !errors.Is(again.Err(), future.ErrPolledAfterCompletion) {
+		t.Errorf("second Poll = %v; want ErrPolledAfterCompletion", again.Err())
 	}
-	t.Fatal("not ready after 1000 polls")
-	panic("unreachable")
+	return v, polls, err
 }
 
 var errBoom = errors.New("boom")

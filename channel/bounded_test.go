@@ -11,15 +11,18 @@ import (
 	"github.com/eddyio/eddy/channel"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/google/go-cmp/cmp"
 )
 
 func TestBoundedValuesInOrder(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	for _, capacity := range []int{1, 3, 64, 1000} {
 		t.Run(fmt.Sprintf("cap-%d", capacity), func(t *testing.T) {
 			tx, rx := channel.Bounded[int](capacity)
-			l := newLoop(t)
+			l := loopkit.NewLoop(t)
 			l.Spawn(counter(200, tx.Send, tx.Close))
 			got, err := driver.BlockOn(l, collectAll(rx))
 			if err != nil {
@@ -98,15 +101,15 @@ func TestBoundedCapacityWithClones(t *testing.T) {
 // (goroutines, tasks on the receiver's loop and tasks on a second loop) and
 // checks that the buffer never holds more than the capacity.
 func TestBoundedCapacityUnderConcurrency(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	const capacity, perSender = 7, 50
 	tx, rx := channel.Bounded[[2]int](capacity)
 	senders := []*channel.Sender[[2]int]{tx}
 	for range 99 {
 		senders = append(senders, tx.Clone())
 	}
-	other := newLoop(t)
-	main := newLoop(t)
+	other := loopkit.NewLoop(t)
+	main := loopkit.NewLoop(t)
 	var wg sync.WaitGroup
 	otherTasks := 0
 	for i, s := range senders {
@@ -162,10 +165,10 @@ func TestBoundedPollReadyReservesASlot(t *testing.T) {
 	defer tx.Close()
 	other := tx.Clone()
 	defer other.Close()
-	var w wakeCounter
-	cx := handCx(&w)
+	var w testkit.WakeCounter
+	cx := future.NewContext(&w, nil)
 	if p := tx.PollReady(cx); !p.IsReady() || p.Err() != nil {
-		t.Fatalf("PollReady() = %s; want ready", describe(p))
+		t.Fatalf("PollReady() = %s; want ready", testkit.Describe(p))
 	}
 	if err := other.TrySend("barging"); err != channel.ErrFull {
 		t.Errorf("TrySend() with the only slot reserved = %v; want ErrFull", err)
@@ -174,22 +177,22 @@ func TestBoundedPollReadyReservesASlot(t *testing.T) {
 		t.Fatalf("StartSend() = %v", err)
 	}
 	if p := tx.PollReady(cx); !p.IsPending() {
-		t.Fatalf("PollReady() on a full channel = %s; want pending", describe(p))
+		t.Fatalf("PollReady() on a full channel = %s; want pending", testkit.Describe(p))
 	}
-	if w.count() != 0 {
-		t.Errorf("waker woken %d times before a slot freed; want 0", w.count())
+	if w.Count() != 0 {
+		t.Errorf("waker woken %d times before a slot freed; want 0", w.Count())
 	}
 	if v, err := rx.TryRecv(); v != "a" || err != nil {
 		t.Fatalf("TryRecv() = %q, %v; want a, nil", v, err)
 	}
-	if w.count() != 1 {
-		t.Errorf("waker woken %d times after a slot freed; want 1", w.count())
+	if w.Count() != 1 {
+		t.Errorf("waker woken %d times after a slot freed; want 1", w.Count())
 	}
 	if err := other.TrySend("barging"); err != channel.ErrFull {
 		t.Errorf("TrySend() with the slot handed to a waiter = %v; want ErrFull", err)
 	}
 	if p := tx.PollReady(cx); !p.IsReady() || p.Err() != nil {
-		t.Fatalf("PollReady() after the wake-up = %s; want ready", describe(p))
+		t.Fatalf("PollReady() after the wake-up = %s; want ready", testkit.Describe(p))
 	}
 	if err := tx.StartSend("b"); err != nil {
 		t.Fatalf("StartSend() = %v", err)
@@ -217,17 +220,17 @@ func TestBoundedFIFOWakeups(t *testing.T) {
 				t.Fatal(err)
 			}
 			var s [3]*channel.Sender[int]
-			var w [3]wakeCounter
+			var w [3]testkit.WakeCounter
 			for i := range s {
 				s[i] = tx.Clone()
-				if p := s[i].PollReady(handCx(&w[i])); !p.IsPending() {
-					t.Fatalf("PollReady(%d) = %s; want pending", i, describe(p))
+				if p := s[i].PollReady(future.NewContext(&w[i], nil)); !p.IsPending() {
+					t.Fatalf("PollReady(%d) = %s; want pending", i, testkit.Describe(p))
 				}
 			}
 			if n := channel.Waiting(rx); n != 3 {
 				t.Fatalf("Waiting() = %d; want 3", n)
 			}
-			counts := func() []int { return []int{w[0].count(), w[1].count(), w[2].count()} }
+			counts := func() []int { return []int{w[0].Count(), w[1].Count(), w[2].Count()} }
 			rx.TryRecv()
 			if diff := cmp.Diff([]int{1, 0, 0}, counts()); diff != "" {
 				t.Errorf("wake-ups after one receive (-want +got):\n%s", diff)
@@ -236,14 +239,14 @@ func TestBoundedFIFOWakeups(t *testing.T) {
 			if diff := cmp.Diff([]int{1, 1, 0}, counts()); diff != "" {
 				t.Errorf("wake-ups after the first waiter gave up (-want +got):\n%s", diff)
 			}
-			if p := s[1].PollReady(handCx(&w[1])); !p.IsReady() {
-				t.Fatalf("PollReady(1) = %s; want ready", describe(p))
+			if p := s[1].PollReady(future.NewContext(&w[1], nil)); !p.IsReady() {
+				t.Fatalf("PollReady(1) = %s; want ready", testkit.Describe(p))
 			}
 			if err := s[1].StartSend(1); err != nil {
 				t.Fatal(err)
 			}
-			if p := s[2].PollReady(handCx(&w[2])); !p.IsPending() {
-				t.Fatalf("PollReady(2) = %s; want pending", describe(p))
+			if p := s[2].PollReady(future.NewContext(&w[2], nil)); !p.IsPending() {
+				t.Fatalf("PollReady(2) = %s; want pending", testkit.Describe(p))
 			}
 			if v, _ := rx.TryRecv(); v != 1 {
 				t.Errorf("TryRecv() = %d; want 1", v)
@@ -278,19 +281,19 @@ func TestBoundedCloseSemantics(t *testing.T) {
 		if c := tx.Clone(); c.TrySend(3) != channel.ErrClosed {
 			t.Errorf("a clone of a closed sender can send; want ErrClosed")
 		}
-		var w wakeCounter
-		cx := handCx(&w)
+		var w testkit.WakeCounter
+		cx := future.NewContext(&w, nil)
 		for _, want := range []string{"item 1", "item 2", "pending"} {
-			if got := describeItem(rx.PollNext(cx)); got != want {
+			if got := testkit.DescribeItem(rx.PollNext(cx)); got != want {
 				t.Fatalf("PollNext() = %s; want %s", got, want)
 			}
 		}
 		tx2.Close()
-		if w.count() != 1 {
-			t.Errorf("receiver woken %d times when the last sender closed; want 1", w.count())
+		if w.Count() != 1 {
+			t.Errorf("receiver woken %d times when the last sender closed; want 1", w.Count())
 		}
 		for range 2 {
-			if got := describeItem(rx.PollNext(cx)); got != "end" {
+			if got := testkit.DescribeItem(rx.PollNext(cx)); got != "end" {
 				t.Errorf("PollNext() = %s; want end", got)
 			}
 		}
@@ -302,27 +305,27 @@ func TestBoundedCloseSemantics(t *testing.T) {
 		tx, rx := channel.Bounded[int](1)
 		defer tx.Close()
 		tx.TrySend(1)
-		var ready, closed wakeCounter
-		if p := tx.PollReady(handCx(&ready)); !p.IsPending() {
-			t.Fatalf("PollReady() = %s; want pending", describe(p))
+		var ready, closed testkit.WakeCounter
+		if p := tx.PollReady(future.NewContext(&ready, nil)); !p.IsPending() {
+			t.Fatalf("PollReady() = %s; want pending", testkit.Describe(p))
 		}
-		if p := tx.PollClosed(handCx(&closed)); !p.IsPending() {
-			t.Fatalf("PollClosed() = %s; want pending", describe(p))
+		if p := tx.PollClosed(future.NewContext(&closed, nil)); !p.IsPending() {
+			t.Fatalf("PollClosed() = %s; want pending", testkit.Describe(p))
 		}
 		rx.Close()
 		rx.Close()
-		if ready.count() != 1 || closed.count() != 1 {
-			t.Errorf("wake-ups on close = %d, %d; want 1, 1", ready.count(), closed.count())
+		if ready.Count() != 1 || closed.Count() != 1 {
+			t.Errorf("wake-ups on close = %d, %d; want 1, 1", ready.Count(), closed.Count())
 		}
-		cx := handCx(future.NoopWaker)
+		cx := future.NewContext(future.NoopWaker, nil)
 		if p := tx.PollReady(cx); p.Err() != channel.ErrClosed {
-			t.Errorf("PollReady() = %s; want ErrClosed", describe(p))
+			t.Errorf("PollReady() = %s; want ErrClosed", testkit.Describe(p))
 		}
 		if p := tx.PollClosed(cx); !p.IsReady() || p.Err() != nil {
-			t.Errorf("PollClosed() = %s; want ready", describe(p))
+			t.Errorf("PollClosed() = %s; want ready", testkit.Describe(p))
 		}
 		if p := tx.PollFlush(cx); p.Err() != channel.ErrClosed {
-			t.Errorf("PollFlush() = %s; want ErrClosed", describe(p))
+			t.Errorf("PollFlush() = %s; want ErrClosed", testkit.Describe(p))
 		}
 		if err := tx.TrySend(2); err != channel.ErrClosed {
 			t.Errorf("TrySend() = %v; want ErrClosed", err)
@@ -330,27 +333,27 @@ func TestBoundedCloseSemantics(t *testing.T) {
 		if err := tx.SendBlocking(2); err != channel.ErrClosed {
 			t.Errorf("SendBlocking() = %v; want ErrClosed", err)
 		}
-		if got := describeItem(rx.PollNext(cx)); got != "item 1" {
+		if got := testkit.DescribeItem(rx.PollNext(cx)); got != "item 1" {
 			t.Errorf("PollNext() = %s; want item 1 (buffered before close)", got)
 		}
-		if got := describeItem(rx.PollNext(cx)); got != "end" {
+		if got := testkit.DescribeItem(rx.PollNext(cx)); got != "end" {
 			t.Errorf("PollNext() = %s; want end", got)
 		}
 	})
 	t.Run("sink", func(t *testing.T) {
 		tx, rx := channel.Bounded[int](2)
-		cx := handCx(future.NoopWaker)
+		cx := future.NewContext(future.NoopWaker, nil)
 		if p := tx.PollFlush(cx); !p.IsReady() || p.Err() != nil {
-			t.Errorf("PollFlush() = %s; want ready", describe(p))
+			t.Errorf("PollFlush() = %s; want ready", testkit.Describe(p))
 		}
 		if p := tx.PollClose(cx); !p.IsReady() || p.Err() != nil {
-			t.Errorf("PollClose() = %s; want ready", describe(p))
+			t.Errorf("PollClose() = %s; want ready", testkit.Describe(p))
 		}
-		if got := describeItem(rx.PollNext(cx)); got != "end" {
+		if got := testkit.DescribeItem(rx.PollNext(cx)); got != "end" {
 			t.Errorf("PollNext() = %s; want end", got)
 		}
 		if p := tx.PollReady(cx); p.Err() != channel.ErrClosed {
-			t.Errorf("PollReady() after PollClose = %s; want ErrClosed", describe(p))
+			t.Errorf("PollReady() after PollClose = %s; want ErrClosed", testkit.Describe(p))
 		}
 	})
 }
@@ -358,39 +361,39 @@ func TestBoundedCloseSemantics(t *testing.T) {
 func TestBoundedSendFuture(t *testing.T) {
 	tx, rx := channel.Bounded[int](1)
 	defer tx.Close()
-	var w wakeCounter
-	cx := handCx(&w)
+	var w testkit.WakeCounter
+	cx := future.NewContext(&w, nil)
 	first := tx.Send(1)
 	second := tx.Send(2)
-	if got := describe(first.Poll(cx)); got != "ready {}" {
+	if got := testkit.Describe(first.Poll(cx)); got != "ok {}" {
 		t.Fatalf("Send(1).Poll() = %s; want ready", got)
 	}
-	if got := describe(first.Poll(cx)); got != "error "+future.ErrPolledAfterCompletion.Error() {
+	if got := testkit.Describe(first.Poll(cx)); got != "err "+future.ErrPolledAfterCompletion.Error() {
 		t.Errorf("Send(1).Poll() again = %s; want ErrPolledAfterCompletion", got)
 	}
 	for range 2 {
-		if got := describe(second.Poll(cx)); got != "pending" {
+		if got := testkit.Describe(second.Poll(cx)); got != "pending" {
 			t.Fatalf("Send(2).Poll() while full = %s; want pending", got)
 		}
 	}
 	rx.TryRecv()
-	if w.count() != 1 {
-		t.Errorf("woken %d times; want 1", w.count())
+	if w.Count() != 1 {
+		t.Errorf("woken %d times; want 1", w.Count())
 	}
-	if got := describe(second.Poll(cx)); got != "ready {}" {
+	if got := testkit.Describe(second.Poll(cx)); got != "ok {}" {
 		t.Fatalf("Send(2).Poll() = %s; want ready", got)
 	}
 	if v, _ := rx.TryRecv(); v != 2 {
 		t.Errorf("TryRecv() = %d; want 2", v)
 	}
 	rx.Close()
-	if got := describe(tx.Send(3).Poll(cx)); got != "error "+channel.ErrClosed.Error() {
+	if got := testkit.Describe(tx.Send(3).Poll(cx)); got != "err "+channel.ErrClosed.Error() {
 		t.Errorf("Send(3).Poll() after the receiver closed = %s; want ErrClosed", got)
 	}
 }
 
 func TestBoundedClosedFuture(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	tx, rx := channel.Bounded[int](1)
 	defer tx.Close()
 	done := onGoroutine(func() error {
@@ -398,14 +401,14 @@ func TestBoundedClosedFuture(t *testing.T) {
 		rx.Close()
 		return nil
 	})
-	if _, err := run(t, tx.Closed()); err != nil {
+	if _, err := loopkit.Run(t, tx.Closed()); err != nil {
 		t.Errorf("Closed() = %v; want nil", err)
 	}
 	await(t, done)
 }
 
 func TestBoundedGoroutineToTask(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	tx, rx := channel.Bounded[int](2)
 	done := onGoroutine(func() error {
 		defer tx.Close()
@@ -416,7 +419,7 @@ func TestBoundedGoroutineToTask(t *testing.T) {
 		}
 		return nil
 	})
-	got, err := run(t, collectAll(rx))
+	got, err := loopkit.Run(t, collectAll(rx))
 	await(t, done)
 	if err != nil {
 		t.Fatalf("Run() = %v", err)
@@ -427,7 +430,7 @@ func TestBoundedGoroutineToTask(t *testing.T) {
 }
 
 func TestBoundedTaskToGoroutine(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	tx, rx := channel.Bounded[int](2)
 	done := make(chan []int, 1)
 	go func() {
@@ -441,7 +444,7 @@ func TestBoundedTaskToGoroutine(t *testing.T) {
 		}
 		done <- got
 	}()
-	if _, err := run(t, counter(100, tx.Send, tx.Close)); err != nil {
+	if _, err := loopkit.Run(t, counter(100, tx.Send, tx.Close)); err != nil {
 		t.Fatalf("Run() = %v", err)
 	}
 	select {
@@ -455,14 +458,14 @@ func TestBoundedTaskToGoroutine(t *testing.T) {
 }
 
 func TestBoundedAcrossLoops(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	tx, rx := channel.Bounded[int](3)
-	producer := newLoop(t)
+	producer := loopkit.NewLoop(t)
 	sent := onGoroutine(func() error {
 		_, err := driver.BlockOn(producer, counter(500, tx.Send, tx.Close))
 		return err
 	})
-	got, err := driver.BlockOn(newLoop(t), collectAll(rx))
+	got, err := driver.BlockOn(loopkit.NewLoop(t), collectAll(rx))
 	await(t, sent)
 	if err != nil {
 		t.Fatalf("BlockOn() = %v", err)
@@ -475,7 +478,7 @@ func TestBoundedAcrossLoops(t *testing.T) {
 func TestBoundedSteadyStateAllocs(t *testing.T) {
 	tx, rx := channel.Bounded[int](4)
 	defer tx.Close()
-	cx := handCx(future.NoopWaker)
+	cx := future.NewContext(future.NoopWaker, nil)
 	cycle := map[string]func(){
 		"TrySend/TryRecv": func() {
 			tx.TrySend(1)
@@ -536,7 +539,7 @@ func TestBoundedUnclosedSenderCleanup(t *testing.T) {
 // TestBoundedStress runs producers and a consumer across two loops and
 // plain goroutines, with the receiver closing early in some rounds.
 func TestBoundedStress(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	rounds := 20
 	if testing.Short() {
 		rounds = 5
@@ -546,7 +549,7 @@ func TestBoundedStress(t *testing.T) {
 		const producers, perProducer = 8, 200
 		tx, rx := channel.Bounded[int](1 + round%4)
 		early := round%3 == 2
-		loopA, loopB := newLoop(t), newLoop(t)
+		loopA, loopB := loopkit.NewLoop(t), loopkit.NewLoop(t)
 		var wg sync.WaitGroup
 		for p := range producers {
 			s := tx.Clone()
@@ -635,8 +638,8 @@ func TestBoundedDroppedWaiterPassesItsSlotOn(t *testing.T) {
 	tx.TrySend(0)
 	func() {
 		waiting := tx.Clone()
-		if p := waiting.PollReady(handCx(future.NoopWaker)); !p.IsPending() {
-			t.Fatalf("PollReady() = %s; want pending", describe(p))
+		if p := waiting.PollReady(future.NewContext(future.NoopWaker, nil)); !p.IsPending() {
+			t.Fatalf("PollReady() = %s; want pending", testkit.Describe(p))
 		}
 	}() // dropped without Close while queued
 	rx.TryRecv() // the slot goes to the dropped sender
@@ -657,16 +660,16 @@ func TestBoundedDroppedReceiverClosesTheChannel(t *testing.T) {
 	tx, _ := channel.Bounded[int](1)
 	defer tx.Close()
 	tx.TrySend(0)
-	var w wakeCounter
-	if p := tx.PollReady(handCx(&w)); !p.IsPending() {
-		t.Fatalf("PollReady() = %s; want pending", describe(p))
+	var w testkit.WakeCounter
+	if p := tx.PollReady(future.NewContext(&w, nil)); !p.IsPending() {
+		t.Fatalf("PollReady() = %s; want pending", testkit.Describe(p))
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for w.count() == 0 && time.Now().Before(deadline) {
+	for w.Count() == 0 && time.Now().Before(deadline) {
 		runtime.GC()
 		time.Sleep(time.Millisecond)
 	}
-	if p := tx.PollReady(handCx(&w)); p.Err() != channel.ErrClosed {
-		t.Errorf("PollReady() after the receiver was collected = %s; want ErrClosed", describe(p))
+	if p := tx.PollReady(future.NewContext(&w, nil)); p.Err() != channel.ErrClosed {
+		t.Errorf("PollReady() after the receiver was collected = %s; want ErrClosed", testkit.Describe(p))
 	}
 }

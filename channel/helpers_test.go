@@ -5,28 +5,9 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/channel"
-	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/leaktest"
-	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
-
-// config is the driver configuration of every test, newLoop a loop with
-// it closed at cleanup, and checkLeaks fails the test if goroutines it
-// started are still running when it ends: testkit's Config and NewLoop,
-// leaktest's Goroutines.
-var (
-	config     = testkit.Config
-	newLoop    = testkit.NewLoop
-	checkLeaks = leaktest.Goroutines
-)
-
-// run drives f on a new loop with the test configuration.
-func run[T any](t *testing.T, f future.Future[T]) (T, error) {
-	t.Helper()
-	return driver.RunWith(config(t), f)
-}
 
 // onGoroutine runs fn on a new goroutine and returns a channel that yields
 // its error.
@@ -127,19 +108,6 @@ func produce(n int, send func(int) future.Future[struct{}], close func(), quiet 
 		return p
 	})
 }
-
-// wakeCounter is a Waker that counts its wake-ups.
-type wakeCounter struct{ testkit.WakeCounter }
-
-func (w *wakeCounter) count() int { return w.Count() }
-
-// handCx returns a context for polling by hand that wakes w.
-func handCx(w future.Waker) *future.Context { return future.NewContext(w, nil) }
-
-// describe and describeItem format polls for messages (testkit's
-// Describe and DescribeItem).
-func describe[T any](p future.Poll[T]) string     { return testkit.Describe(p) }
-func describeItem[T any](p stream.Poll[T]) string { return testkit.DescribeItem(p) }
 
 func ints(n int) []int {
 	s := make([]int, n)

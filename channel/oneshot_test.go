@@ -8,6 +8,9 @@ import (
 	"github.com/eddyio/eddy/channel"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 func TestOneshotByHand(t *testing.T) {
@@ -21,23 +24,23 @@ func TestOneshotByHand(t *testing.T) {
 		{
 			name:       "send",
 			act:        func(tx *channel.OneshotSender[string], _ *channel.OneshotReceiver[string]) { tx.Send("v") },
-			wantPoll:   "ready v",
+			wantPoll:   "ok v",
 			wantWakes:  1,
-			wantSecond: "error " + future.ErrPolledAfterCompletion.Error(),
+			wantSecond: "err " + future.ErrPolledAfterCompletion.Error(),
 		},
 		{
 			name:       "sender closed",
 			act:        func(tx *channel.OneshotSender[string], _ *channel.OneshotReceiver[string]) { tx.Close() },
-			wantPoll:   "error " + channel.ErrCanceled.Error(),
+			wantPoll:   "err " + channel.ErrCanceled.Error(),
 			wantWakes:  1,
-			wantSecond: "error " + future.ErrPolledAfterCompletion.Error(),
+			wantSecond: "err " + future.ErrPolledAfterCompletion.Error(),
 		},
 		{
 			name:       "receiver closed",
 			act:        func(_ *channel.OneshotSender[string], rx *channel.OneshotReceiver[string]) { rx.Close() },
-			wantPoll:   "error " + channel.ErrClosed.Error(),
+			wantPoll:   "err " + channel.ErrClosed.Error(),
 			wantWakes:  0,
-			wantSecond: "error " + channel.ErrClosed.Error(),
+			wantSecond: "err " + channel.ErrClosed.Error(),
 		},
 	}
 	for _, tc := range tests {
@@ -45,21 +48,21 @@ func TestOneshotByHand(t *testing.T) {
 			tx, rx := channel.Oneshot[string]()
 			defer tx.Close()
 			defer rx.Close()
-			var w wakeCounter
-			cx := handCx(&w)
+			var w testkit.WakeCounter
+			cx := future.NewContext(&w, nil)
 			for range 2 {
-				if got := describe(rx.Poll(cx)); got != "pending" {
+				if got := testkit.Describe(rx.Poll(cx)); got != "pending" {
 					t.Fatalf("Poll() before anything = %s; want pending", got)
 				}
 			}
 			tc.act(tx, rx)
-			if w.count() != tc.wantWakes {
-				t.Errorf("woken %d times; want %d", w.count(), tc.wantWakes)
+			if w.Count() != tc.wantWakes {
+				t.Errorf("woken %d times; want %d", w.Count(), tc.wantWakes)
 			}
-			if got := describe(rx.Poll(cx)); got != tc.wantPoll {
+			if got := testkit.Describe(rx.Poll(cx)); got != tc.wantPoll {
 				t.Errorf("Poll() = %s; want %s", got, tc.wantPoll)
 			}
-			if got := describe(rx.Poll(cx)); got != tc.wantSecond {
+			if got := testkit.Describe(rx.Poll(cx)); got != tc.wantSecond {
 				t.Errorf("Poll() again = %s; want %s", got, tc.wantSecond)
 			}
 		})
@@ -92,29 +95,29 @@ func TestOneshotSenderErrors(t *testing.T) {
 func TestOneshotCanceled(t *testing.T) {
 	tx, rx := channel.Oneshot[int]()
 	defer tx.Close()
-	var w wakeCounter
-	cx := handCx(&w)
-	if got := describe(tx.PollCanceled(cx)); got != "pending" {
+	var w testkit.WakeCounter
+	cx := future.NewContext(&w, nil)
+	if got := testkit.Describe(tx.PollCanceled(cx)); got != "pending" {
 		t.Fatalf("PollCanceled() = %s; want pending", got)
 	}
 	rx.Close()
-	if w.count() != 1 {
-		t.Errorf("woken %d times; want 1", w.count())
+	if w.Count() != 1 {
+		t.Errorf("woken %d times; want 1", w.Count())
 	}
-	if got := describe(tx.PollCanceled(cx)); got != "ready {}" {
+	if got := testkit.Describe(tx.PollCanceled(cx)); got != "ok {}" {
 		t.Errorf("PollCanceled() = %s; want ready", got)
 	}
 }
 
 func TestOneshotAcrossGoroutinesAndLoops(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	t.Run("goroutine to task", func(t *testing.T) {
 		tx, rx := channel.Oneshot[int]()
 		done := onGoroutine(func() error {
 			time.Sleep(time.Millisecond)
 			return tx.Send(42)
 		})
-		v, err := run(t, rx)
+		v, err := loopkit.Run(t, rx)
 		await(t, done)
 		if v != 42 || err != nil {
 			t.Errorf("Run(rx) = %v, %v; want 42, nil", v, err)
@@ -127,20 +130,20 @@ func TestOneshotAcrossGoroutinesAndLoops(t *testing.T) {
 			v, _ := rx.RecvBlocking()
 			got <- v
 		}()
-		run(t, future.Lazy(func() (struct{}, error) { return struct{}{}, tx.Send(7) }))
+		loopkit.Run(t, future.Lazy(func() (struct{}, error) { return struct{}{}, tx.Send(7) }))
 		if v := <-got; v != 7 {
 			t.Errorf("RecvBlocking() = %d; want 7", v)
 		}
 	})
 	t.Run("loop to loop, sender notices the receiver leave", func(t *testing.T) {
 		tx, rx := channel.Oneshot[int]()
-		other := newLoop(t)
+		other := loopkit.NewLoop(t)
 		done := onGoroutine(func() error {
 			_, err := driver.BlockOn(other, tx.Canceled())
 			return err
 		})
 		time.Sleep(time.Millisecond)
-		run(t, future.Lazy(func() (struct{}, error) { rx.Close(); return struct{}{}, nil }))
+		loopkit.Run(t, future.Lazy(func() (struct{}, error) { rx.Close(); return struct{}{}, nil }))
 		await(t, done)
 	})
 	t.Run("sender closed wakes a blocked goroutine", func(t *testing.T) {

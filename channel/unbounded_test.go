@@ -6,12 +6,15 @@ import (
 	"github.com/eddyio/eddy/channel"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/google/go-cmp/cmp"
 )
 
 func TestUnboundedNeverWaits(t *testing.T) {
 	tx, rx := channel.Unbounded[int]()
-	cx := handCx(future.NoopWaker)
+	cx := future.NewContext(future.NoopWaker, nil)
 	tx2 := tx.Clone()
 	for i := range 1000 {
 		s := tx
@@ -19,7 +22,7 @@ func TestUnboundedNeverWaits(t *testing.T) {
 			s = tx2
 		}
 		if p := s.PollReady(cx); !p.IsReady() || p.Err() != nil {
-			t.Fatalf("PollReady() = %s; want ready", describe(p))
+			t.Fatalf("PollReady() = %s; want ready", testkit.Describe(p))
 		}
 		if err := s.StartSend(i); err != nil {
 			t.Fatalf("Send(%d) = %v", i, err)
@@ -27,12 +30,12 @@ func TestUnboundedNeverWaits(t *testing.T) {
 	}
 	tx.Close()
 	if p := tx.PollReady(cx); p.Err() != channel.ErrClosed {
-		t.Errorf("PollReady() after Close = %s; want ErrClosed", describe(p))
+		t.Errorf("PollReady() after Close = %s; want ErrClosed", testkit.Describe(p))
 	}
 	if p := tx2.PollClose(cx); !p.IsReady() {
-		t.Errorf("PollClose() = %s; want ready", describe(p))
+		t.Errorf("PollClose() = %s; want ready", testkit.Describe(p))
 	}
-	got, err := run(t, collectAll(rx))
+	got, err := loopkit.Run(t, collectAll(rx))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,28 +47,28 @@ func TestUnboundedNeverWaits(t *testing.T) {
 func TestUnboundedReceiverClose(t *testing.T) {
 	tx, rx := channel.Unbounded[int]()
 	defer tx.Close()
-	var w wakeCounter
-	cx := handCx(&w)
+	var w testkit.WakeCounter
+	cx := future.NewContext(&w, nil)
 	if p := tx.PollClosed(cx); !p.IsPending() {
-		t.Fatalf("PollClosed() = %s; want pending", describe(p))
+		t.Fatalf("PollClosed() = %s; want pending", testkit.Describe(p))
 	}
 	rx.Close()
-	if w.count() != 1 {
-		t.Errorf("woken %d times; want 1", w.count())
+	if w.Count() != 1 {
+		t.Errorf("woken %d times; want 1", w.Count())
 	}
 	if err := tx.Send(1); err != channel.ErrClosed {
 		t.Errorf("Send() = %v; want ErrClosed", err)
 	}
 	if p := tx.PollFlush(cx); p.Err() != channel.ErrClosed {
-		t.Errorf("PollFlush() = %s; want ErrClosed", describe(p))
+		t.Errorf("PollFlush() = %s; want ErrClosed", testkit.Describe(p))
 	}
-	if _, err := run(t, tx.Closed()); err != nil {
+	if _, err := loopkit.Run(t, tx.Closed()); err != nil {
 		t.Errorf("Closed() = %v", err)
 	}
 }
 
 func TestUnboundedAcrossLoopsAndGoroutines(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	tx, rx := channel.Unbounded[int]()
 	txTask := tx.Clone()
 	goDone := onGoroutine(func() error {
@@ -77,7 +80,7 @@ func TestUnboundedAcrossLoopsAndGoroutines(t *testing.T) {
 		}
 		return nil
 	})
-	producer := newLoop(t)
+	producer := loopkit.NewLoop(t)
 	taskDone := onGoroutine(func() error {
 		_, err := driver.BlockOn(producer, future.Lazy(func() (struct{}, error) {
 			defer txTask.Close()
@@ -120,7 +123,7 @@ func TestUnboundedAcrossLoopsAndGoroutines(t *testing.T) {
 func TestUnboundedSteadyStateAllocs(t *testing.T) {
 	tx, rx := channel.Unbounded[int]()
 	defer tx.Close()
-	cx := handCx(future.NoopWaker)
+	cx := future.NewContext(future.NoopWaker, nil)
 	f := func() {
 		rx.PollNext(cx)
 		for range 8 {

@@ -8,37 +8,40 @@ import (
 	"github.com/eddyio/eddy/channel"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/google/go-cmp/cmp"
 )
 
 func TestWatchChangedAndBorrow(t *testing.T) {
 	tx, rx := channel.Watch("a")
 	defer rx.Close()
-	var w wakeCounter
-	cx := handCx(&w)
+	var w testkit.WakeCounter
+	cx := future.NewContext(&w, nil)
 	if got := rx.Borrow(); got != "a" {
 		t.Errorf("Borrow() = %q; want a", got)
 	}
-	if got := describe(rx.PollChanged(cx)); got != "pending" {
+	if got := testkit.Describe(rx.PollChanged(cx)); got != "pending" {
 		t.Fatalf("PollChanged() with nothing new = %s; want pending", got)
 	}
 	tx.Send("b")
 	tx.Send("c")
-	if w.count() != 1 {
-		t.Errorf("woken %d times; want 1", w.count())
+	if w.Count() != 1 {
+		t.Errorf("woken %d times; want 1", w.Count())
 	}
 	clone := rx.Clone()
 	defer clone.Close()
-	if got := describe(rx.PollChanged(cx)); got != "ready {}" {
+	if got := testkit.Describe(rx.PollChanged(cx)); got != "ok {}" {
 		t.Fatalf("PollChanged() = %s; want ready", got)
 	}
-	if got := describe(rx.PollChanged(cx)); got != "pending" {
+	if got := testkit.Describe(rx.PollChanged(cx)); got != "pending" {
 		t.Errorf("PollChanged() after seeing the change = %s; want pending", got)
 	}
 	if got := rx.Borrow(); got != "c" {
 		t.Errorf("Borrow() = %q; want c (latest wins)", got)
 	}
-	if got := describeItem(clone.PollNext(cx)); got != "item c" {
+	if got := testkit.DescribeItem(clone.PollNext(cx)); got != "item c" {
 		t.Errorf("clone PollNext() = %s; want item c", got)
 	}
 	tx.Send("d")
@@ -47,14 +50,14 @@ func TestWatchChangedAndBorrow(t *testing.T) {
 	if err := tx.Send("e"); err != channel.ErrClosed {
 		t.Errorf("Send() after Close = %v; want ErrClosed", err)
 	}
-	if got := describe(rx.PollChanged(cx)); got != "ready {}" {
+	if got := testkit.Describe(rx.PollChanged(cx)); got != "ok {}" {
 		t.Errorf("PollChanged() with an unseen value after close = %s; want ready", got)
 	}
-	if got := describe(rx.PollChanged(cx)); got != "error "+channel.ErrClosed.Error() {
+	if got := testkit.Describe(rx.PollChanged(cx)); got != "err "+channel.ErrClosed.Error() {
 		t.Errorf("PollChanged() after close = %s; want ErrClosed", got)
 	}
 	for _, want := range []string{"item d", "end", "end"} {
-		if got := describeItem(clone.PollNext(cx)); got != want {
+		if got := testkit.DescribeItem(clone.PollNext(cx)); got != want {
 			t.Errorf("clone PollNext() = %s; want %s", got, want)
 		}
 	}
@@ -63,22 +66,22 @@ func TestWatchChangedAndBorrow(t *testing.T) {
 func TestWatchSenderNoticesReceivers(t *testing.T) {
 	tx, rx := channel.Watch(0)
 	defer tx.Close()
-	var w wakeCounter
-	cx := handCx(&w)
+	var w testkit.WakeCounter
+	cx := future.NewContext(&w, nil)
 	rx2 := tx.Subscribe()
-	if got := describe(rx2.PollChanged(cx)); got != "pending" {
+	if got := testkit.Describe(rx2.PollChanged(cx)); got != "pending" {
 		t.Errorf("Subscribe()d receiver PollChanged() = %s; want pending", got)
 	}
-	if got := describe(tx.PollClosed(cx)); got != "pending" {
+	if got := testkit.Describe(tx.PollClosed(cx)); got != "pending" {
 		t.Fatalf("PollClosed() = %s; want pending", got)
 	}
 	rx.Close()
 	rx.Close()
-	if got := describe(tx.PollClosed(cx)); got != "pending" {
+	if got := testkit.Describe(tx.PollClosed(cx)); got != "pending" {
 		t.Errorf("PollClosed() with one receiver left = %s; want pending", got)
 	}
 	rx2.Close()
-	if got := describe(tx.PollClosed(cx)); got != "ready {}" {
+	if got := testkit.Describe(tx.PollClosed(cx)); got != "ok {}" {
 		t.Errorf("PollClosed() = %s; want ready", got)
 	}
 	if err := tx.Send(1); err != channel.ErrClosed {
@@ -89,7 +92,7 @@ func TestWatchSenderNoticesReceivers(t *testing.T) {
 	if got := rx3.Borrow(); got != 1 {
 		t.Errorf("Borrow() = %d; want 1 (stored with no receivers)", got)
 	}
-	if got := describe(rx.PollChanged(cx)); got != "error "+channel.ErrClosed.Error() {
+	if got := testkit.Describe(rx.PollChanged(cx)); got != "err "+channel.ErrClosed.Error() {
 		t.Errorf("PollChanged() on a closed receiver = %s; want ErrClosed", got)
 	}
 }
@@ -97,11 +100,11 @@ func TestWatchSenderNoticesReceivers(t *testing.T) {
 // TestWatchAcrossLoopsAndGoroutines sends from a goroutine to tasks on two
 // loops and to a goroutine; every receiver ends on the last value.
 func TestWatchAcrossLoopsAndGoroutines(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	const last = 300
 	tx, rx := channel.Watch(0)
 	rxB, rxG := rx.Clone(), rx.Clone()
-	loopB := newLoop(t)
+	loopB := loopkit.NewLoop(t)
 	lastSeen := func(r *channel.WatchReceiver[int]) future.Future[int] {
 		c := collectAll(r)
 		return future.PollFn(func(cx *future.Context) future.Poll[int] {
@@ -145,7 +148,7 @@ func TestWatchAcrossLoopsAndGoroutines(t *testing.T) {
 		}
 		tx.Close()
 	}()
-	v, err := run(t, lastSeen(rx))
+	v, err := loopkit.Run(t, lastSeen(rx))
 	await(t, doneB)
 	got := []int{v, <-gotB, <-gotG}
 	if err != nil {
@@ -157,13 +160,13 @@ func TestWatchAcrossLoopsAndGoroutines(t *testing.T) {
 }
 
 func TestWatchShutdownSignal(t *testing.T) {
-	checkLeaks(t)
+	leaktest.Goroutines(t)
 	tx, rx := channel.Watch(false)
 	done := onGoroutine(func() error {
 		time.Sleep(time.Millisecond)
 		return tx.Send(true)
 	})
-	_, err := run(t, rx.Changed())
+	_, err := loopkit.Run(t, rx.Changed())
 	await(t, done)
 	if err != nil || !rx.Borrow() {
 		t.Errorf("Changed() = %v, Borrow() = %v; want nil, true", err, rx.Borrow())
@@ -175,15 +178,15 @@ func TestWatchShutdownSignal(t *testing.T) {
 func TestWatchDroppedSender(t *testing.T) {
 	_, rx := channel.Watch(1)
 	defer rx.Close()
-	cx := handCx(future.NoopWaker)
-	got := describe(rx.PollChanged(cx))
+	cx := future.NewContext(future.NoopWaker, nil)
+	got := testkit.Describe(rx.PollChanged(cx))
 	deadline := time.Now().Add(5 * time.Second)
 	for got == "pending" && time.Now().Before(deadline) {
 		runtime.GC()
 		time.Sleep(time.Millisecond)
-		got = describe(rx.PollChanged(cx))
+		got = testkit.Describe(rx.PollChanged(cx))
 	}
-	if got != "error "+channel.ErrClosed.Error() {
+	if got != "err "+channel.ErrClosed.Error() {
 		t.Errorf("PollChanged() after the sender was collected = %s; want ErrClosed", got)
 	}
 }

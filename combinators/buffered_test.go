@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -67,12 +68,12 @@ func TestBufferUnorderedAndBuffered(t *testing.T) {
 				}
 				steps = append(steps, stream.Item[future.Future[int]](&sTracked[int]{f: f, g: g}))
 			}
-			src := newStream(steps...)
+			src := testkit.NewStream(steps...)
 			s := tc.build(src, tc.n)
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			got := sDrain(t, s)
+			got := testkit.Drain(t, s)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 			}
@@ -85,10 +86,10 @@ func TestBufferUnorderedAndBuffered(t *testing.T) {
 
 func TestBufferedSourceErrors(t *testing.T) {
 	for _, build := range []func(stream.Stream[future.Future[int]], int) stream.Stream[int]{combinators.Buffered[int], combinators.BufferUnordered[int]} {
-		src := newStream(stream.Fail[future.Future[int]](errOther), stream.Pending[future.Future[int]](),
+		src := testkit.NewStream(stream.Fail[future.Future[int]](errOther), stream.Pending[future.Future[int]](),
 			stream.Item[future.Future[int]](nil), stream.Item(future.Ready(1)))
 		want := []string{"err other", "pending", "err " + combinators.ErrNilFuture.Error(), "item 1", "end", "end"}
-		if diff := cmp.Diff(want, pollStreamN(t, build(src, 3), len(want))); diff != "" {
+		if diff := cmp.Diff(want, testkit.PollStreamN(t, build(src, 3), len(want))); diff != "" {
 			t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 		}
 	}

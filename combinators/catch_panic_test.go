@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestCatchPanic(t *testing.T) {
@@ -24,10 +25,10 @@ func TestCatchPanic(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := combinators.CatchPanic(tc.f)
-			w := &countingWaker{}
+			w := &testkit.WakeCounter{}
 			cx := future.NewContext(w, nil)
 			p := f.Poll(cx)
-			if got := show(p); got != tc.want {
+			if got := testkit.Describe(p); got != tc.want {
 				t.Errorf("Poll() = %s; want %s", got, tc.want)
 			}
 			if tc.wantIs != nil && !errors.Is(p.Err(), tc.wantIs) {
@@ -40,7 +41,7 @@ func TestCatchPanic(t *testing.T) {
 			if pe != nil && (pe.Value != tc.wantPanic || !strings.Contains(string(pe.Stack), "panicking")) {
 				t.Errorf("PanicError = %v with stack\n%s\nwant value %v and a stack through panicking", pe.Value, pe.Stack, tc.wantPanic)
 			}
-			if got := show(f.Poll(cx)); got != afterDone {
+			if got := testkit.Describe(f.Poll(cx)); got != afterDone {
 				t.Errorf("second Poll() = %s; want %s", got, afterDone)
 			}
 		})

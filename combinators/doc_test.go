@@ -16,6 +16,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -35,10 +36,10 @@ func TestStreamCombinatorsYield(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := &countingWaker{}
+			w := &testkit.WakeCounter{}
 			cx := future.NewContext(w, nil)
-			if p := tc.s.PollNext(cx); !p.IsPending() || w.count() != 1 {
-				t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", showItem(p), w.count())
+			if p := tc.s.PollNext(cx); !p.IsPending() || w.Count() != 1 {
+				t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", testkit.DescribeItem(p), w.Count())
 			}
 		})
 	}
@@ -52,10 +53,10 @@ func TestStreamCombinatorsYield(t *testing.T) {
 	}
 	for _, tc := range futures {
 		t.Run(tc.name, func(t *testing.T) {
-			w := &countingWaker{}
+			w := &testkit.WakeCounter{}
 			cx := future.NewContext(w, nil)
-			if p := tc.f.Poll(cx); !p.IsPending() || w.count() != 1 {
-				t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", show(p), w.count())
+			if p := tc.f.Poll(cx); !p.IsPending() || w.Count() != 1 {
+				t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", testkit.Describe(p), w.Count())
 			}
 		})
 	}
@@ -208,10 +209,10 @@ func sStages(r *rand.Rand) []sStage {
 			})
 		}},
 		{name: "Chain", build: func(s stream.Stream[int]) stream.Stream[int] {
-			return combinators.Chain(s, stream.Stream[int](newStream(slices.Clone(otherSteps)...)))
+			return combinators.Chain(s, stream.Stream[int](testkit.NewStream(slices.Clone(otherSteps)...)))
 		}, model: func(evs []sEv) []sEv { return append(slices.Clone(evs), otherEvs...) }},
 		{name: "Zip", build: func(s stream.Stream[int]) stream.Stream[int] {
-			z := combinators.Zip(s, stream.Stream[int](newStream(slices.Clone(otherSteps)...)))
+			z := combinators.Zip(s, stream.Stream[int](testkit.NewStream(slices.Clone(otherSteps)...)))
 			return combinators.MapStream(z, func(p combinators.Pair[int, int]) int { return 100*p.First + p.Second })
 		}, model: func(evs []sEv) []sEv {
 			var out []sEv
@@ -315,7 +316,7 @@ func sStages(r *rand.Rand) []sStage {
 		}},
 		{name: "FlattenStream", build: func(s stream.Stream[int]) stream.Stream[int] {
 			return combinators.FlattenStream(combinators.MapStream(s, func(v int) stream.Stream[int] {
-				return newStream(stream.Pending[int](), stream.Item(v), stream.Item(v))
+				return testkit.NewStream(stream.Pending[int](), stream.Item(v), stream.Item(v))
 			}))
 		}, model: func(evs []sEv) []sEv {
 			var out []sEv
@@ -337,7 +338,7 @@ func sStages(r *rand.Rand) []sStage {
 			return combinators.BufferUnordered(combinators.MapStream(s, func(v int) future.Future[int] { return sDelay(delay(v), v, "") }), n)
 		}, model: func(evs []sEv) []sEv { return evs }, loose: true},
 		{name: "Merge of two", build: func(s stream.Stream[int]) stream.Stream[int] {
-			return combinators.Merge(s, stream.Stream[int](newStream(slices.Clone(otherSteps)...)))
+			return combinators.Merge(s, stream.Stream[int](testkit.NewStream(slices.Clone(otherSteps)...)))
 		}, model: func(evs []sEv) []sEv { return append(slices.Clone(evs), otherEvs...) }, loose: true},
 	}
 }
@@ -345,21 +346,21 @@ func sStages(r *rand.Rand) []sStage {
 // sPropDrain polls s to its end as a driver would and returns its events. A
 // pending answer must come with a wake-up arranged.
 func sPropDrain(s stream.Stream[int]) ([]sEv, error) {
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	var out []sEv
 	for range 100000 {
 		taskctx.BeginPoll(cx)
-		before := w.count()
+		before := w.Count()
 		p := s.PollNext(cx)
 		switch {
 		case p.IsEnd():
 			if q := s.PollNext(cx); !q.IsEnd() {
-				return out, fmt.Errorf("PollNext() after the end = %s; want end", showItem(q))
+				return out, fmt.Errorf("PollNext() after the end = %s; want end", testkit.DescribeItem(q))
 			}
 			return out, nil
 		case p.IsPending():
-			if !taskctx.WakerTaken(cx) || w.count() == before {
+			if !taskctx.WakerTaken(cx) || w.Count() == before {
 				return out, fmt.Errorf("PollNext() = pending with no wake-up arranged")
 			}
 		case p.Err() != nil:
@@ -399,7 +400,7 @@ func TestPropertyCombinators(t *testing.T) {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	for i := range iters {
 		evs, steps := sLeaf(r)
-		var s stream.Stream[int] = newStream(steps...)
+		var s stream.Stream[int] = testkit.NewStream(steps...)
 		var names []string
 		loose := false
 		for depth := 1 + r.IntN(4); depth > 0 && !loose; depth-- {

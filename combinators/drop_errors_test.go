@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -24,8 +25,8 @@ func TestDropErrorsYields(t *testing.T) {
 	failing := stream.Unfold(0, func(n int) (int, int, bool) { return n, n + 1, true })
 	errs := combinators.AndThenStream(failing, func(int) future.Future[int] { return future.Failed[int](errors.New("bad")) })
 	s := combinators.DropErrors(errs)
-	w := &countingWaker{}
-	if p := s.PollNext(future.NewContext(w, nil)); !p.IsPending() || w.count() != 1 {
-		t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", showItem(p), w.count())
+	w := &testkit.WakeCounter{}
+	if p := s.PollNext(future.NewContext(w, nil)); !p.IsPending() || w.Count() != 1 {
+		t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", testkit.DescribeItem(p), w.Count())
 	}
 }

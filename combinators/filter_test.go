@@ -5,6 +5,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -31,9 +32,9 @@ func TestFilter(t *testing.T) {
 func TestFilterYields(t *testing.T) {
 	odd := stream.Unfold(1, func(n int) (int, int, bool) { return n, n + 2, true })
 	s := combinators.Filter(odd, func(v int) bool { return v%2 == 0 })
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
-	if p := s.PollNext(cx); !p.IsPending() || w.count() != 1 {
-		t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", showItem(p), w.count())
+	if p := s.PollNext(cx); !p.IsPending() || w.Count() != 1 {
+		t.Errorf("PollNext() = %s with %d wake-ups; want pending with 1", testkit.DescribeItem(p), w.Count())
 	}
 }

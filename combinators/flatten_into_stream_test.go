@@ -5,6 +5,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -23,7 +24,7 @@ func TestFlattenIntoStream(t *testing.T) {
 					if v == 0 {
 						return nil
 					}
-					return newStream(stream.Item(v), pendingItem(), stream.Item(v+1))
+					return testkit.NewStream(stream.Item(v), pendingItem(), stream.Item(v+1))
 				}))
 			})
 		})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -32,7 +33,7 @@ func TestForEachConcurrent(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := &sGauge{}
 			var ran []int
-			src := newStream(tc.steps...)
+			src := testkit.NewStream(tc.steps...)
 			f := combinators.ForEachConcurrent(src, tc.n, func(d int) future.Future[struct{}] {
 				switch d {
 				case 99:
@@ -42,10 +43,10 @@ func TestForEachConcurrent(t *testing.T) {
 				}
 				return &sTracked[struct{}]{f: combinators.Map(sOkAfter(d, d), func(d int) struct{} { ran = append(ran, d); return struct{}{} }), g: g}
 			})
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			got := []string{show(future.Result(run(t, f)))}
+			got := []string{testkit.Describe(future.Result(testkit.Run(t, f)))}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("Poll() mismatch (-want +got):\n%s", diff)
 			}
@@ -53,7 +54,7 @@ func TestForEachConcurrent(t *testing.T) {
 			if !cmp.Equal(ran, tc.wantRan) || g.max != tc.wantMax {
 				t.Errorf("ran %v, at most %d at once; want %v, %d", ran, g.max, tc.wantRan, tc.wantMax)
 			}
-			if p := pollN(t, f, 1); p[0] != afterDone {
+			if p := testkit.PollN(t, f, 1); p[0] != afterDone {
 				t.Errorf("Poll() after completion = %s; want %s", p[0], afterDone)
 			}
 		})

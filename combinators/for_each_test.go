@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -16,16 +17,16 @@ import (
 // answers and the counts, as checkFuture does.
 func checkLoop[T any](t *testing.T, tc streamCase, build func(stream.Stream[int], *calls) future.Future[T]) {
 	t.Helper()
-	src, c := newStream(tc.steps...), &calls{}
+	src, c := testkit.NewStream(tc.steps...), &calls{}
 	f := build(src, c)
-	if src.polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.polls, c.n)
+	if src.Polls != 0 || c.n != 0 {
+		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
 	}
-	if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+	if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 	}
-	if src.polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("stream polled %d times, fn called %d times; want %d, %d", src.polls, c.n, tc.wantPolls, tc.wantCalls)
+	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
+		t.Errorf("stream polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
 	}
 }
 
@@ -99,13 +100,13 @@ func TestLoopsYield(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := &countingWaker{}
+			w := &testkit.WakeCounter{}
 			cx := future.NewContext(w, nil)
 			for i := range 3 {
 				taskctx.BeginPoll(cx)
-				if p := tc.f.Poll(cx); !p.IsPending() || w.count() != i+1 || cx.SpendBudget() {
+				if p := tc.f.Poll(cx); !p.IsPending() || w.Count() != i+1 || cx.SpendBudget() {
 					t.Fatalf("Poll() #%d = %s with %d wake-ups, budget left = %v; want pending with %d, none left",
-						i+1, show(p), w.count(), cx.SpendBudget(), i+1)
+						i+1, testkit.Describe(p), w.Count(), cx.SpendBudget(), i+1)
 				}
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -34,15 +35,15 @@ func TestForwardAndSinkSendAll(t *testing.T) {
 		for _, name := range []string{"Forward", "SinkSendAll"} {
 			t.Run(name+"/"+tc.name, func(t *testing.T) {
 				sink := *tc.sink
-				src := newStream(tc.steps...)
+				src := testkit.NewStream(tc.steps...)
 				f := combinators.Forward[int](src, &sink)
 				if name == "SinkSendAll" {
 					f = combinators.SinkSendAll[int](&sink, src)
 				}
-				if src.polls != 0 || len(sink.log) != 0 {
+				if src.Polls != 0 || len(sink.log) != 0 {
 					t.Fatalf("building used the stream or the sink")
 				}
-				if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+				if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 					t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 				}
 				if !cmp.Equal(sink.log, tc.log) || !cmp.Equal(sink.items, tc.items) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -31,7 +32,7 @@ func (r *sRestart) PollNext(*future.Context) stream.Poll[int] {
 
 func TestFuseStreamAfterEnd(t *testing.T) {
 	f := combinators.FuseStream[int](&sRestart{})
-	got := pollStreamN(t, f, 4)
+	got := testkit.PollStreamN(t, f, 4)
 	if want := []string{"item 1", "end", "end", "end"}; fmt.Sprint(got) != fmt.Sprint(want) || !f.Done() {
 		t.Errorf("PollNext() = %v, Done() = %v; want %v, true", got, f.Done(), want)
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -19,7 +20,7 @@ func TestFuturesOrdered(t *testing.T) {
 	set.Push(b)
 	set.Push(future.Failed[string](errBoom))
 	set.Push(c)
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	steps := []struct {
 		name  string
@@ -42,7 +43,7 @@ func TestFuturesOrdered(t *testing.T) {
 			st.do()
 		}
 		taskctx.BeginPoll(cx)
-		got := showItem(set.PollNext(cx))
+		got := testkit.DescribeItem(set.PollNext(cx))
 		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || set.Len() != st.len {
 			t.Errorf("%s: PollNext() = %s, polls %v, Len() %d; want %s, %v, %d", st.name, got, setPolls(a, b, c), set.Len(), st.want, st.polls, st.len)
 		}
@@ -56,10 +57,10 @@ func TestFuturesOrderedLong(t *testing.T) {
 	var want []string
 	for i := range 200 {
 		set.Push(sOkAfter((i*7)%5, i))
-		want = append(want, showItem(stream.Item(i)))
+		want = append(want, testkit.DescribeItem(stream.Item(i)))
 	}
 	want = append(want, "end")
-	if got := sDrain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
+	if got := testkit.Drain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", cmp.Diff(want, got))
 	}
 }

@@ -9,13 +9,14 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
 func setPolls(ms ...*sManual[string]) []int {
 	var n []int
 	for _, m := range ms {
-		n = append(n, m.polls)
+		n = append(n, m.Polls)
 	}
 	return n
 }
@@ -29,7 +30,7 @@ func TestFuturesUnorderedPollsOnlyWoken(t *testing.T) {
 	if got := setPolls(a, b, c); !cmp.Equal(got, []int{0, 0, 0}) {
 		t.Fatalf("Push polled: %v", got)
 	}
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	steps := []struct {
 		name  string
@@ -50,13 +51,13 @@ func TestFuturesUnorderedPollsOnlyWoken(t *testing.T) {
 			st.do()
 		}
 		taskctx.BeginPoll(cx)
-		got := showItem(set.PollNext(cx))
-		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || w.count() != st.wakes {
-			t.Errorf("%s: PollNext() = %s, polls %v, %d wakes; want %s, %v, %d", st.name, got, setPolls(a, b, c), w.count(), st.want, st.polls, st.wakes)
+		got := testkit.DescribeItem(set.PollNext(cx))
+		if got != st.want || !cmp.Equal(setPolls(a, b, c), st.polls) || w.Count() != st.wakes {
+			t.Errorf("%s: PollNext() = %s, polls %v, %d wakes; want %s, %v, %d", st.name, got, setPolls(a, b, c), w.Count(), st.want, st.polls, st.wakes)
 		}
 	}
 	set.Push(future.Failed[string](errBoom)) // a set may be pushed to after its end
-	if got := sDrain(t, stream.Stream[string](set)); !cmp.Equal(got, []string{"err boom", "end"}) {
+	if got := testkit.Drain(t, stream.Stream[string](set)); !cmp.Equal(got, []string{"err boom", "end"}) {
 		t.Errorf("after Push: %v; want [err boom end]", got)
 	}
 }
@@ -70,7 +71,7 @@ func TestFuturesUnorderedCompletionOrder(t *testing.T) {
 		t.Errorf("Len() = %d; want 4", set.Len())
 	}
 	want := []string{"item 1", "item 2", "item 0", "item 3", "end"}
-	if got := sDrain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
+	if got := testkit.Drain(t, stream.Stream[int](set)); !cmp.Equal(got, want) {
 		t.Errorf("PollNext() answers = %v; want %v", got, want)
 	}
 }
@@ -93,7 +94,7 @@ func TestFuturesUnorderedCrossGoroutine(t *testing.T) {
 		}
 	}), nil)
 	if p := set.PollNext(cx); !p.IsPending() {
-		t.Fatalf("PollNext() = %s; want pending", showItem(p))
+		t.Fatalf("PollNext() = %s; want pending", testkit.DescribeItem(p))
 	}
 	var wg sync.WaitGroup
 	for _, m := range ms {
@@ -118,7 +119,7 @@ func TestFuturesUnorderedCrossGoroutine(t *testing.T) {
 	}
 	wg.Wait()
 	if p := set.PollNext(cx); !p.IsEnd() || set.Len() != 0 {
-		t.Errorf("PollNext() = %s with Len() %d; want end with 0", showItem(p), set.Len())
+		t.Errorf("PollNext() = %s with Len() %d; want end with 0", testkit.DescribeItem(p), set.Len())
 	}
 }
 
@@ -139,7 +140,7 @@ func TestFuturesUnorderedFairAndAllocFree(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		taskctx.BeginPoll(cx)
 		if p := set.PollNext(cx); !p.IsPending() {
-			t.Fatalf("PollNext() = %s; want pending", showItem(p))
+			t.Fatalf("PollNext() = %s; want pending", testkit.DescribeItem(p))
 		}
 	})
 	if allocs != 0 {
@@ -217,7 +218,7 @@ func TestSetsRecordStalledChild(t *testing.T) {
 	for _, sh := range shapes {
 		t.Run(sh.name, func(t *testing.T) {
 			for _, stalled := range []bool{true, false} {
-				cx := future.NewContext(&countingWaker{}, nil)
+				cx := future.NewContext(&testkit.WakeCounter{}, nil)
 				taskctx.BeginPoll(cx)
 				if !sh.build(stalled)(cx) {
 					t.Fatalf("stalled child %v: first poll answered ready; want pending", stalled)

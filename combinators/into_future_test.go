@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -22,19 +23,19 @@ func TestIntoFuture(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src := newStream(tc.steps...)
+			src := testkit.NewStream(tc.steps...)
 			f := combinators.IntoFuture[int](src)
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			head, err := run(t, f)
-			if err != nil || showItem(head.Item) != tc.want {
-				t.Fatalf("Poll() = %s, %v; want %s, nil", showItem(head.Item), err, tc.want)
+			head, err := testkit.Run(t, f)
+			if err != nil || testkit.DescribeItem(head.Item) != tc.want {
+				t.Fatalf("Poll() = %s, %v; want %s, nil", testkit.DescribeItem(head.Item), err, tc.want)
 			}
-			if got := pollN(t, f, 1); got[0] != afterDone {
+			if got := testkit.PollN(t, f, 1); got[0] != afterDone {
 				t.Errorf("second Poll() = %s; want %s", got[0], afterDone)
 			}
-			if diff := cmp.Diff(tc.rest, sDrain(t, head.Rest)); diff != "" {
+			if diff := cmp.Diff(tc.rest, testkit.Drain(t, head.Rest)); diff != "" {
 				t.Errorf("rest mismatch (-want +got):\n%s", diff)
 			}
 		})

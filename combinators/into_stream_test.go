@@ -7,22 +7,23 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
 // checkFutureToStream checks a stream built from a scripted future.
 func checkFutureToStream(t *testing.T, tc futureCase, build func(future.Future[int], *calls) stream.Stream[int]) {
 	t.Helper()
-	src, c := newFuture(tc.steps...), &calls{}
+	src, c := testkit.NewFuture(tc.steps...), &calls{}
 	s := build(src, c)
-	if src.polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.polls, c.n)
+	if src.Polls != 0 || c.n != 0 {
+		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
 	}
-	if diff := cmp.Diff(tc.want, pollStreamN(t, s, len(tc.want))); diff != "" {
+	if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 	}
-	if src.polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.polls, c.n, tc.wantPolls, tc.wantCalls)
+	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
+		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // multiCase is a row of the tables for combinators over several futures: a
@@ -25,24 +26,24 @@ type multiCase struct {
 // answers (rendered by render) and the polls of each source.
 func checkMulti[T any](t *testing.T, tc multiCase, build func([]future.Future[int]) future.Future[T], render func(future.Poll[T], []future.Future[int]) string) {
 	t.Helper()
-	srcs := make([]*scriptFuture[int], len(tc.steps))
+	srcs := make([]*testkit.ScriptFuture[int], len(tc.steps))
 	fs := make([]future.Future[int], len(tc.steps))
 	for i, steps := range tc.steps {
-		srcs[i] = newFuture(steps...)
+		srcs[i] = testkit.NewFuture(steps...)
 		fs[i] = srcs[i]
 	}
 	f := build(fs)
 	polls := func() []int {
 		n := make([]int, len(srcs))
 		for i, s := range srcs {
-			n[i] = s.polls
+			n[i] = s.Polls
 		}
 		return n
 	}
 	if diff := cmp.Diff(make([]int, len(srcs)), polls()); diff != "" {
 		t.Fatalf("building polled the sources (-want +got):\n%s", diff)
 	}
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	var got []string
 	for range tc.want {
@@ -61,7 +62,7 @@ func checkMulti[T any](t *testing.T, tc multiCase, build func([]future.Future[in
 	}
 }
 
-func showPoll[T any](p future.Poll[T], _ []future.Future[int]) string { return show(p) }
+func showPoll[T any](p future.Poll[T], _ []future.Future[int]) string { return testkit.Describe(p) }
 
 func steps(ps ...future.Poll[int]) []future.Poll[int] { return ps }
 

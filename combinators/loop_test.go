@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestLoop(t *testing.T) {
@@ -22,7 +23,7 @@ func TestLoop(t *testing.T) {
 				if n == 3 {
 					return nil, false
 				}
-				return newFuture(future.Pending[int](), future.Ok(n+1)), true
+				return testkit.NewFuture(future.Pending[int](), future.Ok(n+1)), true
 			},
 			want: []string{"pending", "pending", "pending", "ok 3", afterDone}, calls: 4,
 		},
@@ -54,7 +55,7 @@ func TestLoop(t *testing.T) {
 			if calls != 0 {
 				t.Fatalf("building called fn %d times; want 0", calls)
 			}
-			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+			if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 			}
 			if calls != tc.calls {
@@ -68,8 +69,8 @@ func TestLoopYields(t *testing.T) {
 	forever := combinators.Loop(0, func(n int) (future.Future[int], bool) {
 		return future.Ready(n + 1), true
 	})
-	w := &countingWaker{}
-	if p := forever.Poll(future.NewContext(w, nil)); !p.IsPending() || w.count() != 1 {
-		t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", show(p), w.count())
+	w := &testkit.WakeCounter{}
+	if p := forever.Poll(future.NewContext(w, nil)); !p.IsPending() || w.Count() != 1 {
+		t.Errorf("Poll() = %s with %d wake-ups; want pending with 1", testkit.Describe(p), w.Count())
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestMapErr(t *testing.T) {
@@ -21,7 +22,7 @@ func TestMapErr(t *testing.T) {
 	}
 	t.Run("nil keeps the error", func(t *testing.T) {
 		f := combinators.MapErr(future.Failed[int](errBoom), func(error) error { return nil })
-		if _, err := run(t, f); err != errBoom {
+		if _, err := testkit.Run(t, f); err != errBoom {
 			t.Errorf("Poll() error = %v; want %v", err, errBoom)
 		}
 	})

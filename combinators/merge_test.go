@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -18,19 +19,19 @@ func TestMergeTwo(t *testing.T) {
 }
 
 func TestMerge(t *testing.T) {
-	a, b, c := newStream(items(1, 2)...), newStream[int](), newStream(pendingItem(), stream.Item(30), sErr(errBoom))
+	a, b, c := testkit.NewStream(items(1, 2)...), testkit.NewStream[int](), testkit.NewStream(pendingItem(), stream.Item(30), sErr(errBoom))
 	s := combinators.Merge[int](a, nil, b, c)
-	if a.polls+b.polls+c.polls != 0 {
+	if a.Polls+b.Polls+c.Polls != 0 {
 		t.Fatalf("building polled the sources")
 	}
 	want := []string{"item 1", "item 2", "item 30", "err boom", "end", "end"}
-	if diff := cmp.Diff(want, pollStreamN(t, s, len(want))); diff != "" {
+	if diff := cmp.Diff(want, testkit.PollStreamN(t, s, len(want))); diff != "" {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 	}
-	if got := []int{a.polls, b.polls, c.polls}; !cmp.Equal(got, []int{3, 1, 4}) {
+	if got := []int{a.Polls, b.Polls, c.Polls}; !cmp.Equal(got, []int{3, 1, 4}) {
 		t.Errorf("sources polled %v times; want [3 1 4]", got)
 	}
-	if got := pollStreamN(t, combinators.Merge[int](), 1); got[0] != "end" {
+	if got := testkit.PollStreamN(t, combinators.Merge[int](), 1); got[0] != "end" {
 		t.Errorf("Merge().PollNext() = %s; want end", got[0])
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestOrElse(t *testing.T) {
@@ -21,7 +22,7 @@ func TestOrElse(t *testing.T) {
 					c.add()
 					switch err {
 					case errBoom:
-						return newFuture(future.Ok(10))
+						return testkit.NewFuture(future.Ok(10))
 					case errNil:
 						return nil
 					}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -23,22 +24,22 @@ func TestPeekable(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src := newStream(tc.steps...)
+			src := testkit.NewStream(tc.steps...)
 			p := combinators.Peekable[int](src)
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			cx := future.NewContext(&countingWaker{}, nil)
+			cx := future.NewContext(&testkit.WakeCounter{}, nil)
 			var got []string
 			for _, op := range tc.ops {
 				if op == 'p' {
-					got = append(got, showItem(p.Peek(cx)))
+					got = append(got, testkit.DescribeItem(p.Peek(cx)))
 				} else {
-					got = append(got, showItem(p.PollNext(cx)))
+					got = append(got, testkit.DescribeItem(p.PollNext(cx)))
 				}
 			}
-			if fmt.Sprint(got) != fmt.Sprint(tc.want) || src.polls != tc.polls {
-				t.Errorf("answers = %q, %d source polls; want %q, %d", got, src.polls, tc.want, tc.polls)
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) || src.Polls != tc.polls {
+				t.Errorf("answers = %q, %d source polls; want %q, %d", got, src.Polls, tc.want, tc.polls)
 			}
 		})
 	}

@@ -6,10 +6,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestRepeat(t *testing.T) {
-	got := sDrain(t, combinators.Take(combinators.Repeat("x"), 3))
+	got := testkit.Drain(t, combinators.Take(combinators.Repeat("x"), 3))
 	if want := []string{"item x", "item x", "item x", "end"}; !cmp.Equal(got, want) {
 		t.Errorf("Take(Repeat(x), 3) = %v; want %v", got, want)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // showSelAll renders a SelectedAll, naming futures by their index in fs.
@@ -18,7 +19,7 @@ func showSelAll(p future.Poll[combinators.SelectedAll[int]], fs []future.Future[
 	for _, f := range s.Rest {
 		rest = append(rest, name(f, fs))
 	}
-	return fmt.Sprintf("%d: %s, rest %v", s.Index, show(future.Result(s.Value, p.Err())), rest)
+	return fmt.Sprintf("%d: %s, rest %v", s.Index, testkit.Describe(future.Result(s.Value, p.Err())), rest)
 }
 
 func TestSelectAll(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // showSel renders a Selected, naming the handed-back future by its index in fs.
@@ -14,7 +15,7 @@ func showSel(p future.Poll[combinators.Selected[int]], fs []future.Future[int]) 
 		return "pending"
 	}
 	s := p.Value()
-	return fmt.Sprintf("%d: %s, other %s", s.Index, show(future.Result(s.Value, p.Err())), name(s.Other, fs))
+	return fmt.Sprintf("%d: %s, other %s", s.Index, testkit.Describe(future.Result(s.Value, p.Err())), name(s.Other, fs))
 }
 
 func TestSelect(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // gate is a leaf future that stays pending until opened, and then wakes the
@@ -47,20 +48,20 @@ func TestShared(t *testing.T) {
 	if g.polls != 0 {
 		t.Fatalf("Share and Clone polled the future %d times; want 0", g.polls)
 	}
-	wa, wb := &countingWaker{}, &countingWaker{}
+	wa, wb := &testkit.WakeCounter{}, &testkit.WakeCounter{}
 	cxa, cxb := future.NewContext(wa, nil), future.NewContext(wb, nil)
-	got := []string{show(a.Poll(cxa)), show(b.Poll(cxb))}
+	got := []string{testkit.Describe(a.Poll(cxa)), testkit.Describe(b.Poll(cxb))}
 	g.Open() // wakes both clones through the shared waker
-	if wa.count() != 1 || wb.count() != 1 {
-		t.Errorf("after Open: wake-ups %d, %d; want 1, 1", wa.count(), wb.count())
+	if wa.Count() != 1 || wb.Count() != 1 {
+		t.Errorf("after Open: wake-ups %d, %d; want 1, 1", wa.Count(), wb.Count())
 	}
-	got = append(got, show(b.Poll(cxb)), show(a.Poll(cxa)), show(b.Poll(cxb)), show(s.Clone().Poll(cxa)))
+	got = append(got, testkit.Describe(b.Poll(cxb)), testkit.Describe(a.Poll(cxa)), testkit.Describe(b.Poll(cxb)), testkit.Describe(s.Clone().Poll(cxa)))
 	want := []string{"pending", "pending", "ok 42", "ok 42", afterDone, "ok 42"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 	}
-	if g.polls != 3 || wa.count() != 2 {
-		t.Errorf("future polled %d times, first clone woken %d times; want 3, 2", g.polls, wa.count())
+	if g.polls != 3 || wa.Count() != 2 {
+		t.Errorf("future polled %d times, first clone woken %d times; want 3, 2", g.polls, wa.Count())
 	}
 }
 
@@ -71,12 +72,12 @@ func TestShared(t *testing.T) {
 func TestSharedAbandonedClones(t *testing.T) {
 	g := &gate{}
 	s := combinators.Share[int](g)
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	const n = 100_000
 	for i := range n {
 		if p := s.Clone().Poll(cx); !p.IsPending() {
-			t.Fatalf("clone %d: Poll() = %s; want pending", i, show(p))
+			t.Fatalf("clone %d: Poll() = %s; want pending", i, testkit.Describe(p))
 		}
 	}
 	if got := combinators.SharedWaiting(s); got != 1 {
@@ -84,13 +85,13 @@ func TestSharedAbandonedClones(t *testing.T) {
 	}
 	live := s.Clone()
 	if p := live.Poll(cx); !p.IsPending() {
-		t.Fatalf("live clone: Poll() = %s; want pending", show(p))
+		t.Fatalf("live clone: Poll() = %s; want pending", testkit.Describe(p))
 	}
 	g.Open()
-	if w.count() != 1 {
-		t.Errorf("one wake-up of the shared future called the task's waker %d times; want 1", w.count())
+	if w.Count() != 1 {
+		t.Errorf("one wake-up of the shared future called the task's waker %d times; want 1", w.Count())
 	}
-	if got := show(live.Poll(cx)); got != "ok 42" {
+	if got := testkit.Describe(live.Poll(cx)); got != "ok 42" {
 		t.Errorf("live clone after Open: Poll() = %s; want ok 42", got)
 	}
 	if got := combinators.SharedWaiting(s); got != 0 {
@@ -114,7 +115,7 @@ func TestSharedRepolledClone(t *testing.T) {
 	if got := combinators.SharedWaiting(s); got != 1 {
 		t.Errorf("after 1000 polls with one WakerFunc: %d entries; want 1", got)
 	}
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	for range 1000 {
 		c.Poll(cx)
@@ -123,10 +124,10 @@ func TestSharedRepolledClone(t *testing.T) {
 		t.Errorf("after moving to another waker: %d entries; want 1", got)
 	}
 	g.Open()
-	if funcWakes != 0 || w.count() != 1 {
-		t.Errorf("Open woke the old waker %d times and the latest %d times; want 0 and 1", funcWakes, w.count())
+	if funcWakes != 0 || w.Count() != 1 {
+		t.Errorf("Open woke the old waker %d times and the latest %d times; want 0 and 1", funcWakes, w.Count())
 	}
-	if got := show(c.Poll(cx)); got != "ok 42" {
+	if got := testkit.Describe(c.Poll(cx)); got != "ok 42" {
 		t.Errorf("Poll() after Open = %s; want ok 42", got)
 	}
 }
@@ -138,22 +139,22 @@ func TestSharedClonesOfOneTaskCompleting(t *testing.T) {
 	g := &gate{}
 	s := combinators.Share[int](g)
 	a, b := s.Clone(), s.Clone()
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	cx := future.NewContext(w, nil)
 	if p := a.Poll(cx); !p.IsPending() {
-		t.Fatalf("a: Poll() = %s; want pending", show(p))
+		t.Fatalf("a: Poll() = %s; want pending", testkit.Describe(p))
 	}
 	g.mu.Lock()
 	g.open = true // completes on its next poll, without a wake-up
 	g.mu.Unlock()
-	before := w.count()
-	if got := show(b.Poll(cx)); got != "ok 42" {
+	before := w.Count()
+	if got := testkit.Describe(b.Poll(cx)); got != "ok 42" {
 		t.Fatalf("b: Poll() = %s; want ok 42", got)
 	}
-	if w.count() != before+1 {
-		t.Errorf("b's completion woke the task %d times; want 1 (a waits too)", w.count()-before)
+	if w.Count() != before+1 {
+		t.Errorf("b's completion woke the task %d times; want 1 (a waits too)", w.Count()-before)
 	}
-	if got := show(a.Poll(cx)); got != "ok 42" {
+	if got := testkit.Describe(a.Poll(cx)); got != "ok 42" {
 		t.Errorf("a: Poll() = %s; want ok 42", got)
 	}
 }

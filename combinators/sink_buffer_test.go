@@ -8,17 +8,18 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
 func TestSinkBuffer(t *testing.T) {
-	cx := future.NewContext(&countingWaker{}, nil)
+	cx := future.NewContext(&testkit.WakeCounter{}, nil)
 	inner := &scriptSink[int]{ready: []sinkStep{sinkPending, sinkPending}}
 	b := combinators.SinkBuffer[int](inner, 2)
 	var got []string
 	for i := range 3 {
 		p := b.PollReady(cx)
-		got = append(got, show(p))
+		got = append(got, testkit.Describe(p))
 		if p.IsReady() {
 			if err := b.StartSend(i); err != nil {
 				t.Fatalf("StartSend(%d) = %v", i, err)
@@ -28,7 +29,7 @@ func TestSinkBuffer(t *testing.T) {
 	if err := b.StartSend(9); !errors.Is(err, combinators.ErrSinkFull) {
 		t.Errorf("StartSend on a full buffer = %v; want ErrSinkFull", err)
 	}
-	got = append(got, show(b.PollClose(cx)), show(b.PollClose(cx)))
+	got = append(got, testkit.Describe(b.PollClose(cx)), testkit.Describe(b.PollClose(cx)))
 	want := []string{"ok {}", "ok {}", "pending", "pending", "ok {}"}
 	if !cmp.Equal(got, want) || !cmp.Equal(inner.items, []int{0, 1}) {
 		t.Errorf("answers %v, inner items %v; want %v, [0 1]", got, inner.items, want)
@@ -52,7 +53,7 @@ func TestSinkBufferLostItems(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			b := combinators.SinkBuffer[int](tc.sink, 5)
-			_, err := run(t, combinators.SinkSendAll(b, stream.Of(1, 2, 3)))
+			_, err := testkit.Run(t, combinators.SinkSendAll(b, stream.Of(1, 2, 3)))
 			var lost *combinators.LostItemsError
 			switch {
 			case tc.want != nil:
@@ -62,7 +63,7 @@ func TestSinkBufferLostItems(t *testing.T) {
 			case err != tc.err:
 				t.Fatalf("SinkSendAll() = %v; want %v", err, tc.err)
 			}
-			if _, again := run(t, combinators.SinkSend(b, 4)); again != err {
+			if _, again := testkit.Run(t, combinators.SinkSend(b, 4)); again != err {
 				t.Errorf("SinkSend() after failure = %v; want the same error %v", again, err)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -26,7 +27,7 @@ func TestSinkFanout(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := combinators.SinkSendAll(combinators.SinkFanout[int](tc.a, tc.b), stream.Of(1, 2))
-			if got := show(future.Result(run(t, f))); got != tc.want || !cmp.Equal(tc.a.items, tc.itemsA) || !cmp.Equal(tc.b.items, tc.itemsB) {
+			if got := testkit.Describe(future.Result(testkit.Run(t, f))); got != tc.want || !cmp.Equal(tc.a.items, tc.itemsA) || !cmp.Equal(tc.b.items, tc.itemsB) {
 				t.Errorf("SinkSendAll() = %s, a got %v, b got %v; want %s, %v, %v", got, tc.a.items, tc.b.items, tc.want, tc.itemsA, tc.itemsB)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -25,7 +26,7 @@ func TestSinkMapErr(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := show(future.Result(run(t, tc.f(combinators.SinkMapErr[int](tc.sink, wrap)))))
+			got := testkit.Describe(future.Result(testkit.Run(t, tc.f(combinators.SinkMapErr[int](tc.sink, wrap)))))
 			if got != tc.want {
 				t.Errorf("Poll() = %s; want %s", got, tc.want)
 			}

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestSinkSend(t *testing.T) {
@@ -29,7 +30,7 @@ func TestSinkSend(t *testing.T) {
 			if len(tc.sink.log) != 0 {
 				t.Fatalf("building used the sink")
 			}
-			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+			if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 			}
 			if !cmp.Equal(tc.sink.log, tc.log) || !cmp.Equal(tc.sink.items, tc.items) {

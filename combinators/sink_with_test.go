@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -24,10 +25,10 @@ func TestSinkWith(t *testing.T) {
 	if c.n != 0 {
 		t.Fatalf("building called fn")
 	}
-	if _, err := run(t, combinators.SinkSendAll(sink, stream.Of(1, 2))); err != nil {
+	if _, err := testkit.Run(t, combinators.SinkSendAll(sink, stream.Of(1, 2))); err != nil {
 		t.Fatalf("SinkSendAll() = %v; want nil", err)
 	}
-	if _, err := run(t, combinators.SinkSend(sink, -1)); !errors.Is(err, errBoom) {
+	if _, err := testkit.Run(t, combinators.SinkSend(sink, -1)); !errors.Is(err, errBoom) {
 		t.Errorf("SinkSend(-1) = %v; want %v", err, errBoom)
 	}
 	if !cmp.Equal(inner.items, []string{"1", "2"}) || c.n != 3 {

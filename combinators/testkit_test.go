@@ -2,14 +2,12 @@ package combinators_test
 
 import (
 	"errors"
-	"fmt"
-	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -18,64 +16,6 @@ var (
 	errOther = errors.New("other")
 	errNil   = errors.New("make the callback return nil")
 )
-
-// countingWaker counts its wake-ups.
-type countingWaker struct{ n atomic.Int64 }
-
-func (w *countingWaker) Wake() { w.n.Add(1) }
-
-func (w *countingWaker) count() int { return int(w.n.Load()) }
-
-// scriptFuture answers its polls from a script of steps. On a pending step it
-// wakes the waker it was given before answering (as future.Yield does), so the
-// next step is always due. It counts its polls.
-type scriptFuture[T any] struct {
-	steps []future.Poll[T]
-	polls int
-}
-
-func newFuture[T any](steps ...future.Poll[T]) *scriptFuture[T] {
-	return &scriptFuture[T]{steps: steps}
-}
-
-func (s *scriptFuture[T]) Poll(cx *future.Context) future.Poll[T] {
-	s.polls++
-	if len(s.steps) == 0 {
-		return future.Fail[T](future.ErrPolledAfterCompletion)
-	}
-	p := s.steps[0]
-	s.steps = s.steps[1:]
-	if p.IsPending() {
-		cx.Waker().Wake()
-	} else {
-		s.steps = nil
-	}
-	return p
-}
-
-// scriptStream answers its polls from a script of steps, then the end. Like
-// scriptFuture it wakes its waker on pending and counts its polls.
-type scriptStream[T any] struct {
-	steps []stream.Poll[T]
-	polls int
-}
-
-func newStream[T any](steps ...stream.Poll[T]) *scriptStream[T] {
-	return &scriptStream[T]{steps: steps}
-}
-
-func (s *scriptStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
-	s.polls++
-	if len(s.steps) == 0 {
-		return stream.End[T]()
-	}
-	p := s.steps[0]
-	s.steps = s.steps[1:]
-	if p.IsPending() {
-		cx.Waker().Wake()
-	}
-	return p
-}
 
 // items returns stream steps holding the values vs.
 func items[T any](vs ...T) []stream.Poll[T] {
@@ -86,96 +26,7 @@ func items[T any](vs ...T) []stream.Poll[T] {
 	return ps
 }
 
-// show renders a future poll as "pending", "ok V" or "err E".
-func show[T any](p future.Poll[T]) string {
-	switch {
-	case p.IsPending():
-		return "pending"
-	case p.Err() != nil:
-		return "err " + p.Err().Error()
-	}
-	return fmt.Sprintf("ok %v", p.Value())
-}
-
-// showItem renders a stream poll as "pending", "item V", "err E" or "end".
-func showItem[T any](p stream.Poll[T]) string {
-	switch {
-	case p.IsPending():
-		return "pending"
-	case p.IsEnd():
-		return "end"
-	case p.Err() != nil:
-		return "err " + p.Err().Error()
-	}
-	return fmt.Sprintf("item %v", p.Value())
-}
-
 const afterDone = "err " + "future: polled after completion"
-
-// pollN polls f n times with a fresh task context per poll and returns what
-// each poll answered. A pending answer must come with the waker taken and
-// woken (every leaf of the kit wakes at once), or the test fails.
-func pollN[T any](t *testing.T, f future.Future[T], n int) []string {
-	t.Helper()
-	return pollEach(t, n, func(cx *future.Context) (string, bool) {
-		p := f.Poll(cx)
-		return show(p), p.IsPending()
-	})
-}
-
-// pollStreamN is pollN for streams.
-func pollStreamN[T any](t *testing.T, s stream.Stream[T], n int) []string {
-	t.Helper()
-	return pollEach(t, n, func(cx *future.Context) (string, bool) {
-		p := s.PollNext(cx)
-		return showItem(p), p.IsPending()
-	})
-}
-
-// pollEach makes n polls with poll, checking that every pending answer
-// arranged its wake-up, and returns what each answered.
-func pollEach(t *testing.T, n int, poll func(*future.Context) (string, bool)) []string {
-	t.Helper()
-	w := &countingWaker{}
-	cx := future.NewContext(w, nil)
-	var got []string
-	for range n {
-		taskctx.BeginPoll(cx)
-		before := w.count()
-		answer, pending := poll(cx)
-		if pending && (!taskctx.WakerTaken(cx) || w.count() == before) {
-			t.Errorf("poll %d: pending with no wake-up arranged", len(got)+1)
-		}
-		if st := taskctx.StalledChild(cx); pending && st != nil {
-			t.Errorf("poll %d: pending with a child (%v) that arranged no wake-up", len(got)+1, st)
-		}
-		got = append(got, answer)
-	}
-	return got
-}
-
-// run polls f until it is ready, as a driver would, and returns its result.
-func run[T any](t *testing.T, f future.Future[T]) (T, error) {
-	t.Helper()
-	w := &countingWaker{}
-	cx := future.NewContext(w, nil)
-	for range 10000 {
-		taskctx.BeginPoll(cx)
-		before := w.count()
-		p := f.Poll(cx)
-		if p.IsReady() {
-			return p.Result()
-		}
-		if !taskctx.WakerTaken(cx) || w.count() == before {
-			t.Fatalf("Poll() = pending with no wake-up arranged")
-		}
-		if st := taskctx.StalledChild(cx); st != nil {
-			t.Fatalf("Poll() = pending with a child (%v) that arranged no wake-up", st)
-		}
-	}
-	t.Fatalf("Poll() still pending after 10000 polls")
-	panic("unreachable")
-}
 
 // calls counts the calls of a user function.
 type calls struct{ n int }
@@ -185,61 +36,32 @@ func (c *calls) add() { c.n++ }
 // sErr returns a stream step holding the item error err.
 func sErr(err error) stream.Poll[int] { return stream.Fail[int](err) }
 
-// sDrain polls s until it ends, as a driver would, and returns every answer
-// but pending. A pending answer must come with a wake-up arranged.
-func sDrain[T any](t *testing.T, s stream.Stream[T]) []string {
-	t.Helper()
-	w := &countingWaker{}
-	cx := future.NewContext(w, nil)
-	var got []string
-	for range 10000 {
-		taskctx.BeginPoll(cx)
-		before := w.count()
-		p := s.PollNext(cx)
-		if p.IsPending() {
-			if !taskctx.WakerTaken(cx) || w.count() == before {
-				t.Fatalf("PollNext() = pending with no wake-up arranged")
-			}
-			if st := taskctx.StalledChild(cx); st != nil {
-				t.Fatalf("PollNext() = pending with a child (%v) that arranged no wake-up", st)
-			}
-			continue
-		}
-		got = append(got, showItem(p))
-		if p.IsEnd() {
-			return got
-		}
-	}
-	t.Fatalf("PollNext() did not end after 10000 polls")
-	return nil
-}
-
 // sOkAfter returns a future that answers pending k times (waking at once)
 // and then v.
-func sOkAfter[T any](k int, v T) *scriptFuture[T] {
+func sOkAfter[T any](k int, v T) *testkit.ScriptFuture[T] {
 	steps := make([]future.Poll[T], k+1)
 	steps[k] = future.Ok(v)
-	return newFuture(steps...)
+	return testkit.NewFuture(steps...)
 }
 
 // sFailAfter is sOkAfter for an error.
-func sFailAfter[T any](k int, err error) *scriptFuture[T] {
+func sFailAfter[T any](k int, err error) *testkit.ScriptFuture[T] {
 	steps := make([]future.Poll[T], k+1)
 	steps[k] = future.Fail[T](err)
-	return newFuture(steps...)
+	return testkit.NewFuture(steps...)
 }
 
 // sManual is a future that completes only when the test says so: it keeps
 // the waker of its last poll and counts its polls.
 type sManual[T any] struct {
 	waker future.Waker
-	polls int
+	Polls int
 	done  bool
 	val   T
 }
 
 func (m *sManual[T]) Poll(cx *future.Context) future.Poll[T] {
-	m.polls++
+	m.Polls++
 	if m.done {
 		return future.Ok(m.val)
 	}
@@ -322,16 +144,16 @@ func pending() future.Poll[int] { return future.Pending[int]() }
 // the polls' answers, and the counts.
 func checkFuture[T any](t *testing.T, tc futureCase, build func(future.Future[int], *calls) future.Future[T]) {
 	t.Helper()
-	src, c := newFuture(tc.steps...), &calls{}
+	src, c := testkit.NewFuture(tc.steps...), &calls{}
 	f := build(src, c)
-	if src.polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.polls, c.n)
+	if src.Polls != 0 || c.n != 0 {
+		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
 	}
-	if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+	if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 	}
-	if src.polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.polls, c.n, tc.wantPolls, tc.wantCalls)
+	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
+		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
 	}
 }
 
@@ -344,7 +166,7 @@ func second(v int) future.Future[int] {
 	case v == 7:
 		return nil
 	case v < 0:
-		return newFuture(pending(), pending(), future.Ok(10*v))
+		return testkit.NewFuture(pending(), pending(), future.Ok(10*v))
 	}
 	return future.Ready(10 * v)
 }
@@ -373,16 +195,16 @@ func pendingItem() stream.Poll[int] { return stream.Pending[int]() }
 // laziness, the answers, and the counts.
 func checkStream[T any](t *testing.T, tc streamCase, build func(stream.Stream[int], *calls) stream.Stream[T]) {
 	t.Helper()
-	src, c := newStream(tc.steps...), &calls{}
+	src, c := testkit.NewStream(tc.steps...), &calls{}
 	s := build(src, c)
-	if src.polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.polls, c.n)
+	if src.Polls != 0 || c.n != 0 {
+		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
 	}
-	if diff := cmp.Diff(tc.want, pollStreamN(t, s, len(tc.want))); diff != "" {
+	if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" {
 		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 	}
-	if src.polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.polls, c.n, tc.wantPolls, tc.wantCalls)
+	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
+		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
 	}
 }
 
@@ -409,16 +231,16 @@ func sTwoTest[T any](t *testing.T, tests []sTwoCase, build func(a, b stream.Stre
 	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b := newStream(tc.a...), newStream(tc.b...)
+			a, b := testkit.NewStream(tc.a...), testkit.NewStream(tc.b...)
 			s := build(a, b)
-			if a.polls+b.polls != 0 {
+			if a.Polls+b.Polls != 0 {
 				t.Fatalf("building polled the sources")
 			}
-			if diff := cmp.Diff(tc.want, pollStreamN(t, s, len(tc.want))); diff != "" {
+			if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" {
 				t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
 			}
-			if a.polls != tc.wantA || b.polls != tc.wantB {
-				t.Errorf("sources polled %d, %d times; want %d, %d", a.polls, b.polls, tc.wantA, tc.wantB)
+			if a.Polls != tc.wantA || b.Polls != tc.wantB {
+				t.Errorf("sources polled %d, %d times; want %d, %d", a.Polls, b.Polls, tc.wantA, tc.wantB)
 			}
 		})
 	}
@@ -436,16 +258,16 @@ func sFutureTest[S, T any](t *testing.T, tests []sFutureCase[S], build func(stre
 	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src := newStream(tc.steps...)
+			src := testkit.NewStream(tc.steps...)
 			f := build(src)
-			if src.polls != 0 {
+			if src.Polls != 0 {
 				t.Fatalf("building polled the source")
 			}
-			if diff := cmp.Diff(tc.want, pollN(t, f, len(tc.want))); diff != "" {
+			if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
 				t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
 			}
-			if src.polls != tc.wantPolls {
-				t.Errorf("source polled %d times; want %d", src.polls, tc.wantPolls)
+			if src.Polls != tc.wantPolls {
+				t.Errorf("source polled %d times; want %d", src.Polls, tc.wantPolls)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestThen(t *testing.T) {
@@ -16,9 +17,9 @@ func TestThen(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var seen string
 			checkFuture(t, tc, func(f future.Future[int], c *calls) future.Future[struct{}] {
-				return combinators.Then(f, func(v int, err error) { c.add(); seen = show(future.Result(v, err)) })
+				return combinators.Then(f, func(v int, err error) { c.add(); seen = testkit.Describe(future.Result(v, err)) })
 			})
-			if last := show(tc.steps[len(tc.steps)-1]); seen != last {
+			if last := testkit.Describe(tc.steps[len(tc.steps)-1]); seen != last {
 				t.Errorf("fn saw %q; want %q", seen, last)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestUnfoldAsync(t *testing.T) {
@@ -40,7 +41,7 @@ func TestUnfoldAsync(t *testing.T) {
 			if c.n != 0 {
 				t.Fatalf("building called fn")
 			}
-			if diff := cmp.Diff(tc.want, pollStreamN(t, s, len(tc.want))); diff != "" || c.n != tc.calls {
+			if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" || c.n != tc.calls {
 				t.Errorf("PollNext() answers mismatch (-want +got):\n%s; fn called %d times, want %d", diff, c.n, tc.calls)
 			}
 		})

@@ -12,7 +12,7 @@ import (
 
 	iocopy "github.com/eddyio/eddy/copy"
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 var (
@@ -131,11 +131,6 @@ func (w *scriptWriter) PollShutdown(*future.Context) future.Poll[struct{}] {
 	panic("Copy must not shut its writer down")
 }
 
-// countingWaker counts its wake-ups.
-type countingWaker struct{ n int }
-
-func (w *countingWaker) Wake() { w.n++ }
-
 // result is what a copy ended with, and how it got there.
 type result struct {
 	N       int64
@@ -145,33 +140,18 @@ type result struct {
 	Pending int // pending answers of the copy, each with a wake-up
 }
 
-// drive polls f until it is ready, as a driver would: each pending answer
-// must have arranged a wake-up, and a new turn starts with a fresh budget.
+// drive runs f to its end by hand (testkit.RunPolls: each pending answer
+// must have arranged a wake-up), then checks that it is done for good.
 func drive(t *testing.T, f future.Future[int64], w *scriptWriter) result {
 	t.Helper()
-	waker := &countingWaker{}
-	cx := future.NewContext(waker, nil)
 	var res result
-	for polls := 0; ; polls++ {
-		if polls > 10000 {
-			t.Fatalf("Copy still pending after %d polls", polls)
-		}
-		taskctx.BeginPoll(cx)
-		before := waker.n
-		p := f.Poll(cx)
-		if p.IsPending() {
-			if waker.n == before {
-				t.Fatalf("Copy answered pending with no wake-up arranged (poll %d)", polls)
-			}
-			res.Pending++
-			continue
-		}
-		res.N, res.Err = p.Result()
-		break
-	}
+	var polls int
+	res.N, polls, res.Err = testkit.RunPolls(t, f)
+	res.Pending = polls - 1
 	res.Written, res.Flushed = w.got.String(), w.flushed
 	// Exactly once: a later poll is an error and touches nothing.
 	writes := w.writes
+	cx, _ := testkit.NewContext()
 	if p := f.Poll(cx); !errors.Is(p.Err(), future.ErrPolledAfterCompletion) {
 		t.Errorf("Poll() after completion = %v, %v; want ErrPolledAfterCompletion", p.Value(), p.Err())
 	}

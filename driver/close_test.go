@@ -12,7 +12,8 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/netpoll"
-	"github.com/eddyio/eddy/internal/sockopen"
+	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 func TestCloseShutdownTimeout(t *testing.T) {
@@ -36,7 +37,7 @@ func TestCloseShutdownTimeout(t *testing.T) {
 			}
 			finished := false
 			short := &then{f: driver.Sleep(10 * time.Millisecond), fn: func() { finished = true }}
-			if _, err := blockOn(t, l, seqOf(driver.Spawn(short), driver.Spawn(parked{}))); err != nil {
+			if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(short), driver.Spawn(parked{}))); err != nil {
 				t.Fatalf("BlockOn() = %v", err)
 			}
 			start := time.Now()
@@ -70,7 +71,7 @@ func TestCloseWithNothingLeft(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
-	blockOn(t, l, yields(2))
+	loopkit.Block(t, l, yields(2))
 	done := make(chan error, 1)
 	go func() { done <- l.Close() }()
 	select {
@@ -78,7 +79,7 @@ func TestCloseWithNothingLeft(t *testing.T) {
 		if err != nil {
 			t.Errorf("Close() = %v; want nil", err)
 		}
-	case <-time.After(guard):
+	case <-time.After(loopkit.Timeout):
 		t.Fatalf("Close() with no task left waited for its hour-long shutdown timeout")
 	}
 }
@@ -111,28 +112,17 @@ func (r *reader) Poll(cx *future.Context) future.Poll[struct{}] {
 	return future.Ok(struct{}{})
 }
 
-// socketPair returns a connected, non-blocking, close-on-exec pair of Unix
-// stream sockets. The caller closes them.
-func socketPair(t testing.TB) (a, b int) {
-	t.Helper()
-	fds, err := sockopen.Socketpair(syscall.SOCK_STREAM)
-	if err != nil {
-		t.Fatalf("Socketpair() = %v", err)
-	}
-	return fds[0], fds[1]
-}
-
 func TestCloseClosesRegisteredFDs(t *testing.T) {
 	leaktest.Fds(t)
 	l, err := driver.New(driver.Config{Logf: t.Logf})
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
-	a, b := socketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer syscall.Close(b)
 	fd := netpoll.NewFD(a, nil)
 	started := &latch{}
-	if _, err := blockOn(t, l, seqOf(driver.Spawn(&reader{fd: fd, started: started}), started)); err != nil {
+	if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(&reader{fd: fd, started: started}), started)); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	if n := driver.Registered(l); n != 1 {
@@ -158,7 +148,7 @@ func TestStallOfRoot(t *testing.T) {
 	var stalls []*driver.StallError
 	l := newLoop(t, driver.Config{DetectStalls: true, Logf: rec.Logf, OnStall: func(e *driver.StallError) { stalls = append(stalls, e) }})
 	s := &stuck{}
-	_, err := blockOn(t, l, s)
+	_, err := loopkit.Block(t, l, s)
 	var se *driver.StallError
 	if !errors.As(err, &se) || se.Task != "*driver_test.stuck" {
 		t.Fatalf("BlockOn(stuck) = %v; want *StallError{Task: *driver_test.stuck}", err)
@@ -174,7 +164,7 @@ func TestStallOfRoot(t *testing.T) {
 		t.Errorf("Logf got %q; want [%q]", lines, want)
 	}
 	// The stalled root is cancelled: the loop is usable and closes cleanly.
-	if v, err := blockOn(t, l, future.Ready(3)); v != 3 || err != nil {
+	if v, err := loopkit.Block(t, l, future.Ready(3)); v != 3 || err != nil {
 		t.Errorf("BlockOn() after a stall = %d, %v; want 3, nil", v, err)
 	}
 }
@@ -189,7 +179,7 @@ func TestStallOfSpawnedTask(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
-	if _, err := blockOn(t, l, seqOf(driver.Spawn(&stuck{}), found)); err != nil {
+	if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(&stuck{}), found)); err != nil {
 		t.Fatalf("BlockOn() = %v; want nil (a spawned task's stall is reported, not returned)", err)
 	}
 	if d := cmp.Diff([]string{"*driver_test.stuck"}, stalls); d != "" {
@@ -217,7 +207,7 @@ func TestNoStallForWellBehavedFutures(t *testing.T) {
 		yields(3),
 		driver.Sleep(time.Millisecond),
 	)
-	if _, err := blockOn(t, l, root); err != nil {
+	if _, err := loopkit.Block(t, l, root); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	if len(stalls) != 0 {

@@ -4,20 +4,16 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 func TestMain(m *testing.M) { os.Exit(leaktest.Check(m)) }
-
-// guard bounds every BlockOn of the tests: a lost wake-up fails the test
-// instead of hanging it.
-const guard = 10 * time.Second
 
 // newLoop returns a loop closed at the end of the test; the test may close
 // it earlier to inspect Close's result.
@@ -36,30 +32,6 @@ func newLoop(t *testing.T, cfg driver.Config) *driver.Loop {
 		}
 	})
 	return l
-}
-
-// blockOn is driver.BlockOn with a watchdog that stops the loop after
-// guard, failing the test, so that a lost wake-up cannot hang the run.
-func blockOn[T any](t *testing.T, l *driver.Loop, f future.Future[T]) (T, error) {
-	t.Helper()
-	done := make(chan struct{})
-	var fired atomic.Bool
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		select {
-		case <-done:
-		case <-time.After(guard):
-			fired.Store(true)
-			l.Stop()
-		}
-	})
-	v, err := driver.BlockOn(l, f)
-	close(done)
-	wg.Wait()
-	if fired.Load() {
-		t.Fatalf("BlockOn(%T) did not return within %v (a lost wake-up?); it returned %v, %v", f, guard, v, err)
-	}
-	return v, err
 }
 
 // latch is a future that completes once Set is called, from any goroutine.
@@ -190,7 +162,7 @@ func yields(n int) future.Future[struct{}] {
 // waitSleeping waits until the loop is blocked in its poller, so that what
 // the test does next has to wake it up.
 func waitSleeping(l *driver.Loop) {
-	deadline := time.Now().Add(guard)
+	deadline := time.Now().Add(loopkit.Timeout)
 	for !driver.Sleeping(l) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 // TestManySocketsOneLoop drives 2000 socket pairs from one loop: a task per
@@ -33,7 +35,7 @@ func TestManySocketsOneLoop(t *testing.T) {
 	done := 0 // loop goroutine only
 	var spawns []future.Future[struct{}]
 	for i := range pairs {
-		a, b := socketPair(t)
+		a, b := testkit.SocketPair(t)
 		peers[i] = b
 		r := &reader{fd: netpoll.NewFD(a, nil)}
 		readers[i] = r
@@ -56,7 +58,7 @@ func TestManySocketsOneLoop(t *testing.T) {
 			}
 		}
 	})
-	_, err := blockOn(t, l, seqOf(append(spawns, allDone)...))
+	_, err := loopkit.Block(t, l, seqOf(append(spawns, allDone)...))
 	wg.Wait()
 	if writeErr != nil {
 		t.Fatalf("write to a peer = %v", writeErr)
@@ -80,7 +82,7 @@ func TestManySocketsOneLoop(t *testing.T) {
 func TestFDCloseFromAnotherGoroutineWakesReader(t *testing.T) {
 	leaktest.Fds(t)
 	l := newLoop(t, driver.Config{DetectStalls: true})
-	a, b := socketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer syscall.Close(b)
 	r := &reader{fd: netpoll.NewFD(a, nil), started: &latch{}}
 	var wg sync.WaitGroup
@@ -90,7 +92,7 @@ func TestFDCloseFromAnotherGoroutineWakesReader(t *testing.T) {
 			t.Errorf("FD.Close() = %v", err)
 		}
 	})
-	_, err := blockOn(t, l, r)
+	_, err := loopkit.Block(t, l, r)
 	wg.Wait()
 	if err != nil {
 		t.Fatalf("BlockOn() = %v", err)
@@ -107,7 +109,7 @@ func TestFDCloseFromAnotherGoroutineWakesReader(t *testing.T) {
 func TestReadToEOF(t *testing.T) {
 	leaktest.Fds(t)
 	l := newLoop(t, driver.Config{DetectStalls: true})
-	a, b := socketPair(t)
+	a, b := testkit.SocketPair(t)
 	fd := netpoll.NewFD(a, nil)
 	defer fd.Close()
 	var wg sync.WaitGroup
@@ -118,7 +120,7 @@ func TestReadToEOF(t *testing.T) {
 	})
 	var got []byte
 	var buf [3]byte
-	_, err := blockOn(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	_, err := loopkit.Block(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		for {
 			p := fd.PollRead(cx, buf[:])
 			if p.IsPending() {

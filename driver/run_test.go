@@ -7,6 +7,8 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 var errBoom = errors.New("boom")
@@ -86,18 +88,18 @@ func TestRunReportsCancelledTasks(t *testing.T) {
 
 func TestBlockOnTwice(t *testing.T) {
 	l := newLoop(t, driver.Config{})
-	if v, err := blockOn(t, l, future.Ready(1)); v != 1 || err != nil {
+	if v, err := loopkit.Block(t, l, future.Ready(1)); v != 1 || err != nil {
 		t.Fatalf("first BlockOn() = %d, %v; want 1, nil", v, err)
 	}
 	// A task spawned during the first BlockOn that outlives it runs on in
 	// the second.
 	gate := &latch{}
 	done := &latch{}
-	if _, err := blockOn(t, l, driver.Spawn(&then{f: gate, fn: done.Set})); err != nil {
+	if _, err := loopkit.Block(t, l, driver.Spawn(&then{f: gate, fn: done.Set})); err != nil {
 		t.Fatalf("BlockOn(Spawn) = %v; want nil", err)
 	}
 	gate.Set()
-	if _, err := blockOn(t, l, done); err != nil {
+	if _, err := loopkit.Block(t, l, done); err != nil {
 		t.Errorf("second BlockOn() = %v; want nil", err)
 	}
 }
@@ -122,7 +124,7 @@ func TestBlockOnFromInsideATask(t *testing.T) {
 		_, inner = driver.BlockOn(l, future.Ready(1))
 		return 0, nil
 	})
-	if _, err := blockOn(t, l, f); err != nil {
+	if _, err := loopkit.Block(t, l, f); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	if !errors.Is(inner, driver.ErrRunning) {
@@ -136,7 +138,7 @@ func TestLoopOf(t *testing.T) {
 	}
 	l := newLoop(t, driver.Config{})
 	var got *driver.Loop
-	blockOn(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	loopkit.Block(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		got, _ = driver.LoopOf(cx)
 		return future.Ok(struct{}{})
 	}))
@@ -155,7 +157,7 @@ func TestSpawnFuture(t *testing.T) {
 	t.Run("lazy and once", func(t *testing.T) {
 		var mu sync.Mutex
 		var spawned []future.Future[struct{}]
-		e := executorFunc(func(f future.Future[struct{}]) {
+		e := testkit.ExecutorFunc(func(f future.Future[struct{}]) {
 			mu.Lock()
 			spawned = append(spawned, f)
 			mu.Unlock()
@@ -177,17 +179,13 @@ func TestSpawnFuture(t *testing.T) {
 	})
 }
 
-type executorFunc func(future.Future[struct{}])
-
-func (e executorFunc) Spawn(f future.Future[struct{}]) { e(f) }
-
 func TestSpawnFromInside(t *testing.T) {
 	l := newLoop(t, driver.Config{})
 	var order []string
 	done := &latch{}
 	child := &then{f: future.Done(), fn: func() { order = append(order, "child"); done.Set() }}
 	root := seqOf(driver.Spawn(child), &then{f: future.Done(), fn: func() { order = append(order, "root spawned") }}, done)
-	if _, err := blockOn(t, l, root); err != nil {
+	if _, err := loopkit.Block(t, l, root); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	// Spawn does not wait for the child: the root goes on first.
@@ -205,7 +203,7 @@ func TestSpawnFromAnotherGoroutineWakesBlockedLoop(t *testing.T) {
 			waitSleeping(l)
 			l.Spawn(&then{f: future.Done(), fn: done.Set})
 		})
-		_, err := blockOn(t, l, done)
+		_, err := loopkit.Block(t, l, done)
 		wg.Wait()
 		if err != nil {
 			t.Fatalf("round %d: BlockOn() = %v; want nil", round, err)
@@ -222,7 +220,7 @@ func TestWakeFromAnotherGoroutineWakesBlockedLoop(t *testing.T) {
 			waitSleeping(l)
 			done.Set()
 		})
-		_, err := blockOn(t, l, done)
+		_, err := loopkit.Block(t, l, done)
 		wg.Wait()
 		if err != nil {
 			t.Fatalf("round %d: BlockOn() = %v; want nil", round, err)
@@ -247,7 +245,7 @@ func TestSpawnManyFromManyGoroutines(t *testing.T) {
 			}
 		})
 	}
-	_, err := blockOn(t, l, all)
+	_, err := loopkit.Block(t, l, all)
 	wg.Wait()
 	if err != nil || count != goroutines*each {
 		t.Errorf("BlockOn() = %v with %d tasks run; want nil and %d", err, count, goroutines*each)

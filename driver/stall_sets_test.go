@@ -9,6 +9,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -70,7 +71,7 @@ func TestStallInTaskSets(t *testing.T) {
 			var stalls []*driver.StallError
 			l := newLoop(t, driver.Config{DetectStalls: true, Logf: rec.Logf, OnStall: func(e *driver.StallError) { stalls = append(stalls, e) }})
 			lost := &lostChild{}
-			_, err := blockOn(t, l, sh.build([]future.Future[struct{}]{future.Yield(), lost, future.Yield()}))
+			_, err := loopkit.Block(t, l, sh.build([]future.Future[struct{}]{future.Yield(), lost, future.Yield()}))
 			var se *driver.StallError
 			if !errors.As(err, &se) || se.Child != lostChildType || se.Task == "" {
 				t.Fatalf("BlockOn() = %v; want a *StallError of the task with Child %q", err, lostChildType)
@@ -82,7 +83,7 @@ func TestStallInTaskSets(t *testing.T) {
 			if lines := rec.lines(); len(lines) != 1 || !strings.Contains(lines[0], lostChildType) {
 				t.Errorf("Logf got %q; want one report naming the child", lines)
 			}
-			if v, err := blockOn(t, l, future.Ready(3)); v != 3 || err != nil {
+			if v, err := loopkit.Block(t, l, future.Ready(3)); v != 3 || err != nil {
 				t.Errorf("BlockOn() after a stall = %d, %v; want 3, nil", v, err)
 			}
 		})
@@ -99,7 +100,7 @@ func TestStallInNestedTaskSet(t *testing.T) {
 	set := combinators.NewFuturesUnordered[struct{}]()
 	set.Push(future.Yield())
 	set.Push(inner)
-	_, err := blockOn(t, l, discard(combinators.Collect[struct{}](set)))
+	_, err := loopkit.Block(t, l, discard(combinators.Collect[struct{}](set)))
 	var se *driver.StallError
 	if !errors.As(err, &se) || se.Child != lostChildType || len(stalls) != 1 {
 		t.Errorf("BlockOn() = %v with stalls %q; want one *StallError with Child %q", err, stalls, lostChildType)
@@ -120,7 +121,7 @@ func TestStallInSpawnedTaskSet(t *testing.T) {
 	}
 	set := combinators.NewFuturesUnordered[struct{}]()
 	set.Push(&lostChild{})
-	if _, err := blockOn(t, l, seqOf(driver.Spawn(discard(combinators.Collect[struct{}](set))), found)); err != nil {
+	if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(discard(combinators.Collect[struct{}](set))), found)); err != nil {
 		t.Fatalf("BlockOn() = %v; want nil (a spawned task's stall is reported, not returned)", err)
 	}
 	if len(stalls) != 1 || stalls[0] != lostChildType {
@@ -147,7 +148,7 @@ func TestNoStallInWellBehavedTaskSets(t *testing.T) {
 				driver.Sleep(time.Millisecond),
 				&then{f: driver.Sleep(2 * time.Millisecond), fn: gate.Set},
 			}
-			if _, err := blockOn(t, l, sh.build(kids)); err != nil {
+			if _, err := loopkit.Block(t, l, sh.build(kids)); err != nil {
 				t.Fatalf("BlockOn() = %v; want nil", err)
 			}
 			if len(stalls) != 0 {
@@ -163,12 +164,12 @@ func TestNoStallInWellBehavedTaskSets(t *testing.T) {
 // Join whose other child took the waker is not reported.
 func TestStallInJoinUnchanged(t *testing.T) {
 	l := newLoop(t, driver.Config{DetectStalls: true, Logf: t.Logf})
-	_, err := blockOn(t, l, combinators.Join[struct{}, struct{}](&lostChild{}, &lostChild{}))
+	_, err := loopkit.Block(t, l, combinators.Join[struct{}, struct{}](&lostChild{}, &lostChild{}))
 	var se *driver.StallError
 	if !errors.As(err, &se) || se.Child != "" {
 		t.Errorf("BlockOn(Join(lost, lost)) = %v; want a *StallError of the task with no child named", err)
 	}
-	if _, err := blockOn(t, l, combinators.Select[struct{}](yields(2), &lostChild{})); err != nil {
+	if _, err := loopkit.Block(t, l, combinators.Select[struct{}](yields(2), &lostChild{})); err != nil {
 		t.Errorf("BlockOn(Select(yields, lost)) = %v; want nil (the task-wide flag covers it, as before)", err)
 	}
 }

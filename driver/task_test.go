@@ -9,11 +9,12 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 // rounds is a future that, on each poll, hands its waker to 100 goroutines
 // that all wake it at once, until it has been polled n times. A wake-up lost
-// among the concurrent ones hangs it (and blockOn's guard fails the test).
+// among the concurrent ones hangs it (and loopkit.Block fails the test).
 type rounds struct {
 	n, polls int
 	wg       sync.WaitGroup
@@ -39,7 +40,7 @@ func (r *rounds) Poll(cx *future.Context) future.Poll[int] {
 func TestConcurrentWakesAreNeverLost(t *testing.T) {
 	l := newLoop(t, driver.Config{DetectStalls: true})
 	r := &rounds{n: 200}
-	v, err := blockOn(t, l, r)
+	v, err := loopkit.Block(t, l, r)
 	r.wg.Wait()
 	if v != 201 || err != nil {
 		t.Errorf("BlockOn() = %d, %v; want 201, nil", v, err)
@@ -99,17 +100,17 @@ func TestConcurrentWakesOfAnIdleTask(t *testing.T) {
 			}
 			close(start)
 			inner.Wait()
-			deadline := time.Now().Add(guard)
+			deadline := time.Now().Add(loopkit.Timeout)
 			for polls, _ := r.state(); polls == before; polls, _ = r.state() {
 				if time.Now().After(deadline) {
-					t.Errorf("round %d: task not polled within %v of 100 wakes; want at least one poll", round, guard)
+					t.Errorf("round %d: task not polled within %v of 100 wakes; want at least one poll", round, loopkit.Timeout)
 					return
 				}
 				time.Sleep(time.Millisecond)
 			}
 		}
 	})
-	v, err := blockOn(t, l, r)
+	v, err := loopkit.Block(t, l, r)
 	wg.Wait()
 	if err != nil || v < n+2 {
 		t.Errorf("BlockOn() = %d, %v; want at least %d polls, nil", v, err, n+2)
@@ -146,9 +147,9 @@ func TestTaskWokenWhileRunningIsPolledAgain(t *testing.T) {
 			if tc.spawn {
 				done := &latch{}
 				l.Spawn(&then{f: futureOf(s), fn: done.Set})
-				blockOn(t, l, done)
+				loopkit.Block(t, l, done)
 			} else {
-				blockOn(t, l, s)
+				loopkit.Block(t, l, s)
 			}
 			if s.polls != 11 {
 				t.Errorf("polls = %d; want 11 (each self-wake polls it once more)", s.polls)
@@ -181,7 +182,7 @@ func TestPanickingSpawnedTaskIsReported(t *testing.T) {
 		driver.Spawn(&then{f: yields(3), fn: after.Set}),
 		after,
 	)
-	if _, err := blockOn(t, l, root); err != nil {
+	if _, err := loopkit.Block(t, l, root); err != nil {
 		t.Fatalf("BlockOn() = %v; want nil (the panic ends only its task)", err)
 	}
 	pe, ok := firstArg[*future.PanicError](rec)
@@ -196,7 +197,7 @@ func TestPanickingSpawnedTaskIsReported(t *testing.T) {
 		t.Errorf("Error() = %q; want %q", pe.Error(), want)
 	}
 	// The loop goes on.
-	if v, err := blockOn(t, l, future.Ready(7)); v != 7 || err != nil {
+	if v, err := loopkit.Block(t, l, future.Ready(7)); v != 7 || err != nil {
 		t.Errorf("BlockOn() after the panic = %d, %v; want 7, nil", v, err)
 	}
 }
@@ -204,7 +205,7 @@ func TestPanickingSpawnedTaskIsReported(t *testing.T) {
 func TestPanickingRoot(t *testing.T) {
 	rec := &logRecorder{}
 	l := newLoop(t, driver.Config{Logf: rec.Logf})
-	_, err := blockOn(t, l, panicker{value: errBoom})
+	_, err := loopkit.Block(t, l, panicker{value: errBoom})
 	var pe *future.PanicError
 	if !errors.As(err, &pe) {
 		t.Fatalf("BlockOn(panicker) = %v; want a *PanicError", err)
@@ -218,7 +219,7 @@ func TestPanickingRoot(t *testing.T) {
 	if lines := rec.lines(); len(lines) != 0 {
 		t.Errorf("Logf got %q; want nothing (BlockOn returns the root's panic)", lines)
 	}
-	if v, err := blockOn(t, l, future.Ready(1)); v != 1 || err != nil {
+	if v, err := loopkit.Block(t, l, future.Ready(1)); v != 1 || err != nil {
 		t.Errorf("BlockOn() after a panicking root = %d, %v; want 1, nil", v, err)
 	}
 }
@@ -229,7 +230,7 @@ func TestFailingSpawnedTaskIsLogged(t *testing.T) {
 	failed := &then{f: future.Failed[struct{}](errBoom), fn: func() {}}
 	done := &latch{}
 	root := seqOf(driver.Spawn(failed), driver.Spawn(&then{f: future.Done(), fn: done.Set}), done)
-	if _, err := blockOn(t, l, root); err != nil {
+	if _, err := loopkit.Block(t, l, root); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	lines := rec.lines()
@@ -251,7 +252,7 @@ func TestStopFromAnotherGoroutine(t *testing.T) {
 		t.Fatalf("BlockOn(Never) = %v; want ErrStopped", err)
 	}
 	// The stop is consumed: the loop runs again.
-	if v, err := blockOn(t, l, future.Ready(2)); v != 2 || err != nil {
+	if v, err := loopkit.Block(t, l, future.Ready(2)); v != 2 || err != nil {
 		t.Errorf("BlockOn() after Stop = %d, %v; want 2, nil", v, err)
 	}
 }
@@ -283,7 +284,7 @@ func TestStoppedRootIsNotPolledAgain(t *testing.T) {
 		t.Fatalf("BlockOn() = %v; want ErrStopped", err)
 	}
 	before := polls
-	if _, err := blockOn(t, l, yields(3)); err != nil {
+	if _, err := loopkit.Block(t, l, yields(3)); err != nil {
 		t.Fatalf("second BlockOn() = %v", err)
 	}
 	if polls != before {

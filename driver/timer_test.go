@@ -9,6 +9,7 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 func TestSleepLastsAtLeastD(t *testing.T) {
@@ -27,7 +28,7 @@ func TestSleepLastsAtLeastD(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
-			if _, err := blockOn(t, l, driver.Sleep(tc.d)); err != nil {
+			if _, err := loopkit.Block(t, l, driver.Sleep(tc.d)); err != nil {
 				t.Fatalf("BlockOn(Sleep(%v)) = %v; want nil", tc.d, err)
 			}
 			if elapsed := time.Since(start); elapsed < tc.d {
@@ -43,7 +44,7 @@ func TestSleepIsLazy(t *testing.T) {
 	time.Sleep(40 * time.Millisecond) // the timer starts at the first poll, not here
 	var polls int
 	start := time.Now()
-	blockOn(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	loopkit.Block(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		polls++
 		return s.Poll(cx)
 	}))
@@ -63,7 +64,7 @@ func TestSleepPolledAfterCompletion(t *testing.T) {
 	l := newLoop(t, driver.Config{})
 	s := driver.Sleep(0)
 	var second error
-	blockOn(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	loopkit.Block(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		if p := s.Poll(cx); p.IsPending() || p.Err() != nil {
 			return p
 		}
@@ -89,7 +90,7 @@ func TestTimersFireInDeadlineOrder(t *testing.T) {
 			}
 		}}))
 	}
-	if _, err := blockOn(t, l, seqOf(append(spawns, all)...)); err != nil {
+	if _, err := loopkit.Block(t, l, seqOf(append(spawns, all)...)); err != nil {
 		t.Fatalf("BlockOn() = %v", err)
 	}
 	if d := cmp.Diff([]int{1, 10, 20, 30, 40, 50}, order); d != "" {
@@ -102,7 +103,7 @@ func TestTimersFireInDeadlineOrder(t *testing.T) {
 func TestSleepingLoopBlocksInPoller(t *testing.T) {
 	l := newLoop(t, driver.Config{DetectStalls: true})
 	before := driver.Waits(l)
-	blockOn(t, l, driver.Sleep(100*time.Millisecond))
+	loopkit.Block(t, l, driver.Sleep(100*time.Millisecond))
 	if waits := driver.Waits(l) - before; waits > 5 {
 		t.Errorf("a 100ms Sleep cost %d waits on the poller; want at most 5 (the loop should block, not spin)", waits)
 	}
@@ -115,7 +116,7 @@ func TestTimerRepolledBeforeDeadline(t *testing.T) {
 	s := driver.Sleep(20 * time.Millisecond)
 	polls := 0
 	start := time.Now()
-	blockOn(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	loopkit.Block(t, l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		polls++
 		p := s.Poll(cx)
 		if p.IsPending() && polls < 50 {
@@ -127,7 +128,7 @@ func TestTimerRepolledBeforeDeadline(t *testing.T) {
 		t.Errorf("Sleep(20ms) re-polled %d times completed after %v; want at least 50 polls and 20ms", polls, elapsed)
 	}
 	// The loop is idle again: a later BlockOn is not disturbed by the timer.
-	if v, err := blockOn(t, l, future.Ready(1)); v != 1 || err != nil {
+	if v, err := loopkit.Block(t, l, future.Ready(1)); v != 1 || err != nil {
 		t.Errorf("BlockOn() = %d, %v; want 1, nil", v, err)
 	}
 }

@@ -5,18 +5,19 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestNewContext(t *testing.T) {
-	w := &countingWaker{}
+	w := &testkit.WakeCounter{}
 	e := &fakeExecutor{}
 	cx := future.NewContext(w, e)
 	if got := cx.Executor(); got != future.Executor(e) {
 		t.Errorf("Executor() = %v; want %v", got, e)
 	}
 	cx.Waker().Wake()
-	if w.n.Load() != 1 {
-		t.Errorf("Waker().Wake() woke %d times; want 1", w.n.Load())
+	if w.Count() != 1 {
+		t.Errorf("Waker().Wake() woke %d times; want 1", w.Count())
 	}
 
 	bare := future.NewContext(nil, nil)
@@ -30,7 +31,7 @@ func TestNewContext(t *testing.T) {
 }
 
 func TestWakerTakenAndBeginPoll(t *testing.T) {
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	if taskctx.WakerTaken(cx) {
 		t.Errorf("WakerTaken() on a new context = true; want false")
 	}
@@ -49,7 +50,7 @@ func TestWakerTakenAndBeginPoll(t *testing.T) {
 }
 
 func TestSpendBudget(t *testing.T) {
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	for i := range future.DefaultBudget {
 		if !cx.SpendBudget() {
 			t.Fatalf("SpendBudget() #%d = false; want true for the first %d", i+1, future.DefaultBudget)
@@ -67,7 +68,7 @@ func TestSpendBudget(t *testing.T) {
 }
 
 func TestWithWakerSharesTaskState(t *testing.T) {
-	parentW, childW := &countingWaker{}, &countingWaker{}
+	parentW, childW := &testkit.WakeCounter{}, &testkit.WakeCounter{}
 	e := &fakeExecutor{}
 	parent := future.NewContext(parentW, e)
 	child := parent.WithWaker(childW)
@@ -76,8 +77,8 @@ func TestWithWakerSharesTaskState(t *testing.T) {
 		t.Errorf("child Executor() = %v; want the parent's %v", child.Executor(), e)
 	}
 	child.Waker().Wake()
-	if parentW.n.Load() != 0 || childW.n.Load() != 1 {
-		t.Errorf("child Waker().Wake(): parent woken %d, child %d; want 0 and 1", parentW.n.Load(), childW.n.Load())
+	if parentW.Count() != 0 || childW.Count() != 1 {
+		t.Errorf("child Waker().Wake(): parent woken %d, child %d; want 0 and 1", parentW.Count(), childW.Count())
 	}
 	if !taskctx.WakerTaken(parent) {
 		t.Errorf("parent WakerTaken() after the child's Waker() = false; want true (shared)")
@@ -98,16 +99,16 @@ func TestWithWakerSharesTaskState(t *testing.T) {
 }
 
 func TestRelink(t *testing.T) {
-	a := &countingWaker{}
+	a := &testkit.WakeCounter{}
 	e := &fakeExecutor{}
 	p1 := future.NewContext(a, nil)
 	p2 := future.NewContext(a, e)
-	b := &countingWaker{}
+	b := &testkit.WakeCounter{}
 	child := p1.WithWaker(b)
 	taskctx.Relink(child, p2)
 	child.Waker().Wake()
-	if a.n.Load() != 0 || b.n.Load() != 1 {
-		t.Errorf("after Relink(child, p2) Waker().Wake() woke the parents' waker %d, the child's %d times; want 0 and 1 (the child keeps its waker)", a.n.Load(), b.n.Load())
+	if a.Count() != 0 || b.Count() != 1 {
+		t.Errorf("after Relink(child, p2) Waker().Wake() woke the parents' waker %d, the child's %d times; want 0 and 1 (the child keeps its waker)", a.Count(), b.Count())
 	}
 	if child.Executor() != future.Executor(e) {
 		t.Errorf("after Relink Executor() = %v; want the new parent's", child.Executor())
@@ -123,8 +124,8 @@ type stalled struct{}
 func (stalled) Poll(*future.Context) future.Poll[int] { return future.Pending[int]() }
 
 func TestCheckPendingAndStalledChild(t *testing.T) {
-	parent := future.NewContext(&countingWaker{}, nil)
-	child := parent.WithWaker(&countingWaker{})
+	parent := future.NewContext(&testkit.WakeCounter{}, nil)
+	child := parent.WithWaker(&testkit.WakeCounter{})
 	if got := taskctx.StalledChild(parent); got != nil {
 		t.Errorf("StalledChild() on a new context = %v; want nil", got)
 	}
@@ -135,7 +136,7 @@ func TestCheckPendingAndStalledChild(t *testing.T) {
 		t.Errorf("StalledChild() after CheckPending on a child that took no waker = %v; want future_test.stalled", got)
 	}
 	taskctx.Relink(child, parent)
-	taskctx.CheckPending(child, &countingWaker{}) // the first stall is kept
+	taskctx.CheckPending(child, &testkit.WakeCounter{}) // the first stall is kept
 	if got := taskctx.StalledChild(parent); got == nil || got.String() != "future_test.stalled" {
 		t.Errorf("StalledChild() after a second stall = %v; want the first, future_test.stalled", got)
 	}
@@ -156,11 +157,11 @@ func TestCheckPendingAndStalledChild(t *testing.T) {
 		t.Errorf("StalledChild() after Relink and a poll that took no waker = nil; want future_test.stalled")
 	}
 
-	other := future.NewContext(&countingWaker{}, nil)
-	sibling := other.WithWaker(&countingWaker{})
+	other := future.NewContext(&testkit.WakeCounter{}, nil)
+	sibling := other.WithWaker(&testkit.WakeCounter{})
 	other.Waker()
 	taskctx.CheckPending(sibling, stalled{}) // a sibling's flag is its own
-	fresh := other.WithWaker(&countingWaker{})
+	fresh := other.WithWaker(&testkit.WakeCounter{})
 	taskctx.BeginPoll(other)
 	fresh.Waker()
 	taskctx.Relink(sibling, other)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // TestLeavesReadyOnce checks every leaf that is ready on its first poll: the
@@ -32,13 +33,13 @@ func TestLeavesReadyOnce(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cx, w := newCx()
+			cx, w := testkit.NewContext()
 			p := tc.f.Poll(cx)
 			if v, err := p.Result(); p.IsPending() || v != tc.wantVal || err != tc.wantErr {
-				t.Fatalf("first Poll() = %s; want %s", describe(p), fmtResult(tc.wantVal, tc.wantErr))
+				t.Fatalf("first Poll() = %s; want %s", testkit.Describe(p), fmtResult(tc.wantVal, tc.wantErr))
 			}
-			if w.n.Load() != 0 {
-				t.Errorf("first Poll() woke the task %d times; want 0", w.n.Load())
+			if w.Count() != 0 {
+				t.Errorf("first Poll() woke the task %d times; want 0", w.Count())
 			}
 			if taskctx.WakerTaken(cx) {
 				t.Errorf("WakerTaken() after a ready poll = true; want false")
@@ -60,14 +61,14 @@ func TestSecondPollAnswersErrPolledAfterCompletion(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cx, _ := newCx()
+			cx, _ := testkit.NewContext()
 			if p := tc.f.Poll(cx); !p.IsReady() {
-				t.Fatalf("first Poll() = %s; want ready", describe(p))
+				t.Fatalf("first Poll() = %s; want ready", testkit.Describe(p))
 			}
 			for i := range 2 {
 				p := tc.f.Poll(cx)
 				if v, err := p.Result(); !p.IsReady() || v != 0 || !errors.Is(err, future.ErrPolledAfterCompletion) {
-					t.Errorf("Poll() #%d after completion = %s; want %s", i+2, describe(p), fmtResult(0, future.ErrPolledAfterCompletion))
+					t.Errorf("Poll() #%d after completion = %s; want %s", i+2, testkit.Describe(p), fmtResult(0, future.ErrPolledAfterCompletion))
 				}
 			}
 		})
@@ -75,11 +76,11 @@ func TestSecondPollAnswersErrPolledAfterCompletion(t *testing.T) {
 }
 
 func TestDoneIsReadyOnEveryPollAndFree(t *testing.T) {
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	f := future.Done()
 	for i := range 3 {
 		if p := f.Poll(cx); !p.IsReady() || p.Err() != nil {
-			t.Fatalf("Done().Poll() #%d = %s; want Ready({}, <nil>)", i+1, describe(p))
+			t.Fatalf("Done().Poll() #%d = %s; want ok {}", i+1, testkit.Describe(p))
 		}
 	}
 	allocs := testing.AllocsPerRun(100, func() { future.Done().Poll(cx) })
@@ -97,9 +98,9 @@ func TestLazyCallsFnOnFirstPollOnly(t *testing.T) {
 	if calls != 0 {
 		t.Fatalf("Lazy called fn %d times before any poll; want 0", calls)
 	}
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	if p := f.Poll(cx); p.Value() != "hello" || p.Err() != nil {
-		t.Errorf("Poll() = %s; want Ready(hello, <nil>)", describe(p))
+		t.Errorf("Poll() = %s; want ok hello", testkit.Describe(p))
 	}
 	f.Poll(cx)
 	f.Poll(cx)
@@ -133,21 +134,21 @@ func TestDeferBuildsOnceAndPassesPendingThrough(t *testing.T) {
 	if builds != 0 {
 		t.Fatalf("Defer called build %d times before any poll; want 0", builds)
 	}
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	for i := range 2 {
 		taskctx.BeginPoll(cx)
 		if p := f.Poll(cx); !p.IsPending() {
-			t.Fatalf("Poll() #%d = %s; want Pending", i+1, describe(p))
+			t.Fatalf("Poll() #%d = %s; want pending", i+1, testkit.Describe(p))
 		}
 		if !taskctx.WakerTaken(cx) {
 			t.Errorf("Poll() #%d: WakerTaken() = false; want the inner future's waker taken", i+1)
 		}
 	}
 	if p := f.Poll(cx); p.Value() != 11 || p.Err() != nil || p.IsPending() {
-		t.Fatalf("Poll() #3 = %s; want Ready(11, <nil>)", describe(p))
+		t.Fatalf("Poll() #3 = %s; want ok 11", testkit.Describe(p))
 	}
 	if p := f.Poll(cx); !errors.Is(p.Err(), future.ErrPolledAfterCompletion) {
-		t.Errorf("Poll() #4 = %s; want ErrPolledAfterCompletion", describe(p))
+		t.Errorf("Poll() #4 = %s; want ErrPolledAfterCompletion", testkit.Describe(p))
 	}
 	if builds != 1 || inner.polls != 3 {
 		t.Errorf("build called %d times, inner polled %d times; want 1 and 3", builds, inner.polls)
@@ -167,30 +168,30 @@ func TestPollFnCallsFnOnEveryPoll(t *testing.T) {
 	if calls != 0 {
 		t.Fatalf("PollFn called fn %d times before any poll; want 0", calls)
 	}
-	cx, w := newCx()
+	cx, w := testkit.NewContext()
 	var p future.Poll[int]
 	for p.IsPending() {
 		p = f.Poll(cx)
 	}
-	if p.Value() != 3 || w.n.Load() != 2 {
-		t.Errorf("PollFn: Poll() = %s after %d wakes; want Ready(3, <nil>) after 2", describe(p), w.n.Load())
+	if p.Value() != 3 || w.Count() != 2 {
+		t.Errorf("PollFn: Poll() = %s after %d wakes; want ok 3 after 2", testkit.Describe(p), w.Count())
 	}
 }
 
 func TestNeverTakesWakerAndStaysPending(t *testing.T) {
-	cx, w := newCx()
+	cx, w := testkit.NewContext()
 	f := future.Never[int]()
 	for i := range 3 {
 		taskctx.BeginPoll(cx)
 		if p := f.Poll(cx); !p.IsPending() {
-			t.Fatalf("Never().Poll() #%d = %s; want Pending", i+1, describe(p))
+			t.Fatalf("Never().Poll() #%d = %s; want pending", i+1, testkit.Describe(p))
 		}
 		if !taskctx.WakerTaken(cx) {
 			t.Errorf("Never().Poll() #%d: WakerTaken() = false; want true (not a stall)", i+1)
 		}
 	}
-	if w.n.Load() != 0 {
-		t.Errorf("Never woke its task %d times; want 0", w.n.Load())
+	if w.Count() != 0 {
+		t.Errorf("Never woke its task %d times; want 0", w.Count())
 	}
 }
 
@@ -216,7 +217,7 @@ func TestYieldWakesBeforeAnsweringPending(t *testing.T) {
 	p := f.Poll(cx)
 	w.returned = true
 	if !p.IsPending() {
-		t.Fatalf("Yield().Poll() #1 = %s; want Pending", describe(p))
+		t.Fatalf("Yield().Poll() #1 = %s; want pending", testkit.Describe(p))
 	}
 	if w.wokeEarly != 1 || w.wokeLate != 0 {
 		t.Errorf("Yield woke %d times during the poll and %d after; want 1 and 0", w.wokeEarly, w.wokeLate)
@@ -225,7 +226,7 @@ func TestYieldWakesBeforeAnsweringPending(t *testing.T) {
 		t.Errorf("WakerTaken() after Yield = false; want true")
 	}
 	if p := f.Poll(cx); !p.IsReady() || p.Err() != nil {
-		t.Errorf("Yield().Poll() #2 = %s; want Ready({}, <nil>)", describe(p))
+		t.Errorf("Yield().Poll() #2 = %s; want ok {}", testkit.Describe(p))
 	}
 }
 
@@ -242,7 +243,7 @@ func TestBuildingDoesNothing(t *testing.T) {
 }
 
 func TestLeavesAllocNothingToPoll(t *testing.T) {
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	f := future.Never[int]()
 	fn := future.PollFn(func(*future.Context) future.Poll[int] { return future.Ok(1) })
 	allocs := testing.AllocsPerRun(100, func() {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/listener"
 	"github.com/eddyio/eddy/socket"
 	"github.com/eddyio/eddy/stream"
@@ -53,12 +54,12 @@ func TestBindTCPErrors(t *testing.T) {
 }
 
 func TestAccept(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	l := bind(t)
 	acc := l.Accept()
-	ch := spawnResult(loop, acc)
+	ch := loopkit.Spawn(loop, acc)
 	c := dial(t, l)
-	s, err := await(t, ch)
+	s, err := loopkit.Await(t, ch)
 	if err != nil {
 		t.Fatalf("Accept() = %v", err)
 	}
@@ -71,10 +72,10 @@ func TestAccept(t *testing.T) {
 	}
 	c.Write([]byte("ping"))
 	buf := make([]byte, 4)
-	if _, err := await(t, spawnResult(loop, readExact(s, buf))); err != nil || string(buf) != "ping" {
+	if _, err := loopkit.Await(t, loopkit.Spawn(loop, readExact(s, buf))); err != nil || string(buf) != "ping" {
 		t.Errorf("read from accepted stream = %q, %v; want %q", buf, err, "ping")
 	}
-	if _, err := await(t, spawnResult(loop, acc)); !errors.Is(err, future.ErrPolledAfterCompletion) {
+	if _, err := loopkit.Await(t, loopkit.Spawn(loop, acc)); !errors.Is(err, future.ErrPolledAfterCompletion) {
 		t.Errorf("Accept polled again = %v; want ErrPolledAfterCompletion", err)
 	}
 }
@@ -112,10 +113,10 @@ func collect[T any](s stream.Stream[T], each func(T, error)) future.Future[int] 
 }
 
 func TestIncomingEndsWhenClosed(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	l := bind(t)
 	accepted := make(chan *socket.TCPStream, 10)
-	ch := spawnResult(loop, collect(l.Incoming(), func(s *socket.TCPStream, err error) {
+	ch := loopkit.Spawn(loop, collect(l.Incoming(), func(s *socket.TCPStream, err error) {
 		if err != nil {
 			t.Errorf("Incoming item error: %v", err)
 			return
@@ -135,7 +136,7 @@ func TestIncomingEndsWhenClosed(t *testing.T) {
 	if err := l.Close(); err != nil { // wakes the parked stream
 		t.Fatalf("Close() = %v", err)
 	}
-	n, err := await(t, ch)
+	n, err := loopkit.Await(t, ch)
 	if n != clients || err != nil {
 		t.Errorf("Incoming until Close = %d items, %v; want %d, nil", n, err, clients)
 	}
@@ -287,4 +288,27 @@ func acceptEMFILEChild(t *testing.T) {
 	if got, want := s.RemoteAddr().String(), c.LocalAddr().String(); got != want {
 		t.Errorf("accepted %s; want %s", got, want)
 	}
+}
+
+// bind returns a listener on a free port of 127.0.0.1, closed when the
+// test ends.
+func bind(t testing.TB) *listener.TCPListener {
+	t.Helper()
+	l, err := listener.BindTCP("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("BindTCP: %v", err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// dial connects a net.Conn client to l, closed when the test ends.
+func dial(t testing.TB, l *listener.TCPListener) *net.TCPConn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", l.Addr().String(), 10*time.Second)
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c.(*net.TCPConn)
 }

@@ -20,7 +20,7 @@ import (
 	iocopy "github.com/eddyio/eddy/copy"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/socket"
 )
 
@@ -40,8 +40,8 @@ func uxCopy(r aio.AsyncReader, w aio.AsyncWriter) future.Future[int64] {
 }
 
 func TestUnixListenerNetClient(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
-	path := testkit.SocketPath(t)
+	loop := loopkit.CheckedLoop(t)
+	path := loopkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatalf("BindUnix(%q) = %v", path, err)
@@ -69,7 +69,7 @@ func TestUnixListenerNetClient(t *testing.T) {
 			errs <- err
 		}()
 	}
-	if _, err := testkit.Block(t, loop, uxEchoServer(l, clients)); err != nil {
+	if _, err := loopkit.Block(t, loop, uxEchoServer(l, clients)); err != nil {
 		t.Fatalf("server: %v", err)
 	}
 	for range clients {
@@ -84,8 +84,8 @@ func TestUnixListenerSocatClient(t *testing.T) {
 	if err != nil {
 		t.Skip("socat not installed; skipping the socat peer test")
 	}
-	loop := testkit.CheckedLoop(t)
-	path := testkit.SocketPath(t)
+	loop := loopkit.CheckedLoop(t)
+	path := loopkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestUnixListenerSocatClient(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := testkit.Block(t, loop, uxEchoServer(l, 1)); err != nil {
+	if _, err := loopkit.Block(t, loop, uxEchoServer(l, 1)); err != nil {
 		t.Fatalf("server: %v", err)
 	}
 	if err := cmd.Wait(); err != nil {
@@ -110,8 +110,8 @@ func TestUnixListenerSocatClient(t *testing.T) {
 }
 
 func TestUnixListenerRemovesItsFile(t *testing.T) {
-	testkit.NoLeaks(t)
-	path := testkit.SocketPath(t)
+	loopkit.NoLeaks(t)
+	path := loopkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatal(err)
@@ -137,8 +137,8 @@ func TestUnixListenerRemovesItsFile(t *testing.T) {
 }
 
 func TestUnixListenerLeavesForeignFile(t *testing.T) {
-	testkit.NoLeaks(t)
-	path := testkit.SocketPath(t)
+	loopkit.NoLeaks(t)
+	path := loopkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestUnixListenerLeavesForeignFile(t *testing.T) {
 	}
 
 	// A file removed under the listener is reported too, and nothing breaks.
-	path2 := testkit.SocketPath(t)
+	path2 := loopkit.SocketPath(t)
 	l2, err := BindUnix(path2)
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ func TestUnixListenerAbstract(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("abstract Unix socket names exist only on Linux")
 	}
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	name := "@eddy-test-" + itoaPID()
 	l, err := BindUnix(name)
 	if err != nil {
@@ -191,7 +191,7 @@ func TestUnixListenerAbstract(t *testing.T) {
 		io.Copy(io.Discard, c)
 		c.Close()
 	}()
-	s, err := testkit.Block(t, loop, l.Accept())
+	s, err := loopkit.Block(t, loop, l.Accept())
 	if err != nil {
 		t.Fatalf("Accept() = %v", err)
 	}
@@ -199,7 +199,7 @@ func TestUnixListenerAbstract(t *testing.T) {
 	if got := s.LocalAddr().String(); got != name {
 		t.Errorf("LocalAddr() = %q; want %q", got, name)
 	}
-	got, err := testkit.Block(t, loop, aio.ReadToEnd(s))
+	got, err := loopkit.Block(t, loop, aio.ReadToEnd(s))
 	if err != nil || string(got) != "abstract" {
 		t.Errorf("ReadToEnd = %q, %v; want %q", got, err, "abstract")
 	}
@@ -214,8 +214,8 @@ func itoaPID() string {
 }
 
 func TestBindUnixErrors(t *testing.T) {
-	testkit.NoLeaks(t)
-	existing := testkit.SocketPath(t)
+	loopkit.NoLeaks(t)
+	existing := loopkit.SocketPath(t)
 	if err := os.WriteFile(existing, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -254,8 +254,8 @@ func TestBindUnixErrors(t *testing.T) {
 }
 
 func TestUnixListenerClosedByLoop(t *testing.T) {
-	testkit.NoLeaks(t)
-	path := testkit.SocketPath(t)
+	loopkit.NoLeaks(t)
+	path := loopkit.SocketPath(t)
 	l, err := BindUnix(path)
 	if err != nil {
 		t.Fatal(err)

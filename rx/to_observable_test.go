@@ -13,25 +13,10 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/rx"
 	"github.com/eddyio/eddy/stream"
 )
-
-// steps is a stream that answers its polls from a script, waking its task
-// on each pending step, then ends.
-func steps[T any](ps ...stream.Poll[T]) stream.Stream[T] {
-	return stream.PollFn(func(cx *future.Context) stream.Poll[T] {
-		if len(ps) == 0 {
-			return stream.End[T]()
-		}
-		p := ps[0]
-		ps = ps[1:]
-		if p.IsPending() {
-			cx.Waker().Wake()
-		}
-		return p
-	})
-}
 
 func TestToObservable(t *testing.T) {
 	loop, _ := startLoop(t)
@@ -60,14 +45,14 @@ func TestToObservable(t *testing.T) {
 		{
 			name: "item errors are error items",
 			obs: func() rxgo.Observable {
-				return rx.ToObservable(loop, steps(stream.Item(1), stream.Fail[int](errBad), stream.Item(3)))
+				return rx.ToObservable(loop, testkit.NewStream(stream.Item(1), stream.Fail[int](errBad), stream.Item(3)))
 			},
 			want: outcome[int]{Values: []int{1, 3}, Errs: []string{"bad item"}},
 		},
 		{
 			name: "an error stops rxgo's Map",
 			obs: func() rxgo.Observable {
-				return rx.ToObservable(loop, steps(stream.Item(1), stream.Fail[int](errBad), stream.Item(3))).Map(times(1))
+				return rx.ToObservable(loop, testkit.NewStream(stream.Item(1), stream.Fail[int](errBad), stream.Item(3))).Map(times(1))
 			},
 			want:     outcome[int]{Values: []int{1}, Errs: []string{"bad item"}},
 			abandons: true,
@@ -75,7 +60,7 @@ func TestToObservable(t *testing.T) {
 		{
 			name: "pending stream",
 			obs: func() rxgo.Observable {
-				return rx.ToObservable(loop, steps(stream.Pending[int](), stream.Item(1), stream.Pending[int](),
+				return rx.ToObservable(loop, testkit.NewStream(stream.Pending[int](), stream.Item(1), stream.Pending[int](),
 					stream.Pending[int](), stream.Item(2)))
 			},
 			want: outcome[int]{Values: []int{1, 2}},

@@ -11,6 +11,7 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/semaphore"
 	"github.com/google/go-cmp/cmp"
 )
@@ -63,7 +64,7 @@ func TestAcquireFIFONoBarging(t *testing.T) {
 	if pb.Err() != nil || ps.Err() != nil || pb.Value().Count() != 2 || ps.Value().Count() != 1 {
 		t.Fatalf("Poll() = %s, %s; want two permits", testkit.Describe(pb), testkit.Describe(ps))
 	}
-	if got := testkit.Describe(big.Poll(cx)); got != "error "+future.ErrPolledAfterCompletion.Error() {
+	if got := testkit.Describe(big.Poll(cx)); got != "err "+future.ErrPolledAfterCompletion.Error() {
 		t.Errorf("Poll() after completion = %s; want ErrPolledAfterCompletion", got)
 	}
 	pb.Value().Release()
@@ -88,7 +89,7 @@ func TestAcquireCancel(t *testing.T) {
 		if wb.Count() != 1 {
 			t.Errorf("Acquire(1) woken %d times; want 1", wb.Count())
 		}
-		if got := testkit.Describe(a.Poll(cx)); got != "error "+semaphore.ErrCanceled.Error() {
+		if got := testkit.Describe(a.Poll(cx)); got != "err "+semaphore.ErrCanceled.Error() {
 			t.Errorf("Poll() after Cancel = %s; want ErrCanceled", got)
 		}
 		p := b.Poll(cx)
@@ -130,7 +131,7 @@ func TestAcquireInvalid(t *testing.T) {
 	s := semaphore.New(2)
 	cx := future.NewContext(future.NoopWaker, nil)
 	for _, k := range []int{-1, 3} {
-		if got := testkit.Describe(s.Acquire(k).Poll(cx)); got != "error "+semaphore.ErrInvalid.Error() {
+		if got := testkit.Describe(s.Acquire(k).Poll(cx)); got != "err "+semaphore.ErrInvalid.Error() {
 			t.Errorf("Acquire(%d).Poll() = %s; want ErrInvalid", k, got)
 		}
 	}
@@ -160,7 +161,7 @@ func TestReleaseFromGoroutineWakesTask(t *testing.T) {
 		time.Sleep(time.Millisecond)
 		held.Release()
 	}()
-	p, err := driver.RunWith(testkit.Config(t), s.Acquire(1))
+	p, err := loopkit.Run(t, s.Acquire(1))
 	if err != nil {
 		t.Fatalf("Run() = %v", err)
 	}
@@ -209,14 +210,14 @@ func TestLimitsConcurrencyAcrossLoops(t *testing.T) {
 			return future.Ok(struct{}{})
 		})
 	}
-	loops := []*driver.Loop{testkit.NewLoop(t), testkit.NewLoop(t)}
+	loops := []*driver.Loop{loopkit.NewLoop(t), loopkit.NewLoop(t)}
 	var wg sync.WaitGroup
 	for i := range tasks {
 		k := 1 + i%size
 		switch i % 3 {
 		case 2: // a plain goroutine driving its own loop
 			wg.Go(func() {
-				if _, err := driver.RunWith(testkit.Config(t), job(k)); err != nil {
+				if _, err := loopkit.Run(t, job(k)); err != nil {
 					t.Errorf("Run() = %v", err)
 				}
 			})

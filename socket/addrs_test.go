@@ -8,7 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/internal/sockdup"
-	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 // loopbackConn returns the descriptor of a connected TCP client on
@@ -74,7 +74,7 @@ func reuseNumber(t *testing.T, n int) (*net.UDPAddr, bool) {
 // the addresses they answer are not that other socket's: a closed stream
 // asks the kernel nothing.
 func TestAddrsAfterCloseAndReuse(t *testing.T) {
-	testkit.NoLeaks(t)
+	loopkit.NoLeaks(t)
 	checks := []struct {
 		name       string
 		open       func(fd int, laddr, raddr *net.TCPAddr) *TCPStream
@@ -124,7 +124,7 @@ func TestAddrsAfterCloseAndReuse(t *testing.T) {
 // while others close it and format its errors: under -race the address
 // cache must be read only after its one lookup.
 func TestAddrsRaceClose(t *testing.T) {
-	testkit.NoLeaks(t)
+	loopkit.NoLeaks(t)
 	for range 20 {
 		fd, _, _ := loopbackConn(t)
 		s := newTCPStream(fd)

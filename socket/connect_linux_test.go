@@ -12,6 +12,7 @@ import (
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/socket"
 )
 
@@ -82,7 +83,7 @@ func fullBacklogListener(t *testing.T) (*net.TCPListener, net.Conn) {
 // spurious wake-up, as in package net; the future must wait, connect once
 // the queue is drained, and carry bytes both ways.
 func TestConnectTCPHandshakeNotDoneAtFirstPoll(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	l, _ := fullBacklogListener(t)
 
 	firstPending := make(chan struct{})
@@ -136,7 +137,7 @@ func TestConnectTCPHandshakeNotDoneAtFirstPoll(t *testing.T) {
 		return p
 	})
 	buf := make([]byte, 4)
-	ch := spawnResult(loop, combinators.AndThen(watched, func(s *socket.TCPStream) future.Future[string] {
+	ch := loopkit.Spawn(loop, combinators.AndThen(watched, func(s *socket.TCPStream) future.Future[string] {
 		return combinators.AndThen(aio.WriteAll(s, []byte("ping")), func(int) future.Future[string] {
 			return combinators.Map(aio.ReadExact(s, buf), func(int) string {
 				s.Close()
@@ -144,7 +145,7 @@ func TestConnectTCPHandshakeNotDoneAtFirstPoll(t *testing.T) {
 			})
 		})
 	}))
-	got, err := await(t, ch)
+	got, err := loopkit.Await(t, ch)
 	if err != nil {
 		t.Fatalf("ConnectTCP to a listener with a full accept queue = %v; want it to wait and connect", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	iocopy "github.com/eddyio/eddy/copy"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
@@ -21,7 +22,7 @@ const msgSize = 64
 // client connected to it.
 func eddyEcho(tb testing.TB) net.Conn {
 	tb.Helper()
-	loop := startLoop(tb)
+	loop := loopkit.StartLoop(tb)
 	l, err := listener.BindTCP("127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("BindTCP: %v", err)

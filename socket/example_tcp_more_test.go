@@ -295,20 +295,11 @@ func ExampleTCPStream_Shutdown() {
 // program can move to eddy one connection at a time.
 func ExampleFromTCPConn() {
 	// A peer written with package net that answers in upper case.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	ln := netPeer("tcp", "127.0.0.1:0", func(c net.Conn) {
 		req, _ := io.ReadAll(c)
 		c.Write(bytes.ToUpper(req))
-	}()
+	})
+	defer ln.Close()
 
 	// An existing connection of package net...
 	nc, err := net.Dial("tcp", ln.Addr().String())
@@ -333,19 +324,10 @@ func ExampleFromTCPConn() {
 // ExampleTCPStream_IntoTCPConn hands a connection made with eddy back to
 // package net, for code that wants a net.Conn.
 func ExampleTCPStream_IntoTCPConn() {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	ln := netPeer("tcp", "127.0.0.1:0", func(c net.Conn) {
 		io.WriteString(c, "hello from the server")
-	}()
+	})
+	defer ln.Close()
 
 	// driver.Run would close the stream with its loop on return: keep a
 	// loop while the stream is eddy's.
@@ -371,20 +353,11 @@ func ExampleTCPStream_IntoTCPConn() {
 // a duplicate of a net.Conn's; in practice one inherited from a parent
 // process or passed over a Unix socket).
 func ExampleNewTCPStream() {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	ln := netPeer("tcp", "127.0.0.1:0", func(c net.Conn) {
 		req, _ := io.ReadAll(c) // echo, once the client has shut its write side
 		c.Write(req)
-	}()
+	})
+	defer ln.Close()
 
 	nc, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
@@ -441,18 +414,8 @@ func ExampleResolveTCP() {
 // connects to the IPv4 listener, and "tcp6" refuses an IPv4 address before
 // trying.
 func ExampleConnectTCPNetwork() {
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
+	ln := netPeer("tcp4", "127.0.0.1:0", func(net.Conn) {})
 	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		c.Close()
-	}()
 
 	peer, err := driver.Run(combinators.Map(socket.ConnectTCPNetwork("tcp4", ln.Addr().String()),
 		func(s *socket.TCPStream) string {

@@ -20,10 +20,7 @@ import (
 // destination: Send and Recv then need no address, and the kernel drops
 // datagrams from any other sender.
 func ExampleUnixDatagram_Connect() {
-	dir, err := os.MkdirTemp("", "eddy-example")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := exampleDir()
 	defer os.RemoveAll(dir)
 	serverPath := filepath.Join(dir, "server.sock")
 
@@ -62,10 +59,7 @@ func ExampleUnixDatagram_Connect() {
 // ExampleUnixDatagram_RecvFrom answers a request: a bound client sends to
 // the server with SendTo, and the server answers the path RecvFrom reports.
 func ExampleUnixDatagram_RecvFrom() {
-	dir, err := os.MkdirTemp("", "eddy-example")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := exampleDir()
 	defer os.RemoveAll(dir)
 	serverPath := filepath.Join(dir, "server.sock")
 	clientPath := filepath.Join(dir, "client.sock")
@@ -109,10 +103,7 @@ func ExampleUnixDatagram_RecvFrom() {
 // ExampleUnboundUnixDatagram sends from a socket bound to no path: it can
 // send, but its receiver sees no address to answer.
 func ExampleUnboundUnixDatagram() {
-	dir, err := os.MkdirTemp("", "eddy-example")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := exampleDir()
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "log.sock")
 
@@ -142,25 +133,13 @@ func ExampleUnboundUnixDatagram() {
 // process, so its user and group are ours. (The process ID is not printed:
 // FreeBSD does not report it.)
 func ExampleUnixStream_PeerCred() {
-	dir, err := os.MkdirTemp("", "eddy-example")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := exampleDir()
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "api.sock")
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
+	ln := netPeer("unix", path, func(c net.Conn) {
 		io.Copy(io.Discard, c) // until the client closes
-		c.Close()
-	}()
+	})
+	defer ln.Close()
 
 	cred, err := driver.Run(combinators.Map(socket.ConnectUnix(path), func(s *socket.UnixStream) *socket.Ucred {
 		defer s.Close()

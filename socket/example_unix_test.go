@@ -44,27 +44,15 @@ func ExampleUnixPair() {
 }
 
 func ExampleConnectUnix() {
-	dir, err := os.MkdirTemp("", "eddy-example")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := exampleDir()
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "echo.sock")
 
 	// A peer written with package net: it echoes one connection.
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
+	ln := netPeer("unix", path, func(c net.Conn) {
 		io.Copy(c, c)
-		c.Close()
-	}()
+	})
+	defer ln.Close()
 
 	echo := combinators.AndThen(socket.ConnectUnix(path), func(s *socket.UnixStream) future.Future[[]byte] {
 		r, w := s.Split()
@@ -86,10 +74,7 @@ func ExampleConnectUnix() {
 }
 
 func ExampleBindUnixDatagram() {
-	dir, err := os.MkdirTemp("", "eddy-example")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := exampleDir()
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "log.sock")
 

@@ -6,6 +6,7 @@ import (
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/socket"
 )
 
@@ -15,7 +16,7 @@ import (
 // over through a Unix pair, as through a pipe, race nothing. (Go's own
 // read and write, and x/sys's, say so to the race detector.)
 func TestStreamIOOrdersMemory(t *testing.T) {
-	writer, reader := startLoop(t), startLoop(t)
+	writer, reader := loopkit.StartLoop(t), loopkit.StartLoop(t)
 	a, b, err := socket.UnixPair()
 	if err != nil {
 		t.Fatal(err)
@@ -45,11 +46,11 @@ func TestStreamIOOrdersMemory(t *testing.T) {
 		})
 		buf := make([]byte, 1)
 		got := combinators.Map(aio.ReadExact(write.to, buf), func(int) string { return string(handed) })
-		rc := spawnResult(reader, got)
-		if _, err := await(t, spawnResult(writer, w)); err != nil {
+		rc := loopkit.Spawn(reader, got)
+		if _, err := loopkit.Await(t, loopkit.Spawn(writer, w)); err != nil {
 			t.Fatalf("%s: %v", write.name, err)
 		}
-		if s, err := await(t, rc); err != nil || s != "handed over" {
+		if s, err := loopkit.Await(t, rc); err != nil || s != "handed over" {
 			t.Errorf("%s: the reader saw %q, %v; want %q", write.name, s, err, "handed over")
 		}
 	}

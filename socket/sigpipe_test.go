@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/socket"
 )
 
@@ -48,7 +49,7 @@ func sigpipeWatch(t *testing.T) (raised func() bool) {
 // shut down: every write fails with EPIPE, and none may raise SIGPIPE (a
 // process that does not ignore it would die on a peer's reset).
 func TestWriteRaisesNoSIGPIPE(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	raised := sigpipeWatch(t)
 	tcp, _ := pair(t)
 	ua, ub, err := socket.UnixPair()
@@ -73,7 +74,7 @@ func TestWriteRaisesNoSIGPIPE(t *testing.T) {
 		if err := c.shut(); err != nil {
 			t.Fatalf("%s: CloseWrite() = %v", c.name, err)
 		}
-		_, err := await(t, spawnResult(loop, future.PollFn(c.write)))
+		_, err := loopkit.Await(t, loopkit.Spawn(loop, future.PollFn(c.write)))
 		checkOpError(t, err, "write", syscall.EPIPE)
 		if raised() {
 			t.Errorf("%s after CloseWrite raised SIGPIPE; want EPIPE only", c.name)

@@ -5,14 +5,17 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netns"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/listener"
 	"github.com/eddyio/eddy/socket"
 )
@@ -53,18 +56,8 @@ func connectPair(t *testing.T, loop *driver.Loop, network, addr string) peer {
 	return peer{stream: s, conn: c}
 }
 
-func newLoop(t *testing.T) *driver.Loop {
-	t.Helper()
-	l, err := driver.New(driver.Config{DetectStalls: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
-}
-
 func TestTCPOptionsReadBack(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	p := connectPair(t, loop, "tcp", "127.0.0.1:0")
 	s := p.stream
 
@@ -118,7 +111,7 @@ func TestTCPOptionsReadBack(t *testing.T) {
 }
 
 func TestTCPIPv6(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	p := connectPair(t, loop, "tcp6", "[::1]:0")
 	if got := p.stream.RemoteAddr().(*net.TCPAddr).IP; !got.Equal(net.IPv6loopback) {
 		t.Fatalf("RemoteAddr = %v; want ::1", got)
@@ -134,14 +127,14 @@ func TestTCPIPv6(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := make([]byte, len(msg))
-	n, err := driver.BlockOn(loop, aioReadExact(p.stream, buf))
+	n, err := driver.BlockOn(loop, aio.ReadExact(p.stream, buf))
 	if err != nil || !bytes.Equal(buf[:n], msg) {
 		t.Fatalf("read = %q, %v; want %q", buf[:n], err, msg)
 	}
 }
 
 func TestPeekLeavesData(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	p := connectPair(t, loop, "tcp", "127.0.0.1:0")
 	if _, err := p.conn.Write([]byte("peekaboo")); err != nil {
 		t.Fatal(err)
@@ -152,14 +145,14 @@ func TestPeekLeavesData(t *testing.T) {
 		t.Fatalf("Peek = %q, %v; want %q", peek[:n], err, "peek")
 	}
 	all := make([]byte, 8)
-	n, err = driver.BlockOn(loop, aioReadExact(p.stream, all))
+	n, err = driver.BlockOn(loop, aio.ReadExact(p.stream, all))
 	if err != nil || string(all[:n]) != "peekaboo" {
 		t.Fatalf("read after Peek = %q, %v; want %q", all[:n], err, "peekaboo")
 	}
 }
 
 func TestShutdownSides(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	p := connectPair(t, loop, "tcp", "127.0.0.1:0")
 	if err := p.stream.Shutdown(socket.ShutdownWrite); err != nil {
 		t.Fatal(err)
@@ -173,19 +166,19 @@ func TestShutdownSides(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 1)
-	if n, err := driver.BlockOn(loop, aioReadExact(p.stream, buf)); err != nil || n != 1 {
+	if n, err := driver.BlockOn(loop, aio.ReadExact(p.stream, buf)); err != nil || n != 1 {
 		t.Fatalf("read after ShutdownWrite = %d, %v", n, err)
 	}
 	if err := p.stream.Shutdown(socket.ShutdownRead); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := driver.BlockOn(loop, aioReadExact(p.stream, buf)); err != io.EOF {
+	if n, err := driver.BlockOn(loop, aio.ReadExact(p.stream, buf)); err != io.EOF {
 		t.Fatalf("read after ShutdownRead = %d, %v; want io.EOF", n, err)
 	}
 }
 
 func TestWriteVectored(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	p := connectPair(t, loop, "tcp", "127.0.0.1:0")
 	bufs := [][]byte{[]byte("one "), {}, []byte("two "), []byte("three")}
 	n, err := driver.BlockOn(loop, future.PollFn(func(cx *future.Context) future.Poll[int] {
@@ -202,7 +195,7 @@ func TestWriteVectored(t *testing.T) {
 }
 
 func TestNetInterop(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -226,7 +219,7 @@ func TestNetInterop(t *testing.T) {
 	}
 	client.Write([]byte("adopted"))
 	buf := make([]byte, 7)
-	if _, err := driver.BlockOn(loop, aioReadExact(s, buf)); err != nil || string(buf) != "adopted" {
+	if _, err := driver.BlockOn(loop, aio.ReadExact(s, buf)); err != nil || string(buf) != "adopted" {
 		t.Fatalf("read on adopted stream = %q, %v", buf, err)
 	}
 	back, err := s.IntoTCPConn()
@@ -245,7 +238,7 @@ func TestNetInterop(t *testing.T) {
 }
 
 func TestListenerNetInterop(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	nl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -329,7 +322,7 @@ func TestBindErrors(t *testing.T) {
 }
 
 func TestConnectByName(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -344,19 +337,19 @@ func TestConnectByName(t *testing.T) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	// "localhost" is resolved off the loop; the ::1 answer, if any, is
 	// refused and the next address is tried.
-	s, err := driver.BlockOn(loop, socket.ConnectTCPNetwork("tcp4", net.JoinHostPort("localhost", itoa(port))))
+	s, err := driver.BlockOn(loop, socket.ConnectTCPNetwork("tcp4", net.JoinHostPort("localhost", strconv.Itoa(port))))
 	if err != nil {
 		t.Fatalf("ConnectTCP(localhost) = %v", err)
 	}
 	defer s.Close()
-	got, err := driver.BlockOn(loop, aioReadToEnd(s))
+	got, err := driver.BlockOn(loop, aio.ReadToEnd(s))
 	if err != nil || string(got) != "hi" {
 		t.Fatalf("read = %q, %v", got, err)
 	}
 }
 
 func TestConnectErrors(t *testing.T) {
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	for _, addr := range []string{"127.0.0.1", "127.0.0.1:99999", "no-such-host.invalid:80"} {
 		_, err := driver.BlockOn(loop, socket.ConnectTCP(addr))
 		if err == nil {
@@ -384,7 +377,7 @@ func TestTCPDualStackListener(t *testing.T) {
 	if !netns.Loopback(t) {
 		return
 	}
-	loop := newLoop(t)
+	loop := loopkit.NewLoop(t)
 	l, err := listener.BindTCP(":0") // network "tcp": IPv4 and IPv6 both
 	if err != nil {
 		t.Fatal(err)
@@ -392,7 +385,7 @@ func TestTCPDualStackListener(t *testing.T) {
 	defer l.Close()
 	port := l.Addr().Port
 	for _, host := range []string{"127.0.0.1", "::1"} {
-		c, err := net.Dial("tcp", net.JoinHostPort(host, itoa(port)))
+		c, err := net.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 		if err != nil {
 			t.Skipf("dial %s: %v (no IPv6 loopback?)", host, err)
 		}
@@ -413,7 +406,7 @@ func TestTCPDualStackListener(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v6.Close()
-	if c, err := net.DialTimeout("tcp4", net.JoinHostPort("127.0.0.1", itoa(v6.Addr().Port)), 2*time.Second); err == nil {
+	if c, err := net.DialTimeout("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(v6.Addr().Port)), 2*time.Second); err == nil {
 		c.Close()
 		t.Errorf("an IPv4 client reached a tcp6 (v6-only) listener")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/socket"
 )
 
@@ -31,7 +32,7 @@ func checkOpError(t *testing.T, err error, op string, want error) {
 }
 
 func TestConnectTCPEcho(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	l := listen(t)
 	served := make(chan error, 1)
 	go func() {
@@ -53,18 +54,18 @@ func TestConnectTCPEcho(t *testing.T) {
 		echoed        []byte
 		local, remote string
 	}
-	ch := spawnResult(loop, combinators.AndThen(socket.ConnectTCP(l.Addr().String()), func(s *socket.TCPStream) future.Future[result] {
+	ch := loopkit.Spawn(loop, combinators.AndThen(socket.ConnectTCP(l.Addr().String()), func(s *socket.TCPStream) future.Future[result] {
 		local, remote := s.LocalAddr().String(), s.RemoteAddr().String()
 		r, w := s.Split()
 		// Write everything in a task of its own while this one reads.
 		write := combinators.AndThen(aio.WriteAll(w, msg), func(int) future.Future[struct{}] { return aio.Shutdown(w) })
-		spawnResult(loop, write)
+		loopkit.Spawn(loop, write)
 		return combinators.Map(aio.ReadToEnd(r), func(b []byte) result {
 			defer s.Close()
 			return result{b, local, remote}
 		})
 	}))
-	got, err := await(t, ch)
+	got, err := loopkit.Await(t, ch)
 	if err != nil {
 		t.Fatalf("connect, write, read: %v", err)
 	}
@@ -83,11 +84,11 @@ func TestConnectTCPEcho(t *testing.T) {
 }
 
 func TestConnectTCPRefused(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	l := listen(t)
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	_, err := await(t, spawnResult(loop, socket.ConnectTCP(addr)))
+	_, err := loopkit.Await(t, loopkit.Spawn(loop, socket.ConnectTCP(addr)))
 	checkOpError(t, err, "dial", syscall.ECONNREFUSED)
 	if err != nil && !strings.Contains(err.Error(), addr) {
 		t.Errorf("error %q does not name %s", err, addr)
@@ -101,11 +102,11 @@ func readOne(s *socket.TCPStream, n int) future.Future[int] {
 }
 
 func TestReadAfterPeerReset(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	s, peer := pair(t)
 	peer.SetLinger(0)
 	peer.Close() // RST
-	_, err := await(t, spawnResult(loop, readOne(s, 16)))
+	_, err := loopkit.Await(t, loopkit.Spawn(loop, readOne(s, 16)))
 	checkOpError(t, err, "read", syscall.ECONNRESET)
 	if err != nil && !strings.Contains(err.Error(), peer.LocalAddr().String()) {
 		t.Errorf("error %q does not name the peer %s", err, peer.LocalAddr())
@@ -113,18 +114,18 @@ func TestReadAfterPeerReset(t *testing.T) {
 }
 
 func TestReadAfterPeerClose(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	s, peer := pair(t)
 	if _, err := peer.Write([]byte("bye")); err != nil {
 		t.Fatal(err)
 	}
 	peer.Close()
 	buf := make([]byte, 3)
-	if _, err := await(t, spawnResult(loop, aio.ReadExact(s, buf))); err != nil || string(buf) != "bye" {
+	if _, err := loopkit.Await(t, loopkit.Spawn(loop, aio.ReadExact(s, buf))); err != nil || string(buf) != "bye" {
 		t.Fatalf("ReadExact() = %q, %v; want %q, nil", buf, err, "bye")
 	}
 	for range 2 { // EOF, and EOF again
-		n, err := await(t, spawnResult(loop, readOne(s, 16)))
+		n, err := loopkit.Await(t, loopkit.Spawn(loop, readOne(s, 16)))
 		if n != 0 || err != io.EOF {
 			t.Errorf("PollRead() at the end = %d, %v; want 0, io.EOF (unwrapped)", n, err)
 		}
@@ -132,12 +133,12 @@ func TestReadAfterPeerClose(t *testing.T) {
 }
 
 func TestCloseWakesParkedReader(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	s, _ := pair(t)
 	parked := make(chan struct{})
 	buf := make([]byte, 16)
 	first := true
-	ch := spawnResult(loop, future.PollFn(func(cx *future.Context) future.Poll[int] {
+	ch := loopkit.Spawn(loop, future.PollFn(func(cx *future.Context) future.Poll[int] {
 		p := s.PollRead(cx, buf)
 		if first && p.IsPending() {
 			close(parked)
@@ -153,7 +154,7 @@ func TestCloseWakesParkedReader(t *testing.T) {
 	if err := s.Close(); err != nil { // from another goroutine than the loop's
 		t.Fatalf("Close() = %v; want nil", err)
 	}
-	_, err := await(t, ch)
+	_, err := loopkit.Await(t, ch)
 	checkOpError(t, err, "read", net.ErrClosed)
 
 	err = s.Close()
@@ -161,16 +162,16 @@ func TestCloseWakesParkedReader(t *testing.T) {
 }
 
 func TestClosedStream(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	s, _ := pair(t)
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
-	_, err := await(t, spawnResult(loop, readOne(s, 1)))
+	_, err := loopkit.Await(t, loopkit.Spawn(loop, readOne(s, 1)))
 	checkOpError(t, err, "read", net.ErrClosed)
-	_, err = await(t, spawnResult(loop, aio.WriteAll(s, []byte("x"))))
+	_, err = loopkit.Await(t, loopkit.Spawn(loop, aio.WriteAll(s, []byte("x"))))
 	checkOpError(t, err, "write", net.ErrClosed)
-	_, err = await(t, spawnResult(loop, aio.Shutdown(s)))
+	_, err = loopkit.Await(t, loopkit.Spawn(loop, aio.Shutdown(s)))
 	if !errors.Is(err, net.ErrClosed) {
 		t.Errorf("Shutdown() = %v; want net.ErrClosed", err)
 	}
@@ -180,13 +181,13 @@ func TestClosedStream(t *testing.T) {
 }
 
 func TestWrongLoop(t *testing.T) {
-	loop1, loop2 := startLoop(t), startLoop(t)
+	loop1, loop2 := loopkit.StartLoop(t), loopkit.StartLoop(t)
 	s, peer := pair(t)
 	peer.Write([]byte("x"))
-	if _, err := await(t, spawnResult(loop1, readOne(s, 1))); err != nil {
+	if _, err := loopkit.Await(t, loopkit.Spawn(loop1, readOne(s, 1))); err != nil {
 		t.Fatalf("read on the first loop: %v", err)
 	}
-	_, err := await(t, spawnResult(loop2, readOne(s, 1)))
+	_, err := loopkit.Await(t, loopkit.Spawn(loop2, readOne(s, 1)))
 	checkOpError(t, err, "read", netpoll.ErrWrongLoop)
 	if err != nil && !strings.Contains(err.Error(), "loop") {
 		t.Errorf("error %q does not speak of loops", err)
@@ -241,7 +242,7 @@ func TestCloseWriteSendsFIN(t *testing.T) {
 // TestConnectTCPAddrsAfterClose checks that a connected stream still names
 // its peer once the connection is over, as a *net.TCPConn does.
 func TestConnectTCPAddrsAfterClose(t *testing.T) {
-	loop := startLoop(t)
+	loop := loopkit.StartLoop(t)
 	l := listen(t)
 	go func() {
 		if c, err := l.Accept(); err == nil {
@@ -250,16 +251,64 @@ func TestConnectTCPAddrsAfterClose(t *testing.T) {
 			c.Close()
 		}
 	}()
-	s, err := await(t, spawnResult(loop, socket.ConnectTCP(l.Addr().String())))
+	s, err := loopkit.Await(t, loopkit.Spawn(loop, socket.ConnectTCP(l.Addr().String())))
 	if err != nil {
 		t.Fatalf("ConnectTCP: %v", err)
 	}
 	defer s.Close()
-	if _, err := await(t, spawnResult(loop, aio.WriteAll(s, []byte("x")))); err != nil {
+	if _, err := loopkit.Await(t, loopkit.Spawn(loop, aio.WriteAll(s, []byte("x")))); err != nil {
 		t.Fatalf("write: %v", err)
 	}
-	await(t, spawnResult(loop, readOne(s, 1))) // the reset
+	loopkit.Await(t, loopkit.Spawn(loop, readOne(s, 1))) // the reset
 	if got := s.RemoteAddr(); got == nil || got.String() != l.Addr().String() {
 		t.Errorf("RemoteAddr() after the peer reset = %v; want %s", got, l.Addr())
 	}
+}
+
+// listen returns a net.Listener on a free port of 127.0.0.1, closed when
+// the test ends.
+func listen(t testing.TB) *net.TCPListener {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l.(*net.TCPListener)
+}
+
+// pair returns a connected eddy stream (not yet registered with any loop)
+// and its peer, a net.TCPConn. Both are closed when the test ends.
+func pair(t testing.TB) (*socket.TCPStream, *net.TCPConn) {
+	t.Helper()
+	l := listen(t)
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	peer, err := l.AcceptTCP()
+	if err != nil {
+		t.Fatalf("Accept: %v", err)
+	}
+	t.Cleanup(func() { peer.Close() })
+	// Take the client's descriptor over: dup it, then close the net.Conn.
+	raw, err := c.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fd int
+	var dupErr error
+	raw.Control(func(s uintptr) { fd, dupErr = syscall.Dup(int(s)) })
+	c.Close()
+	if dupErr != nil {
+		t.Fatalf("dup: %v", dupErr)
+	}
+	syscall.CloseOnExec(fd)
+	s, err := socket.NewTCPStream(fd)
+	if err != nil {
+		syscall.Close(fd)
+		t.Fatalf("NewTCPStream: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, peer
 }

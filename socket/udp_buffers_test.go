@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 // bufferSocket is what the datagram sockets share for their kernel
@@ -24,7 +24,7 @@ type bufferSocket interface {
 }
 
 func TestDatagramBuffersReadBack(t *testing.T) {
-	testkit.NoLeaks(t)
+	loopkit.NoLeaks(t)
 	pa, pb, err := UnixDatagramPair()
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestDatagramBuffersReadBack(t *testing.T) {
 // receiver reads anything: with SetReadBuffer raised, every datagram
 // arrives, whole and in order.
 func TestUDPReadBufferHoldsBurst(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	rx := udBind(t, "127.0.0.1:0")
 	const (
 		count = 64
@@ -116,7 +116,7 @@ func TestUDPReadBufferHoldsBurst(t *testing.T) {
 	}
 	buf := make([]byte, size+1)
 	for i := range count {
-		d, err := testkit.BlockOn(t, loop, rx.RecvFrom(buf), 10*time.Second)
+		d, err := loopkit.BlockOn(t, loop, rx.RecvFrom(buf), 10*time.Second)
 		if err != nil {
 			t.Fatalf("datagram %d: %v", i, err)
 		}
@@ -132,7 +132,7 @@ func TestUDPReadBufferHoldsBurst(t *testing.T) {
 }
 
 func TestFromUDPConn(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	peer, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +160,7 @@ func TestFromUDPConn(t *testing.T) {
 	if got := u.RemoteAddr(); got != nil {
 		t.Errorf("RemoteAddr() = %v; want nil", got)
 	}
-	if _, err := testkit.Block(t, loop, u.SendTo([]byte("hello"), peerAddr)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.SendTo([]byte("hello"), peerAddr)); err != nil {
 		t.Fatalf("SendTo = %v", err)
 	}
 	buf := make([]byte, 64)
@@ -172,7 +172,7 @@ func TestFromUDPConn(t *testing.T) {
 	if _, err := peer.WriteToUDPAddrPort([]byte("world"), from); err != nil {
 		t.Fatal(err)
 	}
-	d, err := testkit.Block(t, loop, u.RecvFrom(buf))
+	d, err := loopkit.Block(t, loop, u.RecvFrom(buf))
 	if err != nil || string(d.Data) != "world" || d.Addr != peerAddr {
 		t.Fatalf("RecvFrom = %q from %v, %v; want %q from %v", d.Data, d.Addr, err, "world", peerAddr)
 	}
@@ -191,7 +191,7 @@ func TestFromUDPConn(t *testing.T) {
 	if got := c.RemoteAddr(); got == nil || got.AddrPort() != peerAddr {
 		t.Errorf("RemoteAddr() of a connected socket = %v; want %v", got, peerAddr)
 	}
-	if _, err := testkit.Block(t, loop, c.Send([]byte("ping"))); err != nil {
+	if _, err := loopkit.Block(t, loop, c.Send([]byte("ping"))); err != nil {
 		t.Fatalf("Send = %v", err)
 	}
 	n, from, err = peer.ReadFromUDPAddrPort(buf)
@@ -201,7 +201,7 @@ func TestFromUDPConn(t *testing.T) {
 	if _, err := peer.WriteToUDPAddrPort([]byte("pong"), from); err != nil {
 		t.Fatal(err)
 	}
-	n, err = testkit.Block(t, loop, c.Recv(buf))
+	n, err = loopkit.Block(t, loop, c.Recv(buf))
 	if err != nil || string(buf[:n]) != "pong" {
 		t.Fatalf("Recv = %q, %v; want %q", buf[:n], err, "pong")
 	}
@@ -210,7 +210,7 @@ func TestFromUDPConn(t *testing.T) {
 // TestFromUDPConnIPv6 checks that an IPv6 socket taken over keeps its
 // family: it sends to IPv6 addresses.
 func TestFromUDPConnIPv6(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	nc, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6loopback})
 	if err != nil {
 		t.Skipf("no IPv6 loopback here: %v", err)
@@ -224,11 +224,11 @@ func TestFromUDPConnIPv6(t *testing.T) {
 	if to.Addr() != netip.IPv6Loopback() {
 		t.Fatalf("LocalAddr() = %v; want [::1]:port", to)
 	}
-	if _, err := testkit.Block(t, loop, u.SendTo([]byte("self"), to)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.SendTo([]byte("self"), to)); err != nil {
 		t.Fatalf("SendTo(itself) = %v", err)
 	}
 	buf := make([]byte, 8)
-	d, err := testkit.Block(t, loop, u.RecvFrom(buf))
+	d, err := loopkit.Block(t, loop, u.RecvFrom(buf))
 	if err != nil || string(d.Data) != "self" || d.Addr != to {
 		t.Fatalf("RecvFrom = %q from %v, %v; want %q from %v", d.Data, d.Addr, err, "self", to)
 	}

@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"github.com/eddyio/eddy/internal/netns"
-	"github.com/eddyio/eddy/internal/testkit"
 	"io"
 	"net"
 	"net/netip"
@@ -17,6 +15,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/eddyio/eddy/internal/netns"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 
 	"golang.org/x/sys/unix"
 
@@ -71,15 +72,15 @@ func TestUDPNetPeer(t *testing.T) {
 		{"IPv6", "udp6", "[::1]:0"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			loop := testkit.CheckedLoop(t)
+			loop := loopkit.CheckedLoop(t)
 			u := udBind(t, tt.addr)
 			peer := udNetPeer(t, tt.network, tt.addr)
 			to := peer.LocalAddr().(*net.UDPAddr).AddrPort()
 			for _, msg := range []string{"hello", "", strings.Repeat("x", 9000)} {
-				if n, err := testkit.Block(t, loop, u.SendTo([]byte(msg), to)); err != nil || n != len(msg) {
+				if n, err := loopkit.Block(t, loop, u.SendTo([]byte(msg), to)); err != nil || n != len(msg) {
 					t.Fatalf("SendTo(%d bytes) = %d, %v; want %d, nil", len(msg), n, err, len(msg))
 				}
-				d, err := testkit.Block(t, loop, u.RecvFrom(make([]byte, 10000)))
+				d, err := loopkit.Block(t, loop, u.RecvFrom(make([]byte, 10000)))
 				if err != nil {
 					t.Fatalf("RecvFrom = %v", err)
 				}
@@ -99,13 +100,13 @@ func TestUDPDualStack(t *testing.T) {
 	if !netns.Loopback(t) {
 		return
 	}
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	u, err := BindUDP(":0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer u.Close()
-	c, err := net.Dial("udp4", net.JoinHostPort("127.0.0.1", itoa(u.LocalAddr().Port)))
+	c, err := net.Dial("udp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(u.LocalAddr().Port)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,12 +114,12 @@ func TestUDPDualStack(t *testing.T) {
 	if _, err := c.Write([]byte("v4 to dual")); err != nil {
 		t.Fatal(err)
 	}
-	d, err := testkit.Block(t, loop, u.RecvFrom(make([]byte, 64)))
+	d, err := loopkit.Block(t, loop, u.RecvFrom(make([]byte, 64)))
 	want := c.LocalAddr().(*net.UDPAddr).AddrPort()
 	if err != nil || string(d.Data) != "v4 to dual" || d.Addr != want {
 		t.Fatalf("RecvFrom = %q from %v, %v; want %q from %v (unmapped)", d.Data, d.Addr, err, "v4 to dual", want)
 	}
-	if _, err := testkit.Block(t, loop, u.SendTo([]byte("reply"), d.Addr)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.SendTo([]byte("reply"), d.Addr)); err != nil {
 		t.Fatalf("SendTo(IPv4 address) on a dual-stack socket = %v", err)
 	}
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -133,9 +134,9 @@ func TestUDPNcPeer(t *testing.T) {
 	if err != nil {
 		t.Skip("nc not installed; skipping the nc -u peer test")
 	}
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	u := udBind(t, "127.0.0.1:0")
-	cmd := exec.Command(nc, "-u", "127.0.0.1", itoa(u.LocalAddr().Port))
+	cmd := exec.Command(nc, "-u", "127.0.0.1", strconv.Itoa(u.LocalAddr().Port))
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -155,11 +156,11 @@ func TestUDPNcPeer(t *testing.T) {
 	if _, err := stdin.Write([]byte("hello from nc\n")); err != nil {
 		t.Fatal(err)
 	}
-	d, err := testkit.Block(t, loop, u.RecvFrom(make([]byte, 64)))
+	d, err := loopkit.Block(t, loop, u.RecvFrom(make([]byte, 64)))
 	if err != nil || string(d.Data) != "hello from nc\n" {
 		t.Fatalf("RecvFrom = %q, %v; want %q", d.Data, err, "hello from nc\n")
 	}
-	if _, err := testkit.Block(t, loop, u.SendTo([]byte("hello from eddy\n"), d.Addr)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.SendTo([]byte("hello from eddy\n"), d.Addr)); err != nil {
 		t.Fatalf("SendTo(nc at %v) = %v", d.Addr, err)
 	}
 	line := make(chan string, 1)
@@ -178,17 +179,17 @@ func TestUDPNcPeer(t *testing.T) {
 }
 
 func TestUDPTruncated(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	u := udBind(t, "127.0.0.1:0")
 	peer := udNetPeer(t, "udp4", "127.0.0.1:0")
 	to := peer.LocalAddr().(*net.UDPAddr).AddrPort()
 	big := bytes.Repeat([]byte("0123456789"), 200) // 2000 bytes
 
-	if _, err := testkit.Block(t, loop, u.SendTo(big, to)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.SendTo(big, to)); err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 100)
-	p, err := testkit.Block(t, loop, future.PollFn(func(cx *future.Context) future.Poll[future.Poll[Datagram]] {
+	p, err := loopkit.Block(t, loop, future.PollFn(func(cx *future.Context) future.Poll[future.Poll[Datagram]] {
 		r := u.PollRecvFrom(cx, buf)
 		if r.IsPending() {
 			return future.Pending[future.Poll[Datagram]]()
@@ -217,10 +218,10 @@ func TestUDPTruncated(t *testing.T) {
 	t.Logf("error: %v", err)
 
 	// The socket goes on: the next datagram arrives whole.
-	if _, err := testkit.Block(t, loop, u.SendTo([]byte("small"), to)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.SendTo([]byte("small"), to)); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := testkit.Block(t, loop, u.RecvFrom(buf)); err != nil || string(d.Data) != "small" {
+	if d, err := loopkit.Block(t, loop, u.RecvFrom(buf)); err != nil || string(d.Data) != "small" {
 		t.Errorf("RecvFrom after truncation = %q, %v; want %q", d.Data, err, "small")
 	}
 
@@ -228,19 +229,19 @@ func TestUDPTruncated(t *testing.T) {
 	if err := u.Connect(to); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := testkit.Block(t, loop, u.Send(big)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.Send(big)); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := testkit.Block(t, loop, u.Recv(buf)); !errors.Is(err, ErrTruncated) {
+	if n, err := loopkit.Block(t, loop, u.Recv(buf)); !errors.Is(err, ErrTruncated) {
 		t.Errorf("Recv(100-byte buffer) = %d, %v; want ErrTruncated", n, err)
 	}
 
 	// In the Datagrams stream, truncation is an item error, and the
 	// stream goes on.
-	if _, err := testkit.Block(t, loop, u.Send(big)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.Send(big)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := testkit.Block(t, loop, u.Send([]byte("after"))); err != nil {
+	if _, err := loopkit.Block(t, loop, u.Send([]byte("after"))); err != nil {
 		t.Fatal(err)
 	}
 	s := u.Datagrams(100)
@@ -255,7 +256,7 @@ func TestUDPTruncated(t *testing.T) {
 // udNext drives one PollNext of s to an item (or the end: io.EOF).
 func udNext(t *testing.T, loop *driver.Loop, s stream.Stream[Datagram]) (Datagram, error) {
 	t.Helper()
-	return testkit.Block(t, loop, future.PollFn(func(cx *future.Context) future.Poll[Datagram] {
+	return loopkit.Block(t, loop, future.PollFn(func(cx *future.Context) future.Poll[Datagram] {
 		p := s.PollNext(cx)
 		switch {
 		case p.IsPending():
@@ -268,7 +269,7 @@ func udNext(t *testing.T, loop *driver.Loop, s stream.Stream[Datagram]) (Datagra
 }
 
 func TestUDPConnect(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	u := udBind(t, "127.0.0.1:0")
 	peer := udNetPeer(t, "udp4", "127.0.0.1:0")
 	to := peer.LocalAddr().(*net.UDPAddr).AddrPort()
@@ -286,24 +287,24 @@ func TestUDPConnect(t *testing.T) {
 	defer stranger.Close()
 	stranger.Write([]byte("from a stranger"))
 
-	if n, err := testkit.Block(t, loop, u.Send([]byte("ping"))); err != nil || n != 4 {
+	if n, err := loopkit.Block(t, loop, u.Send([]byte("ping"))); err != nil || n != 4 {
 		t.Fatalf("Send = %d, %v; want 4, nil", n, err)
 	}
 	buf := make([]byte, 64)
-	if n, err := testkit.Block(t, loop, u.Recv(buf)); err != nil || string(buf[:n]) != "ping" {
+	if n, err := loopkit.Block(t, loop, u.Recv(buf)); err != nil || string(buf[:n]) != "ping" {
 		t.Errorf("Recv = %q, %v; want the peer's echo %q", buf[:n], err, "ping")
 	}
 
 	// Send on an unconnected socket names the missing destination.
 	v := udBind(t, "127.0.0.1:0")
-	_, err = testkit.Block(t, loop, v.Send([]byte("x")))
+	_, err = loopkit.Block(t, loop, v.Send([]byte("x")))
 	if !errors.Is(err, syscall.EDESTADDRREQ) {
 		t.Errorf("Send on an unconnected socket = %v; want EDESTADDRREQ", err)
 	}
 }
 
 func TestUDPOptionsReadBack(t *testing.T) {
-	testkit.NoLeaks(t)
+	loopkit.NoLeaks(t)
 	u := udBind(t, "127.0.0.1:0")
 	for _, on := range []bool{true, false} {
 		if err := u.SetBroadcast(on); err != nil {
@@ -336,7 +337,7 @@ func udLoopback(t *testing.T) *net.Interface {
 }
 
 func TestUDPMulticastMembership(t *testing.T) {
-	testkit.NoLeaks(t)
+	loopkit.NoLeaks(t)
 	lo := udLoopback(t)
 	tests := []struct {
 		name, bind string
@@ -372,7 +373,7 @@ func TestUDPMulticastMembership(t *testing.T) {
 }
 
 func TestBindUDPErrors(t *testing.T) {
-	testkit.NoLeaks(t)
+	loopkit.NoLeaks(t)
 	tests := []struct {
 		addr string
 		want string
@@ -419,13 +420,13 @@ func TestBindUDPErrors(t *testing.T) {
 }
 
 func TestUDPSendErrorsAndClose(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	u := udBind(t, "127.0.0.1:0")
-	_, err := testkit.Block(t, loop, u.SendTo([]byte("x"), netip.MustParseAddrPort("[::1]:9")))
+	_, err := loopkit.Block(t, loop, u.SendTo([]byte("x"), netip.MustParseAddrPort("[::1]:9")))
 	if err == nil || !strings.Contains(err.Error(), "IPv6 address on an IPv4 socket") {
 		t.Errorf("SendTo(IPv6) on an IPv4 socket = %v; want a clear error", err)
 	}
-	_, err = testkit.Block(t, loop, u.SendTo([]byte("x"), netip.AddrPort{}))
+	_, err = loopkit.Block(t, loop, u.SendTo([]byte("x"), netip.AddrPort{}))
 	if err == nil || !strings.Contains(err.Error(), "invalid address") {
 		t.Errorf("SendTo(zero AddrPort) = %v; want a clear error", err)
 	}
@@ -441,8 +442,8 @@ func TestUDPSendErrorsAndClose(t *testing.T) {
 		"Connect":      u.Connect(to),
 		"JoinGroup":    u.JoinGroup(nil, netip.MustParseAddr("239.255.42.99")),
 	}
-	_, checks["SendTo"] = testkit.Block(t, loop, u.SendTo([]byte("x"), to))
-	_, checks["RecvFrom"] = testkit.Block(t, loop, u.RecvFrom(make([]byte, 8)))
+	_, checks["SendTo"] = loopkit.Block(t, loop, u.SendTo([]byte("x"), to))
+	_, checks["RecvFrom"] = loopkit.Block(t, loop, u.RecvFrom(make([]byte, 8)))
 	for name, err := range checks {
 		var oe *net.OpError
 		if !errors.Is(err, net.ErrClosed) || !errors.As(err, &oe) {
@@ -455,19 +456,19 @@ func TestUDPSendErrorsAndClose(t *testing.T) {
 }
 
 func TestUDPCloseWakesReceiver(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	u, err := BindUDP("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	time.AfterFunc(20*time.Millisecond, func() { u.Close() })
-	if _, err := testkit.Block(t, loop, u.RecvFrom(make([]byte, 8))); !errors.Is(err, net.ErrClosed) {
+	if _, err := loopkit.Block(t, loop, u.RecvFrom(make([]byte, 8))); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("parked RecvFrom after Close = %v; want net.ErrClosed", err)
 	}
 }
 
 func TestUDPSendToIsLazy(t *testing.T) {
-	testkit.NoLeaks(t)
+	loopkit.NoLeaks(t)
 	u := udBind(t, "127.0.0.1:0")
 	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
@@ -490,7 +491,7 @@ func TestUDPSendToIsLazy(t *testing.T) {
 // then drops nothing. The achieved rate is logged.
 func TestUDPHundredThousand(t *testing.T) {
 	const total = 100_000
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	tx := udBind(t, "127.0.0.1:0")
 	rx := udBind(t, "127.0.0.1:0")
 	unix.SetsockoptInt(rx.fd.Sysfd(), unix.SOL_SOCKET, unix.SO_RCVBUF, 1<<20)
@@ -556,7 +557,7 @@ func TestUDPHundredThousand(t *testing.T) {
 		return future.Ok(received)
 	})
 	start := time.Now()
-	res, err := testkit.BlockOn(t, loop, combinators.Join(sender, receiver), 60*time.Second)
+	res, err := loopkit.BlockOn(t, loop, combinators.Join(sender, receiver), 60*time.Second)
 	elapsed := time.Since(start)
 	if err != nil {
 		t.Fatalf("after %d sent, %d received: %v", sent, received, err)
@@ -577,5 +578,3 @@ func TestUDPHundredThousand(t *testing.T) {
 	t.Logf("%d datagrams of 8 bytes, window %d in flight (SO_RCVBUF %d): %v, %.0f datagrams/s",
 		total, window, rcvbuf, elapsed.Round(time.Millisecond), total/elapsed.Seconds())
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -18,7 +18,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 // uxEcho writes msg to s and shuts its write side while, concurrently,
@@ -29,7 +29,7 @@ func uxEcho(t *testing.T, loop *driver.Loop, s *UnixStream, msg []byte) []byte {
 	write := combinators.AndThen(aio.WriteAll(wr, msg), func(int) future.Future[struct{}] {
 		return aio.Shutdown(wr)
 	})
-	got, err := testkit.Block(t, loop, combinators.Join(write, aio.ReadToEnd(rd)))
+	got, err := loopkit.Block(t, loop, combinators.Join(write, aio.ReadToEnd(rd)))
 	if err != nil {
 		t.Fatalf("echo: %v", err)
 	}
@@ -37,8 +37,8 @@ func uxEcho(t *testing.T, loop *driver.Loop, s *UnixStream, msg []byte) []byte {
 }
 
 func TestUnixStreamNetPeer(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
-	path := testkit.SocketPath(t)
+	loop := loopkit.CheckedLoop(t)
+	path := loopkit.SocketPath(t)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +56,7 @@ func TestUnixStreamNetPeer(t *testing.T) {
 		c.(*net.UnixConn).CloseWrite()
 		done <- err
 	}()
-	s, err := testkit.Block(t, loop, ConnectUnix(path))
+	s, err := loopkit.Block(t, loop, ConnectUnix(path))
 	if err != nil {
 		t.Fatalf("ConnectUnix(%q) = %v", path, err)
 	}
@@ -83,7 +83,7 @@ func connectWhenListening(t *testing.T, loop *driver.Loop, path string, child fu
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for try := 1; ; try++ {
-		s, err := testkit.Block(t, loop, ConnectUnix(path))
+		s, err := loopkit.Block(t, loop, ConnectUnix(path))
 		if err == nil {
 			return s
 		}
@@ -102,8 +102,8 @@ func TestUnixStreamSocatPeer(t *testing.T) {
 	if err != nil {
 		t.Skip("socat not installed; skipping the socat peer test")
 	}
-	loop := testkit.CheckedLoop(t)
-	path := testkit.SocketPath(t)
+	loop := loopkit.CheckedLoop(t)
+	path := loopkit.SocketPath(t)
 	cmd := exec.Command(socat, "UNIX-LISTEN:"+path, "PIPE") // echoes one connection
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -123,7 +123,7 @@ func TestUnixStreamSocatPeer(t *testing.T) {
 }
 
 func TestUnixPair(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatalf("UnixPair() = %v", err)
@@ -132,17 +132,17 @@ func TestUnixPair(t *testing.T) {
 	defer b.Close()
 
 	rd, wr := a.Split()
-	if _, err := testkit.Block(t, loop, aio.WriteAll(wr, []byte("ping"))); err != nil {
+	if _, err := loopkit.Block(t, loop, aio.WriteAll(wr, []byte("ping"))); err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 4)
-	if _, err := testkit.Block(t, loop, aio.ReadExact(b, buf)); err != nil || string(buf) != "ping" {
+	if _, err := loopkit.Block(t, loop, aio.ReadExact(b, buf)); err != nil || string(buf) != "ping" {
 		t.Fatalf("ReadExact = %q, %v; want %q", buf, err, "ping")
 	}
-	if _, err := testkit.Block(t, loop, aio.WriteAll(b, []byte("pong"))); err != nil {
+	if _, err := loopkit.Block(t, loop, aio.WriteAll(b, []byte("pong"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := testkit.Block(t, loop, aio.ReadExact(rd, buf)); err != nil || string(buf) != "pong" {
+	if _, err := loopkit.Block(t, loop, aio.ReadExact(rd, buf)); err != nil || string(buf) != "pong" {
 		t.Fatalf("ReadExact = %q, %v; want %q", buf, err, "pong")
 	}
 
@@ -157,7 +157,7 @@ func TestUnixPair(t *testing.T) {
 }
 
 func TestUnixShutdownSides(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatal(err)
@@ -167,24 +167,24 @@ func TestUnixShutdownSides(t *testing.T) {
 
 	// Write side: the peer reads what was sent, then EOF; a's read side
 	// still works.
-	if _, err := testkit.Block(t, loop, aio.WriteAll(a, []byte("last words"))); err != nil {
+	if _, err := loopkit.Block(t, loop, aio.WriteAll(a, []byte("last words"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Shutdown(ShutdownWrite); err != nil {
 		t.Fatalf("Shutdown(ShutdownWrite) = %v", err)
 	}
-	if got, err := testkit.Block(t, loop, aio.ReadToEnd(b)); err != nil || string(got) != "last words" {
+	if got, err := loopkit.Block(t, loop, aio.ReadToEnd(b)); err != nil || string(got) != "last words" {
 		t.Errorf("peer ReadToEnd = %q, %v; want %q, nil", got, err, "last words")
 	}
-	_, err = testkit.Block(t, loop, aio.WriteAll(a, []byte("x")))
+	_, err = loopkit.Block(t, loop, aio.WriteAll(a, []byte("x")))
 	if !errors.Is(err, syscall.EPIPE) {
 		t.Errorf("write after Shutdown(ShutdownWrite) = %v; want EPIPE", err)
 	}
-	if _, err := testkit.Block(t, loop, aio.WriteAll(b, []byte("reply"))); err != nil {
+	if _, err := loopkit.Block(t, loop, aio.WriteAll(b, []byte("reply"))); err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 5)
-	if _, err := testkit.Block(t, loop, aio.ReadExact(a, buf)); err != nil || string(buf) != "reply" {
+	if _, err := loopkit.Block(t, loop, aio.ReadExact(a, buf)); err != nil || string(buf) != "reply" {
 		t.Errorf("ReadExact after Shutdown(ShutdownWrite) = %q, %v; want %q", buf, err, "reply")
 	}
 
@@ -192,7 +192,7 @@ func TestUnixShutdownSides(t *testing.T) {
 	if err := a.Shutdown(ShutdownRead); err != nil {
 		t.Fatalf("Shutdown(ShutdownRead) = %v", err)
 	}
-	if got, err := testkit.Block(t, loop, aio.ReadToEnd(a)); err != nil || len(got) != 0 {
+	if got, err := loopkit.Block(t, loop, aio.ReadToEnd(a)); err != nil || len(got) != 0 {
 		t.Errorf("ReadToEnd after Shutdown(ShutdownRead) = %q, %v; want empty, nil", got, err)
 	}
 	if err := a.Shutdown(ShutdownHow(42)); !errors.Is(err, syscall.EINVAL) {
@@ -201,7 +201,7 @@ func TestUnixShutdownSides(t *testing.T) {
 }
 
 func TestUnixUseAfterClose(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +213,7 @@ func TestUnixUseAfterClose(t *testing.T) {
 	if err := a.Close(); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("second Close() = %v; want net.ErrClosed", err)
 	}
-	_, err = testkit.Block(t, loop, aio.ReadExact(a, make([]byte, 1)))
+	_, err = loopkit.Block(t, loop, aio.ReadExact(a, make([]byte, 1)))
 	var oe *net.OpError
 	if !errors.As(err, &oe) || oe.Op != "read" || oe.Net != "unix" || !errors.Is(err, net.ErrClosed) {
 		t.Errorf("read after Close = %#v; want *net.OpError{Op: read, Net: unix} wrapping net.ErrClosed", err)
@@ -225,28 +225,28 @@ func TestUnixUseAfterClose(t *testing.T) {
 		t.Errorf("PeerCred after Close = %v; want net.ErrClosed", err)
 	}
 	// The peer sees EOF.
-	if got, err := testkit.Block(t, loop, aio.ReadToEnd(b)); err != nil || len(got) != 0 {
+	if got, err := loopkit.Block(t, loop, aio.ReadToEnd(b)); err != nil || len(got) != 0 {
 		t.Errorf("peer ReadToEnd = %q, %v; want empty, nil", got, err)
 	}
 }
 
 func TestUnixCloseWakesReader(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
 	time.AfterFunc(20*time.Millisecond, func() { a.Close() }) // from another goroutine
-	_, err = testkit.Block(t, loop, aio.ReadExact(a, make([]byte, 1)))
+	_, err = loopkit.Block(t, loop, aio.ReadExact(a, make([]byte, 1)))
 	if !errors.Is(err, net.ErrClosed) {
 		t.Errorf("parked read after Close = %v; want net.ErrClosed", err)
 	}
 }
 
 func TestConnectUnixErrors(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
-	dir := filepath.Dir(testkit.SocketPath(t))
+	loop := loopkit.CheckedLoop(t)
+	dir := filepath.Dir(loopkit.SocketPath(t))
 	tests := []struct {
 		name, path string
 		want       error  // errors.Is target, or nil
@@ -266,7 +266,7 @@ func TestConnectUnixErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := testkit.Block(t, loop, ConnectUnix(tt.path))
+			s, err := loopkit.Block(t, loop, ConnectUnix(tt.path))
 			if err == nil {
 				s.Close()
 				t.Fatalf("ConnectUnix(%q) = nil error", tt.path)
@@ -286,8 +286,8 @@ func TestConnectUnixErrors(t *testing.T) {
 }
 
 func TestConnectUnixIsLazy(t *testing.T) {
-	testkit.NoLeaks(t)
-	path := testkit.SocketPath(t)
+	loopkit.NoLeaks(t)
+	path := loopkit.SocketPath(t)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +318,7 @@ func TestConnectUnixOutsideDriver(t *testing.T) {
 // TestUnixStreamNoAllocs guards contract 9 on Unix streams: a write and a
 // read through a pair allocate nothing once registered.
 func TestUnixStreamNoAllocs(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	a, b, err := UnixPair()
 	if err != nil {
 		t.Fatal(err)
@@ -327,7 +327,7 @@ func TestUnixStreamNoAllocs(t *testing.T) {
 	defer b.Close()
 	msg, buf := []byte("0123456789abcdef"), make([]byte, 16)
 	var allocs float64
-	_, err = testkit.Block(t, loop, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+	_, err = loopkit.Block(t, loop, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 		allocs = testing.AllocsPerRun(1000, func() {
 			if p := a.PollWrite(cx, msg); p.Err() != nil || p.Value() != len(msg) {
 				t.Fatalf("PollWrite = %d, %v", p.Value(), p.Err())

@@ -3,7 +3,6 @@ package socket
 import (
 	"bytes"
 	"errors"
-	"github.com/eddyio/eddy/internal/testkit"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,11 +11,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
 func TestUnixDatagramBoundAndUnbound(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
-	dir := filepath.Dir(testkit.SocketPath(t))
+	loop := loopkit.CheckedLoop(t)
+	dir := filepath.Dir(loopkit.SocketPath(t))
 	srvPath, cliPath := filepath.Join(dir, "srv"), filepath.Join(dir, "cli")
 	srv, err := BindUnixDatagram(srvPath)
 	if err != nil {
@@ -35,25 +36,25 @@ func TestUnixDatagramBoundAndUnbound(t *testing.T) {
 	defer anon.Close()
 
 	buf := make([]byte, 64)
-	if _, err := testkit.Block(t, loop, cli.SendTo([]byte("from cli"), srvPath)); err != nil {
+	if _, err := loopkit.Block(t, loop, cli.SendTo([]byte("from cli"), srvPath)); err != nil {
 		t.Fatalf("SendTo = %v", err)
 	}
-	m, err := testkit.Block(t, loop, srv.RecvFrom(buf))
+	m, err := loopkit.Block(t, loop, srv.RecvFrom(buf))
 	if err != nil || string(m.Data) != "from cli" || m.Addr != cliPath {
 		t.Fatalf("RecvFrom = %q from %q, %v; want %q from %q", m.Data, m.Addr, err, "from cli", cliPath)
 	}
 	// Answer the sender at its address.
-	if _, err := testkit.Block(t, loop, srv.SendTo([]byte("reply"), m.Addr)); err != nil {
+	if _, err := loopkit.Block(t, loop, srv.SendTo([]byte("reply"), m.Addr)); err != nil {
 		t.Fatal(err)
 	}
-	if m, err := testkit.Block(t, loop, cli.RecvFrom(buf)); err != nil || string(m.Data) != "reply" || m.Addr != srvPath {
+	if m, err := loopkit.Block(t, loop, cli.RecvFrom(buf)); err != nil || string(m.Data) != "reply" || m.Addr != srvPath {
 		t.Errorf("RecvFrom = %q from %q, %v; want %q from %q", m.Data, m.Addr, err, "reply", srvPath)
 	}
 	// An unbound sender has no address.
-	if _, err := testkit.Block(t, loop, anon.SendTo([]byte("anonymous"), srvPath)); err != nil {
+	if _, err := loopkit.Block(t, loop, anon.SendTo([]byte("anonymous"), srvPath)); err != nil {
 		t.Fatal(err)
 	}
-	if m, err := testkit.Block(t, loop, srv.RecvFrom(buf)); err != nil || string(m.Data) != "anonymous" || m.Addr != "" {
+	if m, err := loopkit.Block(t, loop, srv.RecvFrom(buf)); err != nil || string(m.Data) != "anonymous" || m.Addr != "" {
 		t.Errorf("RecvFrom = %q from %q, %v; want %q from \"\"", m.Data, m.Addr, err, "anonymous")
 	}
 
@@ -61,19 +62,19 @@ func TestUnixDatagramBoundAndUnbound(t *testing.T) {
 	if err := anon.Connect(srvPath); err != nil {
 		t.Fatalf("Connect(%q) = %v", srvPath, err)
 	}
-	if _, err := testkit.Block(t, loop, anon.Send([]byte("connected"))); err != nil {
+	if _, err := loopkit.Block(t, loop, anon.Send([]byte("connected"))); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := testkit.Block(t, loop, srv.Recv(buf)); err != nil || string(buf[:n]) != "connected" {
+	if n, err := loopkit.Block(t, loop, srv.Recv(buf)); err != nil || string(buf[:n]) != "connected" {
 		t.Errorf("Recv = %q, %v; want %q", buf[:n], err, "connected")
 	}
 
 	// Truncation is reported.
 	big := bytes.Repeat([]byte("z"), 1000)
-	if _, err := testkit.Block(t, loop, cli.SendTo(big, srvPath)); err != nil {
+	if _, err := loopkit.Block(t, loop, cli.SendTo(big, srvPath)); err != nil {
 		t.Fatal(err)
 	}
-	_, err = testkit.Block(t, loop, srv.RecvFrom(make([]byte, 10)))
+	_, err = loopkit.Block(t, loop, srv.RecvFrom(make([]byte, 10)))
 	var te *TruncatedError
 	if !errors.As(err, &te) || !errors.Is(err, ErrTruncated) {
 		t.Fatalf("RecvFrom(10-byte buffer) = %v; want ErrTruncated", err)
@@ -97,8 +98,8 @@ func TestUnixDatagramBoundAndUnbound(t *testing.T) {
 }
 
 func TestUnixDatagramNetPeer(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
-	dir := filepath.Dir(testkit.SocketPath(t))
+	loop := loopkit.CheckedLoop(t)
+	dir := filepath.Dir(loopkit.SocketPath(t))
 	peerPath, ourPath := filepath.Join(dir, "net"), filepath.Join(dir, "eddy")
 	peer, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: peerPath, Net: "unixgram"})
 	if err != nil {
@@ -110,7 +111,7 @@ func TestUnixDatagramNetPeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer u.Close()
-	if _, err := testkit.Block(t, loop, u.SendTo([]byte("to net"), peerPath)); err != nil {
+	if _, err := loopkit.Block(t, loop, u.SendTo([]byte("to net"), peerPath)); err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 64)
@@ -122,13 +123,13 @@ func TestUnixDatagramNetPeer(t *testing.T) {
 	if _, err := peer.WriteToUnix([]byte("from net"), from); err != nil {
 		t.Fatal(err)
 	}
-	if m, err := testkit.Block(t, loop, u.RecvFrom(buf)); err != nil || string(m.Data) != "from net" || m.Addr != peerPath {
+	if m, err := loopkit.Block(t, loop, u.RecvFrom(buf)); err != nil || string(m.Data) != "from net" || m.Addr != peerPath {
 		t.Errorf("RecvFrom = %q from %q, %v; want %q from %q", m.Data, m.Addr, err, "from net", peerPath)
 	}
 }
 
 func TestUnixDatagramPair(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
+	loop := loopkit.CheckedLoop(t)
 	a, b, err := UnixDatagramPair()
 	if err != nil {
 		t.Fatalf("UnixDatagramPair() = %v", err)
@@ -136,30 +137,30 @@ func TestUnixDatagramPair(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	for _, msg := range []string{"one", "", "three"} {
-		if _, err := testkit.Block(t, loop, a.Send([]byte(msg))); err != nil {
+		if _, err := loopkit.Block(t, loop, a.Send([]byte(msg))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	buf := make([]byte, 16)
 	for _, want := range []string{"one", "", "three"} { // boundaries kept
-		if n, err := testkit.Block(t, loop, b.Recv(buf)); err != nil || string(buf[:n]) != want {
+		if n, err := loopkit.Block(t, loop, b.Recv(buf)); err != nil || string(buf[:n]) != want {
 			t.Errorf("Recv = %q, %v; want %q", buf[:n], err, want)
 		}
 	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := testkit.Block(t, loop, a.Send([]byte("x"))); !errors.Is(err, net.ErrClosed) {
+	if _, err := loopkit.Block(t, loop, a.Send([]byte("x"))); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("Send after Close = %v; want net.ErrClosed", err)
 	}
-	if _, err := testkit.Block(t, loop, b.Send([]byte("x"))); !errors.Is(err, syscall.ECONNREFUSED) {
+	if _, err := loopkit.Block(t, loop, b.Send([]byte("x"))); !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Errorf("Send to a closed peer = %v; want ECONNREFUSED", err)
 	}
 }
 
 func TestUnixDatagramErrors(t *testing.T) {
-	loop := testkit.CheckedLoop(t)
-	path := testkit.SocketPath(t)
+	loop := loopkit.CheckedLoop(t)
+	path := loopkit.SocketPath(t)
 	u, err := BindUnixDatagram(path)
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +176,7 @@ func TestUnixDatagramErrors(t *testing.T) {
 		t.Errorf("BindUnixDatagram(\"\") = %v; want a clear error", err)
 	}
 	missing := filepath.Join(filepath.Dir(path), "nobody")
-	_, err = testkit.Block(t, loop, u.SendTo([]byte("x"), missing))
+	_, err = loopkit.Block(t, loop, u.SendTo([]byte("x"), missing))
 	var oe *net.OpError
 	if !errors.Is(err, syscall.ENOENT) || !errors.As(err, &oe) || oe.Addr.String() != missing {
 		t.Errorf("SendTo(%q) = %v; want a *net.OpError naming it, wrapping ENOENT", missing, err)

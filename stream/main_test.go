@@ -4,30 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
 func TestMain(m *testing.M) { os.Exit(leaktest.Check(m)) }
 
 var errBoom = errors.New("boom")
-
-// countingWaker counts its wake-ups; it is safe from any goroutine.
-type countingWaker struct{ n atomic.Int64 }
-
-func (w *countingWaker) Wake() { w.n.Add(1) }
-
-func newCx() (*future.Context, *countingWaker) {
-	w := &countingWaker{}
-	return future.NewContext(w, nil), w
-}
 
 // step is one answer of PollNext, comparable with cmp.
 type step[T any] struct {
@@ -62,7 +51,7 @@ func end[T any]() step[T]              { return step[T]{Kind: "end"} }
 // answer, the end included.
 func drain[T any](t *testing.T, s stream.Stream[T], limit int) []step[T] {
 	t.Helper()
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	var got []step[T]
 	for range limit {
 		st := stepOf(s.PollNext(cx))

@@ -8,6 +8,7 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -46,14 +47,14 @@ func TestLeaves(t *testing.T) {
 				t.Fatalf("PollNext() answers mismatch (-want +got):\n%s", d)
 			}
 			// After the end the streams of this module keep answering the end.
-			cx, w := newCx()
+			cx, w := testkit.NewContext()
 			for i := range 3 {
 				if p := tc.s.PollNext(cx); !p.IsEnd() {
 					t.Errorf("PollNext() #%d after the end = %v; want end", i+1, stepOf(p))
 				}
 			}
-			if w.n.Load() != 0 || taskctx.WakerTaken(cx) {
-				t.Errorf("after the end: %d wakes, WakerTaken() = %v; want 0, false", w.n.Load(), taskctx.WakerTaken(cx))
+			if w.Count() != 0 || taskctx.WakerTaken(cx) {
+				t.Errorf("after the end: %d wakes, WakerTaken() = %v; want 0, false", w.Count(), taskctx.WakerTaken(cx))
 			}
 		})
 	}
@@ -62,7 +63,7 @@ func TestLeaves(t *testing.T) {
 func TestFromSliceReadsAsItGoes(t *testing.T) {
 	items := []string{"a", "b"}
 	s := stream.FromSlice(items)
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	if p := s.PollNext(cx); p.Value() != "a" {
 		t.Fatalf("PollNext() = %v; want item(a)", stepOf(p))
 	}
@@ -85,7 +86,7 @@ func TestUnfoldIsLazyAndStopsCalling(t *testing.T) {
 	if d := diff([]step[int]{item(0), item(1), end[int]()}, got); d != "" {
 		t.Errorf("Unfold answers mismatch (-want +got):\n%s", d)
 	}
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	s.PollNext(cx)
 	s.PollNext(cx)
 	if calls != 3 {
@@ -137,7 +138,7 @@ func TestFromSeqStopsCoroutineAtEnd(t *testing.T) {
 				}
 			}
 			s := stream.FromSeq(seq)
-			cx, _ := newCx()
+			cx, _ := testkit.NewContext()
 			for i := range tc.n {
 				if p := s.PollNext(cx); p.Value() != i || !p.IsItem() {
 					t.Fatalf("PollNext() #%d = %v; want item(%d)", i+1, stepOf(p), i)
@@ -163,7 +164,7 @@ func TestFromSeqRestartsNothingAfterEnd(t *testing.T) {
 		yield(runs)
 	})
 	drain(t, s, 10)
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	for range 3 {
 		if p := s.PollNext(cx); !p.IsEnd() {
 			t.Errorf("PollNext() after the end = %v; want end", stepOf(p))
@@ -192,7 +193,7 @@ func TestPollFn(t *testing.T) {
 	if calls != 0 {
 		t.Fatalf("PollFn called fn %d times before any poll; want 0", calls)
 	}
-	cx, w := newCx()
+	cx, w := testkit.NewContext()
 	var got []step[int]
 	for range 4 {
 		got = append(got, stepOf(s.PollNext(cx)))
@@ -201,8 +202,8 @@ func TestPollFn(t *testing.T) {
 	if d := diff(want, got); d != "" {
 		t.Errorf("PollFn answers mismatch (-want +got):\n%s", d)
 	}
-	if w.n.Load() != 1 || !taskctx.WakerTaken(cx) {
-		t.Errorf("wakes = %d, WakerTaken() = %v; want 1, true", w.n.Load(), taskctx.WakerTaken(cx))
+	if w.Count() != 1 || !taskctx.WakerTaken(cx) {
+		t.Errorf("wakes = %d, WakerTaken() = %v; want 1, true", w.Count(), taskctx.WakerTaken(cx))
 	}
 	var f stream.Func[int] = func(*future.Context) stream.Poll[int] { return stream.Item(1) }
 	if p := f.PollNext(cx); p.Value() != 1 {
@@ -211,7 +212,7 @@ func TestPollFn(t *testing.T) {
 }
 
 func TestLeavesPollWithoutAllocating(t *testing.T) {
-	cx, _ := newCx()
+	cx, _ := testkit.NewContext()
 	items := make([]int, 1000)
 	tests := []struct {
 		name string

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // isOpen reports whether the descriptor number fd is open.
@@ -23,7 +24,7 @@ func isOpen(fd int) bool {
 
 func TestFDCloseWaitsForSyscallInFlight(t *testing.T) {
 	checkFDLeaks(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	if err := fd.Incref(); err != nil {
@@ -49,7 +50,7 @@ func TestFDCloseWaitsForSyscallInFlight(t *testing.T) {
 
 func TestFDCloseWithNothingInFlight(t *testing.T) {
 	checkFDLeaks(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	if fd.Sysfd() != a {
@@ -69,7 +70,7 @@ func TestFDCloseRacesSyscalls(t *testing.T) {
 	checkFDLeaks(t)
 	const iterations, callers = 200, 4
 	for i := range iterations {
-		a, b := rawSocketPair(t)
+		a, b := testkit.SocketPair(t)
 		fd := NewFD(a, nil)
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -129,8 +130,8 @@ func TestFDRegistersOnFirstPoll(t *testing.T) {
 		t.Fatalf("Len() before any poll = %d; want 0 (NewFD registers nothing)", r.Len())
 	}
 	cx, _ := hostCx(r)
-	if p := fd.PollReady(cx, Write); pollState(p) != "ready" {
-		t.Errorf("PollReady(Write) = %s; want ready", pollState(p))
+	if p := fd.PollReady(cx, Write); testkit.Describe(p) != "ok {}" {
+		t.Errorf("PollReady(Write) = %s; want ok {}", testkit.Describe(p))
 	}
 	if r.Len() != 1 {
 		t.Errorf("Len() after the first poll = %d; want 1", r.Len())
@@ -143,10 +144,10 @@ func TestFDRegistersOnFirstPoll(t *testing.T) {
 	other := newRegistry(t)
 	ocx, _ := hostCx(other)
 	if p := fd.PollReady(ocx, Read); !errors.Is(p.Err(), ErrWrongLoop) {
-		t.Errorf("PollReady from another loop = %s; want ErrWrongLoop", pollState(p))
+		t.Errorf("PollReady from another loop = %s; want ErrWrongLoop", testkit.Describe(p))
 	}
 	if p := fd.PollReady(future.NewContext(nil, nil), Read); !errors.Is(p.Err(), future.ErrNoDriver) {
-		t.Errorf("PollReady outside a driver = %s; want ErrNoDriver", pollState(p))
+		t.Errorf("PollReady outside a driver = %s; want future.ErrNoDriver", testkit.Describe(p))
 	}
 	// a is closed by socketPair's cleanup; the registration goes with the registry's poller.
 	fd.reg.Load().Close()
@@ -155,7 +156,7 @@ func TestFDRegistersOnFirstPoll(t *testing.T) {
 func TestFDPollOnClosedFD(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	fd.Close()
@@ -171,7 +172,7 @@ func TestFDPollOnClosedFD(t *testing.T) {
 func TestFDCloseWakesBothSides(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	rcx, rw := hostCx(r)
@@ -181,13 +182,13 @@ func TestFDCloseWakesBothSides(t *testing.T) {
 	}
 	fd.ClearReady(wcx, Write)
 	if p := fd.PollReady(wcx, Write); !p.IsPending() {
-		t.Fatalf("PollReady(Write) after ClearReady = %s; want pending", pollState(p))
+		t.Fatalf("PollReady(Write) after ClearReady = %s; want pending", testkit.Describe(p))
 	}
 	if err := fd.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
-	if rw.n.Load() != 1 || ww.n.Load() != 1 {
-		t.Errorf("Close woke reader %d, writer %d times; want 1 and 1", rw.n.Load(), ww.n.Load())
+	if rw.Count() != 1 || ww.Count() != 1 {
+		t.Errorf("Close woke reader %d, writer %d times; want 1 and 1", rw.Count(), ww.Count())
 	}
 	if p := fd.PollRead(rcx, make([]byte, 4)); !errors.Is(p.Err(), net.ErrClosed) {
 		t.Errorf("PollRead after Close = %v; want net.ErrClosed", p.Err())
@@ -232,8 +233,8 @@ func TestPollIOMakesNoCallWhenNotReady(t *testing.T) {
 		t.Errorf("PollIO made %d calls while the side was known not ready; want 1 in all", calls)
 	}
 	r.Dispatch([]Event{{Token: fd.reg.Load().Token(), Readable: true}})
-	if w.n.Load() != 1 {
-		t.Errorf("readable event woke %d times; want 1", w.n.Load())
+	if w.Count() != 1 {
+		t.Errorf("readable event woke %d times; want 1", w.Count())
 	}
 	// EINTR is retried within the same poll.
 	if p := PollIO(fd, cx, Read, "read", op); p.Value() != 3 || p.Err() != nil {
@@ -258,7 +259,7 @@ func TestPollIOWrapsErrno(t *testing.T) {
 func TestFDReadWrite(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	fa, fb := NewFD(a, nil), NewFD(b, nil)
 	defer fa.Close()
 	cx, _ := hostCx(r)
@@ -309,7 +310,7 @@ func TestFDReadWrite(t *testing.T) {
 func TestCloseDuringSyscallWakesTask(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	cx, w := hostCx(r)
@@ -322,7 +323,7 @@ func TestCloseDuringSyscallWakesTask(t *testing.T) {
 	if !p.IsPending() {
 		t.Fatalf("PollIO = %v; want pending (EAGAIN)", p.Err())
 	}
-	if w.n.Load() == 0 {
+	if w.Count() == 0 {
 		t.Fatalf("task parked on a closed FD was not woken; want a wake so that it sees net.ErrClosed")
 	}
 	if p := fd.PollRead(cx, make([]byte, 1)); !errors.Is(p.Err(), net.ErrClosed) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eddyio/eddy/internal/testkit"
 	"golang.org/x/sys/unix"
 )
 
@@ -56,29 +57,10 @@ func openPoller(t *testing.T) *Poller {
 	return p
 }
 
-// rawSocketPair returns a connected, non-blocking, close-on-exec pair of
-// Unix stream sockets; the caller closes them.
-func rawSocketPair(t testing.TB) (a, b int) {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatalf("Socketpair() = %v", err)
-	}
-	for _, fd := range fds {
-		unix.CloseOnExec(fd)
-		if err := unix.SetNonblock(fd, true); err != nil {
-			unix.Close(fds[0])
-			unix.Close(fds[1])
-			t.Fatalf("SetNonblock(%d) = %v", fd, err)
-		}
-	}
-	return fds[0], fds[1]
-}
-
-// socketPair is rawSocketPair with both ends closed at the end of the test.
+// socketPair is testkit.SocketPair with both ends closed at the end of the test.
 func socketPair(t testing.TB) (a, b int) {
 	t.Helper()
-	a, b = rawSocketPair(t)
+	a, b = testkit.SocketPair(t)
 	t.Cleanup(func() {
 		unix.Close(a)
 		unix.Close(b)
@@ -270,7 +252,7 @@ func TestDelete(t *testing.T) {
 	if err := p.Delete(a); err != nil {
 		t.Errorf("second Delete() = %v; want nil (ENOENT is not an error)", err)
 	}
-	c, d := rawSocketPair(t)
+	c, d := testkit.SocketPair(t)
 	defer unix.Close(d)
 	if err := p.Add(c, tok); err != nil {
 		unix.Close(c)
@@ -285,7 +267,7 @@ func TestDelete(t *testing.T) {
 func TestHangUp(t *testing.T) {
 	checkFDLeaks(t)
 	p := openPoller(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(a)
 	if err := p.Add(a, tok); err != nil {
 		unix.Close(b)

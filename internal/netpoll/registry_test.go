@@ -12,6 +12,7 @@ import (
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 func TestMain(m *testing.M) { os.Exit(leaktest.Check(m)) }
@@ -31,11 +32,6 @@ func init() {
 	})
 }
 
-// countingWaker counts its wake-ups; it is safe from any goroutine.
-type countingWaker struct{ n atomic.Int64 }
-
-func (w *countingWaker) Wake() { w.n.Add(1) }
-
 // newRegistry returns a registry over a fresh poller (closed at the end of
 // the test) whose Dispatch wakes with plain Wake.
 func newRegistry(t *testing.T) *Registry {
@@ -44,8 +40,8 @@ func newRegistry(t *testing.T) *Registry {
 }
 
 // hostCx returns a context polled "on the loop" of r with a counting waker.
-func hostCx(r *Registry) (*future.Context, *countingWaker) {
-	w := &countingWaker{}
+func hostCx(r *Registry) (*future.Context, *testkit.WakeCounter) {
+	w := &testkit.WakeCounter{}
 	return future.NewContext(w, &testHost{reg: r}), w
 }
 
@@ -59,16 +55,6 @@ func register(t *testing.T, r *Registry, fd int, owner Closer) *Registration {
 	return reg
 }
 
-func pollState(p future.Poll[struct{}]) string {
-	switch {
-	case p.IsPending():
-		return "pending"
-	case p.Err() != nil:
-		return "error: " + p.Err().Error()
-	}
-	return "ready"
-}
-
 func TestRegistrationStartsReadyBothWays(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
@@ -77,8 +63,8 @@ func TestRegistrationStartsReadyBothWays(t *testing.T) {
 	defer reg.Close()
 	cx, _ := hostCx(r)
 	for _, d := range []Direction{Read, Write} {
-		if p := reg.PollReady(cx, d); pollState(p) != "ready" {
-			t.Errorf("PollReady(%d) on a new registration = %s; want ready", d, pollState(p))
+		if p := reg.PollReady(cx, d); testkit.Describe(p) != "ok {}" {
+			t.Errorf("PollReady(%d) on a new registration = %s; want ok {}", d, testkit.Describe(p))
 		}
 	}
 	if taskctx.WakerTaken(cx) {
@@ -101,40 +87,40 @@ func TestPollReadyClearReadyProtocol(t *testing.T) {
 	if !taskctx.WakerTaken(cx1) {
 		t.Errorf("ClearReady did not take the waker; want it parked for the next edge")
 	}
-	if p := reg.PollReady(cx1, Write); pollState(p) != "ready" {
-		t.Errorf("PollReady(Write) after ClearReady(Read) = %s; want ready (sides are independent)", pollState(p))
+	if p := reg.PollReady(cx1, Write); testkit.Describe(p) != "ok {}" {
+		t.Errorf("PollReady(Write) after ClearReady(Read) = %s; want ok {} (sides are independent)", testkit.Describe(p))
 	}
 	cx2, w2 := hostCx(r)
-	if p := reg.PollReady(cx2, Read); pollState(p) != "pending" {
-		t.Fatalf("PollReady(Read) after ClearReady = %s; want pending", pollState(p))
+	if p := reg.PollReady(cx2, Read); testkit.Describe(p) != "pending" {
+		t.Fatalf("PollReady(Read) after ClearReady = %s; want pending", testkit.Describe(p))
 	}
 	// Only the waker of the most recent poll is woken.
 	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
-	if w1.n.Load() != 0 || w2.n.Load() != 1 {
-		t.Errorf("Dispatch(readable) woke the old waker %d and the new one %d times; want 0 and 1", w1.n.Load(), w2.n.Load())
+	if w1.Count() != 0 || w2.Count() != 1 {
+		t.Errorf("Dispatch(readable) woke the old waker %d and the new one %d times; want 0 and 1", w1.Count(), w2.Count())
 	}
-	if p := reg.PollReady(cx2, Read); pollState(p) != "ready" {
-		t.Errorf("PollReady(Read) after a readable event = %s; want ready", pollState(p))
+	if p := reg.PollReady(cx2, Read); testkit.Describe(p) != "ok {}" {
+		t.Errorf("PollReady(Read) after a readable event = %s; want ok {}", testkit.Describe(p))
 	}
 	// The waker was consumed: another event wakes no one.
 	r.Dispatch([]Event{{Token: reg.Token(), Readable: true, Writable: true}})
-	if w2.n.Load() != 1 {
-		t.Errorf("second Dispatch woke %d times in all; want 1 (waker handed out once)", w2.n.Load())
+	if w2.Count() != 1 {
+		t.Errorf("second Dispatch woke %d times in all; want 1 (waker handed out once)", w2.Count())
 	}
 
 	// The write side follows the same protocol.
 	cx3, w3 := hostCx(r)
 	reg.ClearReady(cx3, Write)
-	if p := reg.PollReady(cx3, Write); pollState(p) != "pending" {
-		t.Fatalf("PollReady(Write) after ClearReady = %s; want pending", pollState(p))
+	if p := reg.PollReady(cx3, Write); testkit.Describe(p) != "pending" {
+		t.Fatalf("PollReady(Write) after ClearReady = %s; want pending", testkit.Describe(p))
 	}
 	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
-	if w3.n.Load() != 0 {
-		t.Errorf("a readable event woke the writer %d times; want 0", w3.n.Load())
+	if w3.Count() != 0 {
+		t.Errorf("a readable event woke the writer %d times; want 0", w3.Count())
 	}
 	r.Dispatch([]Event{{Token: reg.Token(), Writable: true}})
-	if w3.n.Load() != 1 || pollState(reg.PollReady(cx3, Write)) != "ready" {
-		t.Errorf("writable event: writer woken %d times, PollReady(Write) = %s; want 1, ready", w3.n.Load(), pollState(reg.PollReady(cx3, Write)))
+	if w3.Count() != 1 || testkit.Describe(reg.PollReady(cx3, Write)) != "ok {}" {
+		t.Errorf("writable event: writer woken %d times, PollReady(Write) = %s; want 1, ok {}", w3.Count(), testkit.Describe(reg.PollReady(cx3, Write)))
 	}
 }
 
@@ -143,7 +129,7 @@ func TestDispatchWakesTheRightWaker(t *testing.T) {
 	r := newRegistry(t)
 	const n = 8
 	regs := make([]*Registration, n)
-	wakers := make([]*countingWaker, n)
+	wakers := make([]*testkit.WakeCounter, n)
 	for i := range n {
 		a, _ := socketPair(t)
 		regs[i] = register(t, r, a, nil)
@@ -154,11 +140,11 @@ func TestDispatchWakesTheRightWaker(t *testing.T) {
 	}
 	r.Dispatch([]Event{{Token: regs[3].Token(), Readable: true}, {Token: regs[5].Token(), Writable: true}})
 	for i, w := range wakers {
-		want := int64(0)
+		want := 0
 		if i == 3 {
 			want = 1
 		}
-		if got := w.n.Load(); got != want {
+		if got := w.Count(); got != want {
 			t.Errorf("registration %d woken %d times; want %d", i, got, want)
 		}
 	}
@@ -180,8 +166,8 @@ func TestDispatchFromThePoller(t *testing.T) {
 		t.Fatalf("Wait() = %v", err)
 	}
 	r.Dispatch(events[:n])
-	if w.n.Load() != 1 {
-		t.Errorf("reader woken %d times after a write to its peer; want 1", w.n.Load())
+	if w.Count() != 1 {
+		t.Errorf("reader woken %d times after a write to its peer; want 1", w.Count())
 	}
 }
 
@@ -207,15 +193,15 @@ func TestStaleTokenIsDropped(t *testing.T) {
 		{Token: Token(1000), Readable: true},         // a slot that never existed
 		{Token: reg.Token() + 1<<32, Readable: true}, // a generation not issued yet
 	})
-	if w.n.Load() != 0 {
-		t.Errorf("stale events woke the new registration %d times; want 0", w.n.Load())
+	if w.Count() != 0 {
+		t.Errorf("stale events woke the new registration %d times; want 0", w.Count())
 	}
-	if p := reg.PollReady(cx, Read); pollState(p) != "pending" {
-		t.Errorf("PollReady(Read) after stale events = %s; want pending (readiness unchanged)", pollState(p))
+	if p := reg.PollReady(cx, Read); testkit.Describe(p) != "pending" {
+		t.Errorf("PollReady(Read) after stale events = %s; want pending (readiness unchanged)", testkit.Describe(p))
 	}
 	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
-	if w.n.Load() != 1 {
-		t.Errorf("the live token woke %d times; want 1", w.n.Load())
+	if w.Count() != 1 {
+		t.Errorf("the live token woke %d times; want 1", w.Count())
 	}
 }
 
@@ -231,13 +217,13 @@ func TestRegistrationCloseWakesBothSides(t *testing.T) {
 	if !reg.Close() {
 		t.Fatalf("Close() = false; want true")
 	}
-	if rw.n.Load() != 1 || ww.n.Load() != 1 {
-		t.Errorf("Close woke reader %d, writer %d times; want 1 and 1", rw.n.Load(), ww.n.Load())
+	if rw.Count() != 1 || ww.Count() != 1 {
+		t.Errorf("Close woke reader %d, writer %d times; want 1 and 1", rw.Count(), ww.Count())
 	}
 	for _, d := range []Direction{Read, Write} {
 		p := reg.PollReady(rcx, d)
 		if !p.IsReady() || !errors.Is(p.Err(), net.ErrClosed) {
-			t.Errorf("PollReady(%d) after Close = %s; want net.ErrClosed", d, pollState(p))
+			t.Errorf("PollReady(%d) after Close = %s; want net.ErrClosed", d, testkit.Describe(p))
 		}
 	}
 	if reg.Close() {
@@ -294,7 +280,7 @@ func TestRegistryOf(t *testing.T) {
 	if _, err := RegistryOf(future.NewContext(nil, nil)); !errors.Is(err, future.ErrNoDriver) {
 		t.Errorf("RegistryOf(no executor) = %v; want ErrNoDriver", err)
 	}
-	other := future.NewContext(nil, executorFunc(func(future.Future[struct{}]) {}))
+	other := future.NewContext(nil, testkit.ExecutorFunc(func(future.Future[struct{}]) {}))
 	if _, err := RegistryOf(other); !errors.Is(err, future.ErrNoDriver) {
 		t.Errorf("RegistryOf(a foreign executor) = %v; want ErrNoDriver", err)
 	}
@@ -303,7 +289,3 @@ func TestRegistryOf(t *testing.T) {
 		t.Errorf("RegistryOf(host) = %p, %v; want %p, nil", got, err, r)
 	}
 }
-
-type executorFunc func(future.Future[struct{}])
-
-func (e executorFunc) Spawn(f future.Future[struct{}]) { e(f) }

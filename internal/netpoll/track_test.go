@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // TestTrackedFDClosedByCloseAll: an fd tracked by a loop but never polled
@@ -18,7 +19,7 @@ import (
 func TestTrackedFDClosedByCloseAll(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	cx, _ := hostCx(r)
@@ -47,7 +48,7 @@ func TestTrackedFDClosedByCloseAll(t *testing.T) {
 func TestTrackedFDArmsOnFirstPoll(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	defer fd.Close()
@@ -63,14 +64,14 @@ func TestTrackedFDArmsOnFirstPoll(t *testing.T) {
 	write1(t, b)
 	events := make([]Event, 8)
 	deadline := time.Now().Add(5 * time.Second)
-	for w.n.Load() == 0 && time.Now().Before(deadline) {
+	for w.Count() == 0 && time.Now().Before(deadline) {
 		n, err := r.Poller().Wait(events, 100*time.Millisecond)
 		if err != nil {
 			t.Fatalf("Wait() = %v", err)
 		}
 		r.Dispatch(events[:n])
 	}
-	if w.n.Load() == 0 {
+	if w.Count() == 0 {
 		t.Fatalf("the task parked on a tracked fd was not woken by its readiness")
 	}
 	if p := fd.PollRead(cx, buf); p.Err() != nil || p.Value() != 1 {
@@ -84,20 +85,20 @@ func TestTrackedFDArmsOnFirstPoll(t *testing.T) {
 func TestTrackedFDMovesToThePollingLoop(t *testing.T) {
 	checkFDLeaks(t)
 	r1, r2 := newRegistry(t), newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	cx1, _ := hostCx(r1)
 	cx2, _ := hostCx(r2)
 	fd.Track(cx1)
-	if p := fd.PollReady(cx2, Write); pollState(p) != "ready" {
-		t.Fatalf("PollReady from the second loop = %s; want ready", pollState(p))
+	if p := fd.PollReady(cx2, Write); testkit.Describe(p) != "ok {}" {
+		t.Fatalf("PollReady from the second loop = %s; want ok {}", testkit.Describe(p))
 	}
 	if r1.Len() != 0 || r2.Len() != 1 {
 		t.Fatalf("after the move: Len() = %d, %d; want 0, 1", r1.Len(), r2.Len())
 	}
 	if p := fd.PollReady(cx1, Write); !errors.Is(p.Err(), ErrWrongLoop) {
-		t.Errorf("PollReady from the first loop after the move = %s; want ErrWrongLoop", pollState(p))
+		t.Errorf("PollReady from the first loop after the move = %s; want ErrWrongLoop", testkit.Describe(p))
 	}
 	r1.CloseAll()
 	if fd.Closed() {
@@ -113,7 +114,7 @@ func TestTrackedFDMovesToThePollingLoop(t *testing.T) {
 func TestTrackAfterCloseDoesNothing(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, b := rawSocketPair(t)
+	a, b := testkit.SocketPair(t)
 	defer unix.Close(b)
 	fd := NewFD(a, nil)
 	fd.Close()
@@ -135,7 +136,7 @@ func TestFirstPollRacesClose(t *testing.T) {
 	const iterations = 2000
 	bad := 0
 	for i := range iterations {
-		a, b := rawSocketPair(t)
+		a, b := testkit.SocketPair(t)
 		fd := NewFD(a, nil)
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -149,7 +150,7 @@ func TestFirstPollRacesClose(t *testing.T) {
 		if err := p.Err(); err != nil && !errors.Is(err, ErrClosed) {
 			bad++
 			if bad <= 3 {
-				t.Errorf("iteration %d: first poll racing Close = %v; want ready or net.ErrClosed", i, err)
+				t.Errorf("iteration %d: first poll racing Close = %v; want ok {} or net.ErrClosed", i, err)
 			}
 		}
 		fd.Close()

@@ -1,153 +1,33 @@
 // Package testkit holds the helpers that the tests of several eddy packages
-// share: a driver configuration under which a stall fails the test, loops
-// that end with the test, bounded waits for a task's result, a leak check
-// for socket tests, a counting waker, and poll descriptions for failure
-// messages. What only one package's tests need stays in that package.
+// share for polling by hand, with no driver: a counting waker, scripted
+// futures and streams that arrange their own wake-ups, loops that poll a
+// future or a stream to its end as a driver would (failing any pending
+// answer that arranged no wake-up), and descriptions of poll answers for
+// comparisons and failure messages.
+//
+// It imports only package future and package stream of eddy, so the tests
+// of every package can use it, the algebra's included. What needs a driver
+// loop (a loop per test, spawning and awaiting a task, leak checks of socket
+// tests, socket paths) is in package [loopkit]. What only one package's
+// tests need stays in that package.
 //
 // It is imported by tests only, never by library code: it imports package
 // testing.
 package testkit
 
 import (
-	"errors"
 	"fmt"
-	"net"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/leaktest"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
-// Timeout bounds every wait of the kit: a task that is not done by then
-// fails the test instead of hanging it.
-const Timeout = 10 * time.Second
-
-// Config returns the driver configuration of a test: the lost-wake-up
-// detector is on, a stall fails t, and the loop logs through t.
-func Config(t testing.TB) driver.Config {
-	t.Helper()
-	return driver.Config{
-		DetectStalls: true,
-		OnStall:      func(e *driver.StallError) { t.Errorf("stall: %v", e) },
-		Logf:         t.Logf,
-	}
-}
-
-// NewLoop returns a loop with the test configuration, closed when the test
-// ends.
-func NewLoop(t testing.TB) *driver.Loop {
-	t.Helper()
-	l, err := driver.New(Config(t))
-	if err != nil {
-		t.Fatalf("driver.New() = %v", err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
-}
-
-// StartLoop runs a loop with the test configuration on a goroutine of its
-// own until the test ends; the test gives it work with Spawn. At cleanup
-// the loop is stopped and closed, and its goroutine has returned.
-func StartLoop(t testing.TB) *driver.Loop {
-	t.Helper()
-	loop, err := driver.New(Config(t))
-	if err != nil {
-		t.Fatalf("driver.New() = %v", err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if _, err := driver.BlockOn(loop, future.Never[struct{}]()); err != driver.ErrStopped {
-			t.Errorf("BlockOn() = %v; want ErrStopped", err)
-		}
-		loop.Close()
-	}()
-	t.Cleanup(func() {
-		loop.Stop()
-		<-done
-	})
-	return loop
-}
-
-// Outcome is what a future run by Spawn ended with.
-type Outcome[T any] struct {
-	Value T
-	Err   error
-}
-
-// Spawn runs f as a task of loop and delivers its result on the returned
-// channel, which has room for it.
-func Spawn[T any](loop *driver.Loop, f future.Future[T]) <-chan Outcome[T] {
-	ch := make(chan Outcome[T], 1)
-	loop.Spawn(future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
-		p := f.Poll(cx)
-		if p.IsPending() {
-			return future.Pending[struct{}]()
-		}
-		v, err := p.Result()
-		ch <- Outcome[T]{Value: v, Err: err}
-		return future.Ok(struct{}{})
-	}))
-	return ch
-}
-
-// Await waits for the result of Spawn, failing the test after [Timeout].
-func Await[T any](t testing.TB, ch <-chan Outcome[T]) (T, error) {
-	t.Helper()
-	select {
-	case o := <-ch:
-		return o.Value, o.Err
-	case <-time.After(Timeout):
-		t.Fatalf("task not done after %v", Timeout)
-		panic("unreachable")
-	}
-}
-
-// BlockOn drives f on loop from the calling goroutine, failing the test if
-// it takes longer than d (the loop is stopped then).
-func BlockOn[T any](t testing.TB, loop *driver.Loop, f future.Future[T], d time.Duration) (T, error) {
-	t.Helper()
-	timer := time.AfterFunc(d, loop.Stop)
-	defer timer.Stop()
-	v, err := driver.BlockOn(loop, f)
-	if errors.Is(err, driver.ErrStopped) {
-		t.Fatalf("BlockOn: timed out after %v", d)
-	}
-	return v, err
-}
-
-// NoLeaks fails the test if, at its end (after the cleanups registered
-// later), a descriptor it opened is still open or a goroutine it started
-// is still running; see [leaktest.Fds] and [leaktest.Goroutines]. It first
-// makes package net start its own poller, which lives for the process and
-// is no leak. A test that uses it must not run in parallel.
-func NoLeaks(t testing.TB) {
-	t.Helper()
-	if c, err := net.ListenPacket("udp", "127.0.0.1:0"); err == nil {
-		c.Close()
-	}
-	leaktest.Goroutines(t)
-	leaktest.Fds(t)
-}
-
-// SocketPath returns the path "s" in a fresh temporary directory, removed
-// when the test ends: a Unix socket path that does not exist yet and is
-// short enough for sun_path.
-func SocketPath(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "eddy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return filepath.Join(dir, "s")
-}
+// MaxPolls bounds the loops of the kit: a future or stream that is not done
+// after that many polls fails the test instead of hanging it.
+const MaxPolls = 10000
 
 // WakeCounter is a [future.Waker] that counts its wake-ups. It is safe for
 // concurrent use.
@@ -159,19 +39,32 @@ func (w *WakeCounter) Wake() { w.n.Add(1) }
 // Count returns the number of wake-ups so far.
 func (w *WakeCounter) Count() int { return int(w.n.Load()) }
 
+// ExecutorFunc is a [future.Executor] that spawns by calling itself.
+type ExecutorFunc func(future.Future[struct{}])
+
+// Spawn calls e with f.
+func (e ExecutorFunc) Spawn(f future.Future[struct{}]) { e(f) }
+
+// NewContext returns a task context for polling by hand, outside any driver
+// (no executor), and the counting waker it wakes.
+func NewContext() (*future.Context, *WakeCounter) {
+	w := &WakeCounter{}
+	return future.NewContext(w, nil), w
+}
+
 // Describe renders a future poll for messages and comparisons: "pending",
-// "error " and the error's text, or "ready " and the value.
+// "err " and the error's text, or "ok " and the value.
 func Describe[T any](p future.Poll[T]) string {
 	switch {
 	case p.IsPending():
 		return "pending"
 	case p.Err() != nil:
-		return "error " + p.Err().Error()
+		return "err " + p.Err().Error()
 	}
-	return fmt.Sprintf("ready %v", p.Value())
+	return fmt.Sprintf("ok %v", p.Value())
 }
 
-// DescribeItem renders a stream poll: "pending", "end", "error " and the
+// DescribeItem renders a stream poll: "pending", "end", "err " and the
 // error's text, or "item " and the value.
 func DescribeItem[T any](p stream.Poll[T]) string {
 	switch {
@@ -180,21 +73,173 @@ func DescribeItem[T any](p stream.Poll[T]) string {
 	case p.IsEnd():
 		return "end"
 	case p.Err() != nil:
-		return "error " + p.Err().Error()
+		return "err " + p.Err().Error()
 	}
 	return fmt.Sprintf("item %v", p.Value())
 }
 
-// CheckedLoop is NewLoop for a test that must also leave no descriptor or
-// goroutine behind (NoLeaks).
-func CheckedLoop(t *testing.T) *driver.Loop {
-	t.Helper()
-	NoLeaks(t)
-	return NewLoop(t)
+// ScriptFuture is a future that answers its polls from a script of steps.
+// On a pending step it wakes the waker it was given before answering (as
+// future.Yield does), so the next step is always due; after a ready step,
+// or once the script runs out, it answers [future.ErrPolledAfterCompletion].
+type ScriptFuture[T any] struct {
+	steps []future.Poll[T]
+	Polls int // calls of Poll so far
 }
 
-// Block is BlockOn with the default Timeout.
-func Block[T any](t *testing.T, loop *driver.Loop, f future.Future[T]) (T, error) {
+// NewFuture returns a future that answers steps, one a poll.
+func NewFuture[T any](steps ...future.Poll[T]) *ScriptFuture[T] {
+	return &ScriptFuture[T]{steps: steps}
+}
+
+// Poll answers the next step of the script.
+func (s *ScriptFuture[T]) Poll(cx *future.Context) future.Poll[T] {
+	s.Polls++
+	if len(s.steps) == 0 {
+		return future.Fail[T](future.ErrPolledAfterCompletion)
+	}
+	p := s.steps[0]
+	s.steps = s.steps[1:]
+	if p.IsPending() {
+		cx.Waker().Wake()
+	} else {
+		s.steps = nil
+	}
+	return p
+}
+
+// ScriptStream is a stream that answers its polls from a script of steps,
+// then the end. Like [ScriptFuture] it wakes its waker on a pending step.
+type ScriptStream[T any] struct {
+	steps []stream.Poll[T]
+	Polls int // calls of PollNext so far
+}
+
+// NewStream returns a stream that answers steps, one a poll, and then ends.
+func NewStream[T any](steps ...stream.Poll[T]) *ScriptStream[T] {
+	return &ScriptStream[T]{steps: steps}
+}
+
+// PollNext answers the next step of the script, or the end.
+func (s *ScriptStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
+	s.Polls++
+	if len(s.steps) == 0 {
+		return stream.End[T]()
+	}
+	p := s.steps[0]
+	s.steps = s.steps[1:]
+	if p.IsPending() {
+		cx.Waker().Wake()
+	}
+	return p
+}
+
+// PollN polls f n times with the same task context, a new turn each time,
+// and returns [Describe] of each answer. A pending answer must come with the
+// waker taken and woken (every script of the kit wakes at once), and with no
+// child that arranged no wake-up, or the test fails.
+func PollN[T any](t testing.TB, f future.Future[T], n int) []string {
 	t.Helper()
-	return BlockOn(t, loop, f, Timeout)
+	return PollEach(t, n, func(cx *future.Context) (string, bool) {
+		p := f.Poll(cx)
+		return Describe(p), p.IsPending()
+	})
+}
+
+// PollStreamN is [PollN] for streams, with [DescribeItem].
+func PollStreamN[T any](t testing.TB, s stream.Stream[T], n int) []string {
+	t.Helper()
+	return PollEach(t, n, func(cx *future.Context) (string, bool) {
+		p := s.PollNext(cx)
+		return DescribeItem(p), p.IsPending()
+	})
+}
+
+// PollEach makes n polls with poll, which returns what it answered and
+// whether that was pending, checking each pending answer as [PollN] does;
+// it returns the answers.
+func PollEach(t testing.TB, n int, poll func(*future.Context) (string, bool)) []string {
+	t.Helper()
+	cx, w := NewContext()
+	var got []string
+	for range n {
+		taskctx.BeginPoll(cx)
+		before := w.Count()
+		answer, pending := poll(cx)
+		if pending {
+			if err := lostWakeUp(cx, w, before); err != "" {
+				t.Errorf("poll %d: %s", len(got)+1, err)
+			}
+		}
+		got = append(got, answer)
+	}
+	return got
+}
+
+// lostWakeUp says what is wrong with a pending answer of a poll made with
+// cx, whose waker w had been woken before times when the poll began, or ""
+// if it arranged its wake-up.
+func lostWakeUp(cx *future.Context, w *WakeCounter, before int) string {
+	if !taskctx.WakerTaken(cx) || w.Count() == before {
+		return "pending with no wake-up arranged"
+	}
+	if st := taskctx.StalledChild(cx); st != nil {
+		return fmt.Sprintf("pending with a child (%v) that arranged no wake-up", st)
+	}
+	return ""
+}
+
+// Run polls f until it is ready, as a driver would (a new turn each poll),
+// and returns its result. A pending answer that arranged no wake-up fails
+// the test at once, and so does a future still pending after [MaxPolls].
+func Run[T any](t testing.TB, f future.Future[T]) (T, error) {
+	t.Helper()
+	v, _, err := RunPolls(t, f)
+	return v, err
+}
+
+// RunPolls is [Run] that also returns how many polls f took, the ready one
+// included.
+func RunPolls[T any](t testing.TB, f future.Future[T]) (v T, polls int, err error) {
+	t.Helper()
+	cx, w := NewContext()
+	for polls = 1; polls <= MaxPolls; polls++ {
+		taskctx.BeginPoll(cx)
+		before := w.Count()
+		p := f.Poll(cx)
+		if p.IsReady() {
+			v, err = p.Result()
+			return v, polls, err
+		}
+		if e := lostWakeUp(cx, w, before); e != "" {
+			t.Fatalf("Poll() #%d = %s", polls, e)
+		}
+	}
+	t.Fatalf("Poll() still pending after %d polls", MaxPolls)
+	panic("unreachable")
+}
+
+// Drain polls s until it ends, as [Run] polls a future, and returns
+// [DescribeItem] of every answer but pending, the end included.
+func Drain[T any](t testing.TB, s stream.Stream[T]) []string {
+	t.Helper()
+	cx, w := NewContext()
+	var got []string
+	for polls := 1; polls <= MaxPolls; polls++ {
+		taskctx.BeginPoll(cx)
+		before := w.Count()
+		p := s.PollNext(cx)
+		if p.IsPending() {
+			if e := lostWakeUp(cx, w, before); e != "" {
+				t.Fatalf("PollNext() #%d = %s", polls, e)
+			}
+			continue
+		}
+		got = append(got, DescribeItem(p))
+		if p.IsEnd() {
+			return got
+		}
+	}
+	t.Fatalf("PollNext() did not end after %d polls", MaxPolls)
+	panic("unreachable")
 }
