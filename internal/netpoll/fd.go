@@ -35,11 +35,19 @@ const fdClosed = 1 << 63
 // owner is what the loop closes if it shuts down with the fd registered
 // (normally the socket that embeds the FD); nil means the FD itself.
 func NewFD(sysfd int, owner Closer) *FD {
-	fd := &FD{sysfd: sysfd, owner: owner}
+	fd := &FD{}
+	fd.Init(sysfd, owner)
+	return fd
+}
+
+// Init makes the zero FD that fd points to wrap sysfd, as [NewFD] does, so
+// that a socket can embed its FD by value (one allocation per socket, not
+// two). An FD must not be copied once initialised.
+func (fd *FD) Init(sysfd int, owner Closer) {
+	fd.sysfd, fd.owner = sysfd, owner
 	if owner == nil {
 		fd.owner = fd
 	}
-	return fd
 }
 
 // Sysfd returns the descriptor number, for socket options and addresses.
