@@ -19,7 +19,7 @@ import (
 // errors, and the addresses, looked up once. Its exported methods are
 // promoted to the socket types that embed it.
 type conn struct {
-	fd     netpoll.FD // embedded: one allocation per stream
+	fd     netpoll.FD                   // embedded: one allocation per stream
 	netw   string                       // "unix", "tcp", ...: the Net of every *net.OpError
 	toAddr func(unix.Sockaddr) net.Addr // converts getsockname/getpeername results
 
