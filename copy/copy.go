@@ -30,8 +30,8 @@ type copyFuture struct {
 	r    aio.AsyncReader
 	w    aio.AsyncWriter
 	buf  *[]byte // held only while data flows
-	pos  int     // next byte of buf to write
-	end  int     // end of the data in buf
+	pos  int32   // next byte of buf to write (buffers are 32 KiB)
+	end  int32   // end of the data in buf
 	n    int64   // bytes written so far
 	eof  bool
 	done bool
@@ -70,7 +70,7 @@ func (c *copyFuture) Poll(cx *future.Context) future.Poll[int64] {
 			if p.Value() == 0 {
 				return c.finish(ErrWriteZero)
 			}
-			c.pos += p.Value()
+			c.pos += int32(p.Value())
 			c.n += int64(p.Value())
 		}
 		if c.eof {
@@ -95,7 +95,7 @@ func (c *copyFuture) Poll(cx *future.Context) future.Poll[int64] {
 			c.release()
 			return future.Pending[int64]()
 		}
-		c.pos, c.end = 0, p.Value()
+		c.pos, c.end = 0, int32(p.Value())
 		if err := p.Err(); err == io.EOF {
 			c.eof = true
 		} else if err != nil {

@@ -207,8 +207,17 @@ func (l *Loop) drainInject() {
 		l.runq.push(t)
 		batch[i] = nil
 	}
+	// A burst (ten thousand connections accepted at once) grows the
+	// buffers; keep only a small one afterwards, so idle connections do not
+	// pay for the burst.
+	if cap(batch) > maxIdleInject && len(batch) < cap(batch)/4 {
+		batch = nil
+	}
 	l.spare = batch[:0]
 }
+
+// maxIdleInject is the capacity an inject buffer keeps after a burst.
+const maxIdleInject = 1024
 
 func (l *Loop) hasInjected() bool {
 	l.injectMu.Lock()

@@ -19,7 +19,7 @@ import (
 // errors, and the addresses, looked up once. Its exported methods are
 // promoted to the socket types that embed it.
 type conn struct {
-	fd     *netpoll.FD
+	fd     netpoll.FD                   // embedded: one allocation per stream
 	netw   string                       // "unix", "tcp", ...: the Net of every *net.OpError
 	toAddr func(unix.Sockaddr) net.Addr // converts getsockname/getpeername results
 
@@ -34,7 +34,7 @@ type conn struct {
 // that embeds c).
 func (c *conn) init(sysfd int, netw string, toAddr func(unix.Sockaddr) net.Addr, owner netpoll.Closer) {
 	c.netw, c.toAddr = netw, toAddr
-	c.fd = netpoll.NewFD(sysfd, owner)
+	c.fd.Init(sysfd, owner)
 }
 
 // setAddrs records addresses already known (from accept or package net),
@@ -127,7 +127,7 @@ func (c *conn) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
 	if len(p) == 0 {
 		return future.Ok(0)
 	}
-	return wrapConn(c, "write", netpoll.PollIO(c.fd, cx, netpoll.Write, "write", func(fd int) (int, error) {
+	return wrapConn(c, "write", netpoll.PollIO(&c.fd, cx, netpoll.Write, "write", func(fd int) (int, error) {
 		if raceEnabled {
 			raceBeforeWrite()
 		}
@@ -208,7 +208,7 @@ func getsockoptInt(fd *netpoll.FD, level, name int) (int, error) {
 
 // setsockopt sets an integer option, with errors shaped as *net.OpError.
 func (c *conn) setsockopt(level, name, v int) error {
-	if err := setsockoptInt(c.fd, level, name, v); err != nil {
+	if err := setsockoptInt(&c.fd, level, name, v); err != nil {
 		return c.opError("set", err)
 	}
 	return nil
@@ -216,7 +216,7 @@ func (c *conn) setsockopt(level, name, v int) error {
 
 // getsockopt reads an integer option, with errors shaped as *net.OpError.
 func (c *conn) getsockopt(level, name int) (int, error) {
-	v, err := getsockoptInt(c.fd, level, name)
+	v, err := getsockoptInt(&c.fd, level, name)
 	if err != nil {
 		return 0, c.opError("get", err)
 	}

@@ -109,7 +109,7 @@ func (c *connect) Poll(cx *future.Context) future.Poll[*TCPStream] {
 
 // pollConnected waits for the connection in flight to complete.
 func (c *connect) pollConnected(cx *future.Context) future.Poll[struct{}] {
-	return pollConnectDone(c.stream.fd, cx)
+	return pollConnectDone(&c.stream.fd, cx)
 }
 
 // pollConnectDone waits for the non-blocking connect in flight on fd to

@@ -19,7 +19,7 @@ func send(fd int, p []byte) (int, error) {
 	if len(p) > 0 {
 		ptr = unsafe.Pointer(&p[0])
 	}
-	n, _, e := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(ptr), uintptr(len(p)), noSignal, 0, 0)
+	n, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(ptr), uintptr(len(p)), noSignal, 0, 0)
 	if e != 0 {
 		return 0, e
 	}
@@ -45,7 +45,7 @@ func sendv(fd int, bufs [][]byte) (int, error) {
 	var msg unix.Msghdr
 	msg.Iov = &iov[0]
 	msg.SetIovlen(len(iov))
-	n, _, e := unix.Syscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), noSignal)
+	n, _, e := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), noSignal)
 	if e != 0 {
 		return 0, e
 	}

@@ -160,7 +160,7 @@ func (s *TCPStream) PollPeek(cx *future.Context, p []byte) future.Poll[int] {
 	if len(p) == 0 {
 		return future.Ok(0)
 	}
-	r := netpoll.PollIO(s.fd, cx, netpoll.Read, "recvfrom", func(fd int) (int, error) {
+	r := netpoll.PollIO(&s.fd, cx, netpoll.Read, "recvfrom", func(fd int) (int, error) {
 		n, _, err := unix.Recvfrom(fd, p, unix.MSG_PEEK)
 		return max(n, 0), err
 	})
@@ -186,7 +186,7 @@ func (s *TCPStream) PollWriteVectored(cx *future.Context, bufs [][]byte) future.
 	if len(bufs) > 1024 {
 		bufs = bufs[:1024]
 	}
-	return wrapConn(&s.conn, "write", netpoll.PollIO(s.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
+	return wrapConn(&s.conn, "write", netpoll.PollIO(&s.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
 		if raceEnabled {
 			raceBeforeWrite()
 		}

@@ -139,7 +139,7 @@ func (c *connectUnix) Poll(cx *future.Context) future.Poll[*UnixStream] {
 	// The BSDs may answer EINPROGRESS: the connection completes when the
 	// socket turns writable, and SO_ERROR and getpeername say how (see
 	// pollConnectDone).
-	p := pollConnectDone(c.stream.fd, cx)
+	p := pollConnectDone(&c.stream.fd, cx)
 	if p.IsPending() {
 		return future.Pending[*UnixStream]()
 	}

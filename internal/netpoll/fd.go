@@ -35,11 +35,19 @@ const fdClosed = 1 << 63
 // owner is what the loop closes if it shuts down with the fd registered
 // (normally the socket that embeds the FD); nil means the FD itself.
 func NewFD(sysfd int, owner Closer) *FD {
-	fd := &FD{sysfd: sysfd, owner: owner}
+	fd := &FD{}
+	fd.Init(sysfd, owner)
+	return fd
+}
+
+// Init makes the zero FD that fd points to wrap sysfd, as [NewFD] does, so
+// that a socket can embed its FD by value (one allocation per socket, not
+// two). An FD must not be copied once initialised.
+func (fd *FD) Init(sysfd int, owner Closer) {
+	fd.sysfd, fd.owner = sysfd, owner
 	if owner == nil {
 		fd.owner = fd
 	}
-	return fd
 }
 
 // Sysfd returns the descriptor number, for socket options and addresses.
@@ -223,17 +231,50 @@ func PollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func
 
 // PollRead reads into p: ready with n > 0, ready with 0 and io.EOF at the
 // end of input, pending while there is nothing to read.
+//
+// It is meant for stream sockets and pipes: a read that returns less than
+// len(p) found the kernel's queue empty, so the read side is marked not
+// ready at once ([Registration.ClearReadAfterShortRead]) instead of paying
+// a second read that would only answer EAGAIN. The read is a raw system
+// call: the descriptor is non-blocking, so it never blocks in the kernel
+// and needs none of the scheduler's bookkeeping for calls that may.
 func (fd *FD) PollRead(cx *future.Context, p []byte) future.Poll[int] {
 	if len(p) == 0 {
 		return future.Ok(0)
 	}
-	r := PollIO(fd, cx, Read, "read", func(s int) (int, error) {
-		return ignoringEINTRRead(s, p)
-	})
-	if r.IsReady() && r.Err() == nil && r.Value() == 0 {
-		return future.Fail[int](io.EOF)
+	reg, err := fd.registration(cx)
+	if err != nil {
+		return future.Fail[int](err)
 	}
-	return r
+	if r := reg.PollReady(cx, Read); !r.IsReady() || r.Err() != nil {
+		if r.IsPending() {
+			return future.Pending[int]()
+		}
+		return future.Fail[int](r.Err())
+	}
+	if err := fd.Incref(); err != nil {
+		return future.Fail[int](err)
+	}
+	defer fd.Decref()
+	for {
+		n, err := rawRead(fd.sysfd, p)
+		switch err {
+		case nil:
+			if n == 0 {
+				return future.Fail[int](io.EOF)
+			}
+			if n < len(p) {
+				reg.ClearReadAfterShortRead(cx)
+			}
+			return future.Ok(n)
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			reg.ClearReady(cx, Read)
+			return future.Pending[int]()
+		}
+		return future.Fail[int](os.NewSyscallError("read", err))
+	}
 }
 
 // PollWrite writes from p: ready with the count written (maybe fewer than
@@ -249,12 +290,4 @@ func (fd *FD) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
 		}
 		return n, err
 	})
-}
-
-func ignoringEINTRRead(s int, p []byte) (int, error) {
-	n, err := unix.Read(s, p)
-	if n < 0 {
-		n = 0
-	}
-	return n, err
 }

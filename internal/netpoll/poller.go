@@ -77,6 +77,12 @@ type Event struct {
 	// Writable reports writable, or error/hang-up
 	// (EPOLLOUT|EPOLLHUP|EPOLLERR; kqueue EVFILT_WRITE incl. EV_EOF/EV_ERROR).
 	Writable bool
+	// ReadClosed reports that no more data will arrive: the peer shut
+	// down its side or the connection failed (EPOLLRDHUP|EPOLLHUP|EPOLLERR;
+	// kqueue EVFILT_READ with EV_EOF, or EV_ERROR). It is final: the
+	// registration keeps it, so a short read never clears the readiness
+	// that leads to the end of input.
+	ReadClosed bool
 }
 
 // errWakeToken is returned by Add when asked to register WakeToken.

@@ -30,6 +30,9 @@ const epollInterest = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOL
 const (
 	epollReadable = unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLHUP | unix.EPOLLERR
 	epollWritable = unix.EPOLLOUT | unix.EPOLLHUP | unix.EPOLLERR
+	// No more data will arrive: the peer shut down its side, or the
+	// connection is gone.
+	epollReadClosed = unix.EPOLLRDHUP | unix.EPOLLHUP | unix.EPOLLERR
 )
 
 // defaultBatch is the number of raw events Open allocates room for; Wait
@@ -151,9 +154,10 @@ func (p *Poller) Wait(events []Event, timeout time.Duration) (int, error) {
 			continue
 		}
 		events[k] = Event{
-			Token:    t,
-			Readable: ev.Events&epollReadable != 0,
-			Writable: ev.Events&epollWritable != 0,
+			Token:      t,
+			Readable:   ev.Events&epollReadable != 0,
+			Writable:   ev.Events&epollWritable != 0,
+			ReadClosed: ev.Events&epollReadClosed != 0,
 		}
 		k++
 	}

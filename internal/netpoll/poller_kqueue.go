@@ -169,9 +169,10 @@ func (p *Poller) Wait(events []Event, timeout time.Duration) (int, error) {
 		}
 		hup := int(ev.Flags)&(unix.EV_EOF|unix.EV_ERROR) != 0
 		events[k] = Event{
-			Token:    p.tokens[fd],
-			Readable: hup || int(ev.Filter) == unix.EVFILT_READ,
-			Writable: hup || int(ev.Filter) == unix.EVFILT_WRITE,
+			Token:      p.tokens[fd],
+			Readable:   hup || int(ev.Filter) == unix.EVFILT_READ,
+			Writable:   hup || int(ev.Filter) == unix.EVFILT_WRITE,
+			ReadClosed: hup && int(ev.Filter) == unix.EVFILT_READ || int(ev.Flags)&unix.EV_ERROR != 0,
 		}
 		k++
 	}

@@ -112,7 +112,7 @@ func (r *Registry) Dispatch(events []Event) {
 		if int(idx) >= len(r.slots) || r.slots[idx].gen != gen || r.slots[idx].reg == nil {
 			continue // stale: the fd was deregistered, perhaps reused
 		}
-		rw, ww := r.slots[idx].reg.setReady(ev.Readable, ev.Writable)
+		rw, ww := r.slots[idx].reg.setReady(ev)
 		if rw != nil {
 			woken = append(woken, rw)
 		}
@@ -183,6 +183,7 @@ type Registration struct {
 	writeReady bool
 	readWaker  future.Waker
 	writeWaker future.Waker
+	readClosed bool // an event said no more data will arrive; final
 	closed     bool
 }
 
@@ -196,14 +197,17 @@ func (reg *Registration) Registry() *Registry { return reg.registry }
 // Token returns the token the fd is registered under.
 func (reg *Registration) Token() Token { return reg.token }
 
-func (reg *Registration) setReady(readable, writable bool) (rw, ww future.Waker) {
+func (reg *Registration) setReady(ev Event) (rw, ww future.Waker) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
-	if readable {
+	if ev.ReadClosed {
+		reg.readClosed = true
+	}
+	if ev.Readable {
 		reg.readReady = true
 		rw, reg.readWaker = reg.readWaker, nil
 	}
-	if writable {
+	if ev.Writable {
 		reg.writeReady = true
 		ww, reg.writeWaker = reg.writeWaker, nil
 	}
@@ -248,6 +252,22 @@ func (reg *Registration) ClearReady(cx *future.Context, d Direction) {
 	} else {
 		reg.writeReady, reg.writeWaker = false, cx.Waker()
 	}
+}
+
+// ClearReadAfterShortRead records that a read on a stream socket returned
+// less than it asked: the kernel's receive queue was empty at that moment,
+// so the read side is not ready until the next edge (epoll and kqueue
+// report a new edge for any data that arrives after it), and a read now
+// would only find EAGAIN. It parks cx's waker as ClearReady does. Once an
+// event said the read side is closed, the readiness is kept: the end of
+// input may be all that is left, and no new edge would announce it.
+func (reg *Registration) ClearReadAfterShortRead(cx *future.Context) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	if reg.closed || reg.readClosed {
+		return
+	}
+	reg.readReady, reg.readWaker = false, cx.Waker()
 }
 
 // Close marks the registration closed, removes the fd from the poller (if

@@ -1,0 +1,15 @@
+//go:build darwin || dragonfly || freebsd || netbsd || openbsd
+
+package netpoll
+
+import "golang.org/x/sys/unix"
+
+// rawRead is read(2); on these systems system calls go through libc, so
+// x/sys's ordinary wrapper is used.
+func rawRead(fd int, p []byte) (int, error) {
+	n, err := unix.Read(fd, p)
+	if n < 0 {
+		n = 0
+	}
+	return n, err
+}
