@@ -50,7 +50,7 @@ func TestShortReadClearsReadiness(t *testing.T) {
 		t.Fatalf("PollRead after a short read = %d, %v; want pending", p.Value(), p.Err())
 	}
 	write1(t, b)
-	dispatchUntil(t, r, func() bool { return w.n.Load() > 0 })
+	dispatchUntil(t, r, func() bool { return w.Count() > 0 })
 	if p := fd.PollRead(cx, buf); p.Err() != nil || p.Value() != 1 {
 		t.Fatalf("PollRead after the next edge = %d, %v; want 1, nil", p.Value(), p.Err())
 	}
@@ -99,7 +99,7 @@ func TestShortReadKeepsEndOfInput(t *testing.T) {
 				if dispatchFirst {
 					t.Fatalf("PollRead after the data = pending; want EOF (the read-closed event was already seen)")
 				}
-				dispatchUntil(t, r, func() bool { return w.n.Load() > 0 })
+				dispatchUntil(t, r, func() bool { return w.Count() > 0 })
 				p = fd.PollRead(cx, buf)
 			}
 			if p.IsPending() || p.Err() != io.EOF {
