@@ -6,8 +6,6 @@ import (
 	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/internal/testkit"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/stream"
@@ -19,15 +17,7 @@ func checkLoop[T any](t *testing.T, tc streamCase, build func(stream.Stream[int]
 	t.Helper()
 	src, c := testkit.NewStream(tc.steps...), &calls{}
 	f := build(src, c)
-	if src.Polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
-	}
-	if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
-		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
-	}
-	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("stream polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
-	}
+	checkBuilt(t, &src.Polls, c, tc.want, func(n int) []string { return testkit.PollN(t, f, n) }, tc.wantPolls, tc.wantCalls, "stream")
 }
 
 // loopCases are shared by ForEach and Fold; the per-item future is second(v)

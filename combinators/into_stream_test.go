@@ -3,8 +3,6 @@ package combinators_test
 import (
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/testkit"
@@ -16,15 +14,7 @@ func checkFutureToStream(t *testing.T, tc futureCase, build func(future.Future[i
 	t.Helper()
 	src, c := testkit.NewFuture(tc.steps...), &calls{}
 	s := build(src, c)
-	if src.Polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
-	}
-	if diff := cmp.Diff(tc.want, testkit.PollStreamN(t, s, len(tc.want))); diff != "" {
-		t.Errorf("PollNext() answers mismatch (-want +got):\n%s", diff)
-	}
-	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
-	}
+	checkBuilt(t, &src.Polls, c, tc.want, func(n int) []string { return testkit.PollStreamN(t, s, n) }, tc.wantPolls, tc.wantCalls, "source")
 }
 
 func TestIntoStream(t *testing.T) {

@@ -146,15 +146,7 @@ func checkFuture[T any](t *testing.T, tc futureCase, build func(future.Future[in
 	t.Helper()
 	src, c := testkit.NewFuture(tc.steps...), &calls{}
 	f := build(src, c)
-	if src.Polls != 0 || c.n != 0 {
-		t.Fatalf("building: %d polls, %d calls; want 0, 0", src.Polls, c.n)
-	}
-	if diff := cmp.Diff(tc.want, testkit.PollN(t, f, len(tc.want))); diff != "" {
-		t.Errorf("Poll() answers mismatch (-want +got):\n%s", diff)
-	}
-	if src.Polls != tc.wantPolls || c.n != tc.wantCalls {
-		t.Errorf("source polled %d times, fn called %d times; want %d, %d", src.Polls, c.n, tc.wantPolls, tc.wantCalls)
-	}
+	checkBuilt(t, &src.Polls, c, tc.want, func(n int) []string { return testkit.PollN(t, f, n) }, tc.wantPolls, tc.wantCalls, "source")
 }
 
 // second is the future a chaining callback returns for v: it fails for 0,
@@ -274,3 +266,20 @@ func sFutureTest[S, T any](t *testing.T, tests []sFutureCase[S], build func(stre
 }
 
 func sinkFail(err error) sinkStep { return future.Fail[struct{}](err) }
+
+// checkBuilt checks a combinator built over a scripted source whose poll
+// count is *polls: building it polled nothing and called nothing, its
+// answers to len(want) polls are want, and in the end the source was
+// polled wantPolls times and the user function called wantCalls times.
+func checkBuilt(t *testing.T, polls *int, c *calls, want []string, answers func(n int) []string, wantPolls, wantCalls int, source string) {
+	t.Helper()
+	if *polls != 0 || c.n != 0 {
+		t.Fatalf("building: %d polls, %d calls; want 0, 0", *polls, c.n)
+	}
+	if diff := cmp.Diff(want, answers(len(want))); diff != "" {
+		t.Errorf("answers mismatch (-want +got):\n%s", diff)
+	}
+	if *polls != wantPolls || c.n != wantCalls {
+		t.Errorf("%s polled %d times, fn called %d times; want %d, %d", source, *polls, c.n, wantPolls, wantCalls)
+	}
+}

@@ -35,16 +35,16 @@ var stallSetShapes = []struct {
 		for _, k := range kids {
 			set.Push(k)
 		}
-		return discard(combinators.Collect[struct{}](set))
+		return combinators.Discard(combinators.Collect[struct{}](set))
 	}},
 	{name: "ForEachConcurrent", build: func(kids []future.Future[struct{}]) future.Future[struct{}] {
 		return combinators.ForEachConcurrent(stream.FromSlice(kids), len(kids), func(k future.Future[struct{}]) future.Future[struct{}] { return k })
 	}},
 	{name: "BufferUnordered", build: func(kids []future.Future[struct{}]) future.Future[struct{}] {
-		return discard(combinators.Collect(combinators.BufferUnordered(stream.FromSlice(kids), len(kids))))
+		return combinators.Discard(combinators.Collect(combinators.BufferUnordered(stream.FromSlice(kids), len(kids))))
 	}},
 	{name: "Buffered", build: func(kids []future.Future[struct{}]) future.Future[struct{}] {
-		return discard(combinators.Collect(combinators.Buffered(stream.FromSlice(kids), len(kids))))
+		return combinators.Discard(combinators.Collect(combinators.Buffered(stream.FromSlice(kids), len(kids))))
 	}},
 	{name: "Shared", build: func(kids []future.Future[struct{}]) future.Future[struct{}] {
 		var clones []future.Future[struct{}]
@@ -52,12 +52,12 @@ var stallSetShapes = []struct {
 			s := combinators.Share(k)
 			clones = append(clones, s.Clone(), s.Clone())
 		}
-		return discard(combinators.JoinAll(clones))
+		return combinators.Discard(combinators.JoinAll(clones))
 	}},
 }
 
 func discard[T any](f future.Future[T]) future.Future[struct{}] {
-	return combinators.Map(f, func(T) struct{} { return struct{}{} })
+	return combinators.Discard(f)
 }
 
 // TestStallInTaskSets runs, for each task set, a root whose stalled child
@@ -100,7 +100,7 @@ func TestStallInNestedTaskSet(t *testing.T) {
 	set := combinators.NewFuturesUnordered[struct{}]()
 	set.Push(future.Yield())
 	set.Push(inner)
-	_, err := loopkit.Block(t, l, discard(combinators.Collect[struct{}](set)))
+	_, err := loopkit.Block(t, l, combinators.Discard(combinators.Collect[struct{}](set)))
 	var se *driver.StallError
 	if !errors.As(err, &se) || se.Child != lostChildType || len(stalls) != 1 {
 		t.Errorf("BlockOn() = %v with stalls %q; want one *StallError with Child %q", err, stalls, lostChildType)
@@ -121,7 +121,7 @@ func TestStallInSpawnedTaskSet(t *testing.T) {
 	}
 	set := combinators.NewFuturesUnordered[struct{}]()
 	set.Push(&lostChild{})
-	if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(discard(combinators.Collect[struct{}](set))), found)); err != nil {
+	if _, err := loopkit.Block(t, l, seqOf(driver.Spawn(combinators.Discard(combinators.Collect[struct{}](set))), found)); err != nil {
 		t.Fatalf("BlockOn() = %v; want nil (a spawned task's stall is reported, not returned)", err)
 	}
 	if len(stalls) != 1 || stalls[0] != lostChildType {

@@ -37,7 +37,7 @@ func serveUntilClosed[S interface {
 		handler := combinators.AndThen(driver.Sleep(time.Hour), func(struct{}) future.Future[int64] {
 			return iocopy.Copy(conn, conn)
 		})
-		return driver.Spawn(combinators.Map(aio.Closing(conn, handler), func(int64) struct{} { return struct{}{} }))
+		return driver.Spawn(combinators.Discard(aio.Closing(conn, handler)))
 	})
 	done := make(chan error, 1)
 	go func() {
