@@ -16,4 +16,4 @@ func Sleeping(l *Loop) bool { return l.sleeping.Load() }
 func Registered(l *Loop) int { return l.registry.Len() }
 
 // Tasks returns the number of live tasks. Loop goroutine only.
-func Tasks(l *Loop) int { return len(l.tasks) }
+func Tasks(l *Loop) int { return l.ntasks }
