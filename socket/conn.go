@@ -24,16 +24,23 @@ import (
 // the net.Addr values are built on first use (RemoteAddr, an error) and
 // cached.
 type conn struct {
-	fd    netpoll.FD // embedded: one allocation per stream
-	local net.Addr   // the local address when known without asking (the listener's), or nil
+	fd    netpoll.FD   // embedded: one allocation per stream
+	local *net.TCPAddr // the local address when known without asking (the listener's), or nil
 
 	// named caches both addresses once built or looked up. It is set once
 	// (a compare-and-swap, so concurrent first askers agree) and never
 	// changes after: whichever goroutines ask and close, no data race.
 	named atomic.Pointer[connAddrs]
 
-	peer peerAddr // the peer's address from accept, until named is built
-	kind connKind
+	// The peer's internet address from accept, kept with no pointer until
+	// named is built: the raw address, its IPv6 scope and the port (a
+	// struct of its own would be padded, and the stream would take the next
+	// size class).
+	peerIP   [16]byte
+	peerZone uint32
+	peerPort uint16
+	peerFam  uint8 // 0 (none), 4 or 6
+	kind     connKind
 }
 
 // connAddrs is a stream's pair of addresses; nil where unknown.
@@ -64,33 +71,26 @@ func (k connKind) toAddr(sa unix.Sockaddr) net.Addr {
 	return tcpAddr(sa)
 }
 
-// peerAddr is an internet socket address kept compactly, with no pointer:
-// the raw address, the IPv6 scope, the port.
-type peerAddr struct {
-	ip   [16]byte
-	zone uint32 // IPv6 scope id
-	port uint16
-	fam  uint8 // 0 (none), 4 or 6
-}
-
-func (p *peerAddr) set(sa unix.Sockaddr) {
+// setPeer keeps sa, the peer's address as accept returned it, inline.
+func (c *conn) setPeer(sa unix.Sockaddr) {
 	switch sa := sa.(type) {
 	case *unix.SockaddrInet4:
-		*p = peerAddr{port: uint16(sa.Port), fam: 4}
-		copy(p.ip[:], sa.Addr[:])
+		c.peerIP, c.peerZone, c.peerPort, c.peerFam = [16]byte{}, 0, uint16(sa.Port), 4
+		copy(c.peerIP[:], sa.Addr[:])
 	case *unix.SockaddrInet6:
-		*p = peerAddr{ip: sa.Addr, zone: sa.ZoneId, port: uint16(sa.Port), fam: 6}
+		c.peerIP, c.peerZone, c.peerPort, c.peerFam = sa.Addr, sa.ZoneId, uint16(sa.Port), 6
 	}
 }
 
-func (p *peerAddr) sockaddr() unix.Sockaddr {
-	switch p.fam {
+// peer returns the address setPeer kept, or nil.
+func (c *conn) peer() unix.Sockaddr {
+	switch c.peerFam {
 	case 4:
-		sa := &unix.SockaddrInet4{Port: int(p.port)}
-		copy(sa.Addr[:], p.ip[:4])
+		sa := &unix.SockaddrInet4{Port: int(c.peerPort)}
+		copy(sa.Addr[:], c.peerIP[:4])
 		return sa
 	case 6:
-		return &unix.SockaddrInet6{Port: int(p.port), ZoneId: p.zone, Addr: p.ip}
+		return &unix.SockaddrInet6{Port: int(c.peerPort), ZoneId: c.peerZone, Addr: c.peerIP}
 	}
 	return nil
 }
@@ -110,10 +110,10 @@ func (c *conn) setAddrs(laddr, raddr net.Addr) {
 		c.named.Store(&connAddrs{laddr, raddr})
 		return
 	}
-	c.local = laddr
+	c.local, _ = laddr.(*net.TCPAddr)
 	if ta, ok := raddr.(*net.TCPAddr); ok && ta != nil {
 		sa, _ := sockaddr.FromTCP(ta)
-		c.peer.set(sa)
+		c.setPeer(sa)
 	}
 }
 
@@ -134,9 +134,12 @@ func (c *conn) addrs() (laddr, raddr net.Addr) {
 }
 
 func (c *conn) lookupAddrs() *connAddrs {
-	a := &connAddrs{laddr: c.local}
-	if c.peer.fam != 0 {
-		a.raddr = c.kind.toAddr(c.peer.sockaddr()) // known from accept
+	a := &connAddrs{}
+	if c.local != nil {
+		a.laddr = c.local
+	}
+	if c.peerFam != 0 {
+		a.raddr = c.kind.toAddr(c.peer()) // known from accept
 	}
 	if a.laddr != nil && a.raddr != nil {
 		return a

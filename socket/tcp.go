@@ -43,8 +43,8 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 func init() {
 	sockadopt.Register(func(cx *future.Context, fd int, laddr net.Addr, peer unix.Sockaddr) *TCPStream {
 		s := newTCPStream(fd)
-		s.local = laddr
-		s.peer.set(peer) // kept inline: the *net.TCPAddr is built on first use
+		s.local, _ = laddr.(*net.TCPAddr)
+		s.setPeer(peer) // kept inline: the *net.TCPAddr is built on first use
 		s.fd.Track(cx)
 		return s
 	})
