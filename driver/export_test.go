@@ -1,5 +1,7 @@
 package driver
 
+import "unsafe"
+
 // Test hooks into the loop's internals, read by the tests of package
 // driver_test.
 
@@ -16,4 +18,7 @@ func Sleeping(l *Loop) bool { return l.sleeping.Load() }
 func Registered(l *Loop) int { return l.registry.Len() }
 
 // Tasks returns the number of live tasks. Loop goroutine only.
-func Tasks(l *Loop) int { return len(l.tasks) }
+func Tasks(l *Loop) int { return l.ntasks }
+
+// TaskSize is the size of a task, context and bookkeeping included.
+const TaskSize = unsafe.Sizeof(task{})

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -84,8 +83,9 @@ type Loop struct {
 	timers   timerHeap
 	base     time.Time
 
-	tasks  map[*task]struct{} // live tasks; loop goroutine only
-	nextID uint64
+	tasks  *task     // the list of live tasks, linked through the tasks; loop goroutine only
+	ntasks int       // its length
+	root   *rootTask // the task of the running BlockOn's future, if any
 
 	injectMu     sync.Mutex // guards injected and injectClosed
 	injected     []*task
@@ -124,7 +124,7 @@ func New(cfg Config) (*Loop, error) {
 		cfg.EventsPerWait = 1024
 	}
 	l := &Loop{cfg: cfg, poller: p, events: make([]netpoll.Event, cfg.EventsPerWait),
-		base: time.Now(), tasks: make(map[*task]struct{})}
+		base: time.Now()}
 	l.registry = netpoll.NewRegistry(p, l.wakeFromReactor)
 	l.park = netpoll.NewParker(p)
 	return l, nil
@@ -149,8 +149,8 @@ func LoopOf(cx *future.Context) (*Loop, error) {
 // it arrives after, and is dropped and reported through Config.Logf.
 func (l *Loop) Spawn(f future.Future[struct{}]) {
 	if !l.closed.Load() {
-		t := &task{loop: l, fut: f, typ: reflect.TypeOf(f)}
-		t.cx = future.NewContext(t, l)
+		t := &task{}
+		t.init(l, f)
 		t.state.Store(taskScheduled)
 		if l.inject(t) {
 			return
@@ -186,7 +186,7 @@ func (l *Loop) inject(t *task) bool {
 // wakeFromReactor is how the registry wakes a task while dispatching events
 // on the loop goroutine: our own tasks take the lock-free path.
 func (l *Loop) wakeFromReactor(w future.Waker) {
-	if t, ok := w.(*task); ok && t.loop == l {
+	if t, ok := w.(*task); ok && t.loop() == l {
 		t.wakeLocal()
 		return
 	}
@@ -199,10 +199,8 @@ func (l *Loop) drainInject() {
 	l.injected = l.spare[:0]
 	l.injectMu.Unlock()
 	for i, t := range batch {
-		if t.id == 0 {
-			l.nextID++
-			t.id = l.nextID
-			l.tasks[t] = struct{}{}
+		if !l.linked(t) && t.state.Load() != taskDone {
+			l.link(t) // a new task: live from now on
 		}
 		l.runq.push(t)
 		batch[i] = nil
@@ -214,6 +212,44 @@ func (l *Loop) drainInject() {
 		batch = nil
 	}
 	l.spare = batch[:0]
+}
+
+// link adds t to the list of live tasks.
+func (l *Loop) link(t *task) {
+	t.prev, t.next = nil, l.tasks
+	if l.tasks != nil {
+		l.tasks.prev = t
+	}
+	l.tasks = t
+	l.ntasks++
+}
+
+// linked reports whether t is in the list of live tasks.
+func (l *Loop) linked(t *task) bool { return t.prev != nil || l.tasks == t }
+
+// unlink removes t from the list of live tasks, if it is there.
+func (l *Loop) unlink(t *task) {
+	if !l.linked(t) {
+		return
+	}
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		l.tasks = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	}
+	t.prev, t.next = nil, nil
+	l.ntasks--
+}
+
+// rootOf returns the root of the running BlockOn if t is its task, or nil.
+func (l *Loop) rootOf(t *task) *rootTask {
+	if r := l.root; r != nil && t == &r.task {
+		return r
+	}
+	return nil
 }
 
 // maxIdleInject is the capacity an inject buffer keeps after a burst.
@@ -234,8 +270,9 @@ func (l *Loop) runTask(t *task) {
 	}
 	done, res := t.poll()
 	if done {
-		delete(l.tasks, t)
-		if err := res.Err(); err != nil && !t.root {
+		l.unlink(t)
+		root := l.rootOf(t)
+		if err := res.Err(); err != nil && root == nil {
 			var pe *future.PanicError
 			if errors.As(err, &pe) {
 				l.cfg.Logf("driver: %v\n%s", pe, pe.Stack)
@@ -243,15 +280,16 @@ func (l *Loop) runTask(t *task) {
 				l.cfg.Logf("driver: task %s failed: %v", t.name(), err)
 			}
 		}
-		if t.root {
-			t.rootRes = res
+		if root != nil {
+			root.res = res
 		}
+		t.fut = nil
 		return
 	}
 	// A stall is a task parked with no waker taken, or a child of a task set
 	// (or Shared) that took no waker of its own context: the set polls it
 	// again only when that waker fires, even if the task is woken.
-	taken, child := taskctx.WakerTaken(t.cx), taskctx.StalledChild(t.cx)
+	taken, child := taskctx.WakerTaken(&t.cx), taskctx.StalledChild(&t.cx)
 	if parked := t.park(); l.cfg.DetectStalls && (parked && !taken || child != nil) {
 		se := &StallError{Task: t.name()}
 		if child != nil {
@@ -261,8 +299,8 @@ func (l *Loop) runTask(t *task) {
 		if l.cfg.OnStall != nil {
 			l.cfg.OnStall(se)
 		}
-		if t.root {
-			t.stalled = se
+		if root := l.rootOf(t); root != nil {
+			root.stalled = se
 		}
 	}
 }
@@ -297,6 +335,7 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 			return nil
 		}
 		if timeout != 0 {
+			l.runq.trim()
 			l.sleeping.Store(true)
 			if l.hasInjected() || l.stopReq.Load() {
 				timeout = 0
@@ -359,9 +398,9 @@ func (l *Loop) Close() error {
 	l.stopReq.Store(false)
 	l.running.Store(true)
 	l.drainInject()
-	if len(l.tasks) > 0 && l.cfg.ShutdownTimeout > 0 {
+	if l.ntasks > 0 && l.cfg.ShutdownTimeout > 0 {
 		deadline := time.Now().Add(l.cfg.ShutdownTimeout)
-		_ = l.drive(func() bool { return len(l.tasks) == 0 }, deadline)
+		_ = l.drive(func() bool { return l.ntasks == 0 }, deadline)
 	}
 	// Shut the inject queue, then drain it one last time: a task spawned
 	// from another goroutine is either in this drain (and cancelled below,
@@ -371,17 +410,18 @@ func (l *Loop) Close() error {
 	l.injectMu.Unlock()
 	l.drainInject()
 	var err error
-	if len(l.tasks) > 0 {
-		names := make([]string, 0, len(l.tasks))
-		for t := range l.tasks {
+	if l.ntasks > 0 {
+		names := make([]string, 0, l.ntasks)
+		for l.tasks != nil {
+			t := l.tasks
 			names = append(names, t.name())
 			t.state.Store(taskDone)
 			t.fut = nil
+			l.unlink(t)
 		}
 		sort.Strings(names)
 		err = &ShutdownError{Cancelled: names}
 		l.cfg.Logf("%v", err)
-		clear(l.tasks)
 	}
 	l.closed.Store(true)
 	l.registry.CloseAll()

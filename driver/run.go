@@ -2,7 +2,6 @@ package driver
 
 import (
 	"errors"
-	"reflect"
 	"time"
 
 	"github.com/eddyio/eddy/future"
@@ -15,6 +14,9 @@ type rootFuture[T any] struct {
 	val T
 	err error
 }
+
+// inner is the future the adapter drives, named in reports.
+func (r *rootFuture[T]) inner() any { return r.f }
 
 func (r *rootFuture[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 	p := r.f.Poll(cx)
@@ -44,24 +46,25 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 	defer l.running.Store(false)
 
 	rf := &rootFuture[T]{f: f}
-	t := &task{loop: l, fut: rf, typ: reflect.TypeOf(f), root: true}
-	t.cx = future.NewContext(t, l)
+	r := &rootTask{}
+	t := &r.task
+	t.init(l, rf)
 	t.state.Store(taskScheduled)
-	l.nextID++
-	t.id = l.nextID
-	l.tasks[t] = struct{}{}
+	l.root = r
+	defer func() { l.root = nil }()
+	l.link(t)
 	l.runq.push(t)
 
-	err := l.drive(func() bool { return t.fut == nil || t.stalled != nil }, zeroTime)
+	err := l.drive(func() bool { return t.fut == nil || r.stalled != nil }, zeroTime)
 	switch {
-	case t.stalled != nil:
+	case r.stalled != nil:
 		l.cancel(t)
-		return zero, t.stalled
+		return zero, r.stalled
 	case err != nil:
 		l.cancel(t)
 		return zero, err
-	case t.rootRes.Err() != nil: // the adapter itself failed: a panic
-		return zero, t.rootRes.Err()
+	case r.res.Err() != nil: // the adapter itself failed: a panic
+		return zero, r.res.Err()
 	}
 	return rf.val, rf.err
 }
@@ -70,7 +73,16 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 func (l *Loop) cancel(t *task) {
 	t.state.Store(taskDone)
 	t.fut = nil
-	delete(l.tasks, t)
+	l.unlink(t)
+}
+
+// rootTask is the task of the future BlockOn drives, with what only that
+// task needs: its result is kept (not logged) and a stall of it ends
+// BlockOn.
+type rootTask struct {
+	task
+	res     future.Poll[struct{}]
+	stalled *StallError
 }
 
 // Run drives f to completion on a new loop with the zero [Config], then

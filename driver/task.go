@@ -19,28 +19,38 @@ const (
 	taskDone
 )
 
-// task is one spawned future and the context it is polled with. The task
-// itself is the Waker of its context, so waking allocates nothing.
+// task is one spawned future and the context it is polled with, in one
+// allocation: the root context and its bookkeeping live inside the task, and
+// the task itself is the Waker of its context, so waking allocates nothing.
+// Its loop is its context's executor.
 type task struct {
-	loop  *Loop
-	fut   future.Future[struct{}]
-	cx    *future.Context
-	state atomic.Uint32
-	id    uint64
-	typ   reflect.Type // the future's type, named in reports
-
-	// Set for the future BlockOn drives, whose result is kept, not logged.
-	root    bool
-	rootRes future.Poll[struct{}]
-	stalled *StallError
+	fut        future.Future[struct{}]
+	state      atomic.Uint32
+	prev, next *task // the loop's list of live tasks; loop goroutine only
+	cx         future.Context
+	st         taskctx.State // the bookkeeping cx shares with derived contexts
 }
 
-// name is the type of the task's future, for reports.
+// init makes the zero t a task of l that polls f.
+func (t *task) init(l *Loop, f future.Future[struct{}]) {
+	t.fut = f
+	taskctx.Init(&t.cx, &t.st, t, l)
+}
+
+// loop is the loop that runs the task.
+func (t *task) loop() *Loop { return t.cx.Executor().(*Loop) }
+
+// name is the type of the task's future, for reports; it is asked before
+// the future is dropped.
 func (t *task) name() string {
-	if t.typ == nil {
+	var f any = t.fut
+	if r, ok := f.(interface{ inner() any }); ok {
+		f = r.inner() // BlockOn's adapter: name what it drives
+	}
+	if f == nil {
 		return "<nil>"
 	}
-	return t.typ.String()
+	return reflect.TypeOf(f).String()
 }
 
 // Wake schedules the task; it is safe from any goroutine.
@@ -49,7 +59,7 @@ func (t *task) Wake() {
 		switch s := t.state.Load(); s {
 		case taskIdle:
 			if t.state.CompareAndSwap(taskIdle, taskScheduled) {
-				t.loop.inject(t)
+				t.loop().inject(t)
 				return
 			}
 		case taskRunning:
@@ -68,7 +78,7 @@ func (t *task) wakeLocal() {
 		switch s := t.state.Load(); s {
 		case taskIdle:
 			if t.state.CompareAndSwap(taskIdle, taskScheduled) {
-				t.loop.runq.push(t)
+				t.loop().runq.push(t)
 				return
 			}
 		case taskRunning:
@@ -85,18 +95,17 @@ func (t *task) wakeLocal() {
 // finished.
 func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	t.state.Store(taskRunning)
-	taskctx.BeginPoll(t.cx)
+	taskctx.BeginPoll(&t.cx)
 	defer func() {
 		if v := recover(); v != nil {
 			done = true
 			res = future.Fail[struct{}](&future.PanicError{Future: t.name(), Value: v, Stack: debug.Stack()})
 		}
 		if done {
-			t.state.Store(taskDone)
-			t.fut = nil
+			t.state.Store(taskDone) // the loop drops the future once it has reported
 		}
 	}()
-	res = t.fut.Poll(t.cx)
+	res = t.fut.Poll(&t.cx)
 	if res.IsReady() {
 		return true, res
 	}
@@ -110,15 +119,31 @@ func (t *task) park() bool {
 		return true
 	}
 	t.state.Store(taskScheduled) // notified while running
-	t.loop.runq.push(t)
+	t.loop().runq.push(t)
 	return false
 }
 
 // runQueue is the loop's local FIFO of scheduled tasks, touched only by the
-// loop goroutine: a ring buffer that grows, never shrinks.
+// loop goroutine: a ring buffer that grows, and shrinks back (trim) once a
+// burst is over.
 type runQueue struct {
 	buf        []*task
 	head, size int
+	peak       int // the most tasks queued since the last trim
+}
+
+// maxIdleRunq is the capacity the run queue keeps after a burst.
+const maxIdleRunq = 1024
+
+// trim drops a large buffer that the tasks queued since the last trim
+// used less than a quarter of, so that the idle connections left by a
+// burst (ten thousand accepted at once) do not pay for it. The loop calls
+// it when it is about to wait with nothing queued.
+func (q *runQueue) trim() {
+	if q.size == 0 && len(q.buf) > maxIdleRunq && q.peak < len(q.buf)/4 {
+		q.buf, q.head = nil, 0
+	}
+	q.peak = q.size
 }
 
 func (q *runQueue) push(t *task) {
@@ -132,6 +157,7 @@ func (q *runQueue) push(t *task) {
 	}
 	q.buf[(q.head+q.size)%len(q.buf)] = t
 	q.size++
+	q.peak = max(q.peak, q.size)
 }
 
 func (q *runQueue) pop() *task {

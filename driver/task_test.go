@@ -294,3 +294,11 @@ func TestStoppedRootIsNotPolledAgain(t *testing.T) {
 		t.Errorf("Logf got %q; want nothing", lines)
 	}
 }
+
+// TestTaskSize keeps a task (its root context and bookkeeping inside) in
+// the 112-byte size class: an idle connection pays for one.
+func TestTaskSize(t *testing.T) {
+	if driver.TaskSize > 112 {
+		t.Errorf("a task is %d bytes; want at most 112", driver.TaskSize)
+	}
+}

@@ -50,26 +50,31 @@ const DefaultBudget = 128
 type Context struct {
 	waker Waker
 	exec  Executor
-	task  *taskState
-	taken bool // this context handed out its waker since made or relinked
+	task  *taskctx.State // the task's bookkeeping, shared with derived contexts
+	taken bool           // this context handed out its waker since made or relinked
 }
 
-// taskState is per-task bookkeeping shared by a context and those derived
-// from it.
-type taskState struct {
-	wakerTaken bool         // set when any context of the task handed out its waker
-	budget     int          // ready answers left in this turn
-	stalled    reflect.Type // the first child future that stalled in this poll
-}
-
-// NewContext returns a Context that wakes w and spawns on e. The driver makes
-// one per task; tests use it to poll futures by hand. e may be nil, in which
-// case futures that need a driver (sockets, Spawn) fail with a clear error.
+// NewContext returns a Context that wakes w and spawns on e. Tests use it to
+// poll futures by hand; the driver makes its tasks' contexts in place. e
+// may be nil, in which case futures that need a driver (sockets, Spawn)
+// fail with a clear error.
 func NewContext(w Waker, e Executor) *Context {
+	rc := &struct {
+		cx Context
+		st taskctx.State
+	}{} // the context and its task's bookkeeping in one allocation
+	rc.cx.init(&rc.st, w, e)
+	return &rc.cx
+}
+
+// init makes the zero cx the root context of a task that wakes w, runs on
+// e and keeps its bookkeeping in st.
+func (cx *Context) init(st *taskctx.State, w Waker, e Executor) {
 	if w == nil {
 		w = NoopWaker
 	}
-	return &Context{waker: w, exec: e, task: &taskState{budget: DefaultBudget}}
+	*st = taskctx.State{Budget: DefaultBudget}
+	*cx = Context{waker: w, exec: e, task: st}
 }
 
 // Waker returns the waker of the task being polled. Calling it records that
@@ -77,7 +82,7 @@ func NewContext(w Waker, e Executor) *Context {
 // arranged a wake-up from one that did not.
 func (cx *Context) Waker() Waker {
 	cx.taken = true
-	cx.task.wakerTaken = true
+	cx.task.WakerTaken = true
 	return cx.waker
 }
 
@@ -103,10 +108,10 @@ func (cx *Context) WithWaker(w Waker) *Context {
 // combinator wakes the task and answers pending, so that other tasks get a
 // turn.
 func (cx *Context) SpendBudget() bool {
-	if cx.task.budget <= 0 {
+	if cx.task.Budget <= 0 {
 		return false
 	}
-	cx.task.budget--
+	cx.task.Budget--
 	return true
 }
 
@@ -116,6 +121,7 @@ func (cx *Context) SpendBudget() bool {
 // budget.
 func init() {
 	taskctx.Set(&taskctx.Hooks[*Context]{
+		Init:         initRoot,
 		BeginPoll:    (*Context).beginPoll,
 		WakerTaken:   (*Context).wakerTaken,
 		StalledChild: (*Context).stalledChild,
@@ -124,23 +130,31 @@ func init() {
 	})
 }
 
+// initRoot is the driver's in-place form of NewContext: w is the task (a
+// Waker) and e its loop (an Executor, or nil).
+func initRoot(cx *Context, st *taskctx.State, w, e any) {
+	waker, _ := w.(Waker)
+	exec, _ := e.(Executor)
+	cx.init(st, waker, exec)
+}
+
 // beginPoll resets the per-poll bookkeeping; the driver calls it before each
 // poll of a task's root future.
 func (cx *Context) beginPoll() {
-	cx.task.wakerTaken = false
-	cx.task.budget = DefaultBudget
-	cx.task.stalled = nil
+	cx.task.WakerTaken = false
+	cx.task.Budget = DefaultBudget
+	cx.task.Stalled = nil
 }
 
 // wakerTaken reports whether any future handed on the task's waker since
 // beginPoll. A task whose root future answered pending without doing so has
 // no wake-up arranged.
-func (cx *Context) wakerTaken() bool { return cx.task.wakerTaken }
+func (cx *Context) wakerTaken() bool { return cx.task.WakerTaken }
 
 // stalledChild returns the type of the first child future recorded by
 // checkPending since beginPoll, or nil. A task with such a child holds a
 // future that can never be woken, even though wakerTaken reports true.
-func (cx *Context) stalledChild() reflect.Type { return cx.task.stalled }
+func (cx *Context) stalledChild() reflect.Type { return cx.task.Stalled }
 
 // relink readies a derived context that a combinator keeps for another
 // poll: it keeps its waker, links it to the task of parent, and starts a new
@@ -157,7 +171,7 @@ func (cx *Context) relink(parent *Context) {
 // task then records f as stalled, the first such future since beginPoll, for
 // the driver's stall detector, which names its type. It allocates nothing.
 func (cx *Context) checkPending(f any) {
-	if !cx.taken && cx.task.stalled == nil {
-		cx.task.stalled = reflect.TypeOf(f)
+	if !cx.taken && cx.task.Stalled == nil {
+		cx.task.Stalled = reflect.TypeOf(f)
 	}
 }

@@ -206,14 +206,11 @@ func (l *TCPListener) PollAccept(cx *future.Context) future.Poll[*socket.TCPStre
 		return future.Fail[*socket.TCPStream](&net.OpError{Op: "accept", Net: "tcp", Addr: l.addr, Err: err})
 	}
 	a := p.Value()
-	var raddr, laddr net.Addr
-	if ta := sockaddr.ToTCP(a.sa); ta != nil {
-		raddr = ta
-	}
+	var laddr net.Addr
 	if !l.addr.IP.IsUnspecified() && l.addr.IP != nil {
 		laddr = l.addr // bound to one address: every connection's local end
 	}
-	return future.Ok(adoptTCP(cx, a.fd, laddr, raddr))
+	return future.Ok(adoptTCP(cx, a.fd, laddr, a.sa))
 }
 
 // adoptTCP builds the stream of an accepted TCP socket from the addresses

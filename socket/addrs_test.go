@@ -4,6 +4,7 @@ import (
 	"net"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -153,5 +154,14 @@ func TestAddrsRaceClose(t *testing.T) {
 		close(start)
 		wg.Wait()
 		s.Close()
+	}
+}
+
+// TestStreamSize keeps a stream, its FD and its peer's address inline, in
+// the 80-byte size class: an idle accepted connection pays for one, and
+// for no address until one is asked.
+func TestStreamSize(t *testing.T) {
+	if n := unsafe.Sizeof(TCPStream{}); n > 80 {
+		t.Errorf("a TCPStream is %d bytes; want at most 80", n)
 	}
 }

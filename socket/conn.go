@@ -4,7 +4,7 @@ import (
 	"io"
 	"net"
 	"os"
-	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -15,25 +15,90 @@ import (
 )
 
 // conn is the shared core of the connected stream sockets (TCPStream and
-// UnixStream): the reactor fd, the network name used in
-// errors, and the addresses, looked up once. Its exported methods are
+// UnixStream): the reactor fd, its kind (which names the network in errors
+// and converts addresses), and the addresses. Its exported methods are
 // promoted to the socket types that embed it.
+//
+// An idle accepted connection holds no address allocation: the peer's
+// address from accept is kept inline, the local one is the listener's, and
+// the net.Addr values are built on first use (RemoteAddr, an error) and
+// cached.
 type conn struct {
-	fd     netpoll.FD                   // embedded: one allocation per stream
-	netw   string                       // "unix", "tcp", ...: the Net of every *net.OpError
-	toAddr func(unix.Sockaddr) net.Addr // converts getsockname/getpeername results
+	fd    netpoll.FD   // embedded: one allocation per stream
+	local *net.TCPAddr // the local address when known without asking (the listener's), or nil
 
-	// The addresses are written only before the socket is shared
-	// (setAddrs) or inside addrOnce, and read only through addrs, after
-	// addrOnce: never a data race, whichever goroutines ask and close.
-	addrOnce     sync.Once
-	laddr, raddr net.Addr
+	// named caches both addresses once built or looked up. It is set once
+	// (a compare-and-swap, so concurrent first askers agree) and never
+	// changes after: whichever goroutines ask and close, no data race.
+	named atomic.Pointer[connAddrs]
+
+	// The peer's internet address from accept, kept with no pointer until
+	// named is built: the raw address, its IPv6 scope and the port (a
+	// struct of its own would be padded, and the stream would take the next
+	// size class).
+	peerIP   [16]byte
+	peerZone uint32
+	peerPort uint16
+	peerFam  uint8 // 0 (none), 4 or 6
+	kind     connKind
+}
+
+// connAddrs is a stream's pair of addresses; nil where unknown.
+type connAddrs struct{ laddr, raddr net.Addr }
+
+// connKind is what kind of stream a conn is.
+type connKind uint8
+
+const (
+	kindTCP connKind = iota
+	kindUnix
+)
+
+// netw is the Net of the stream's *net.OpError values.
+func (k connKind) netw() string {
+	if k == kindUnix {
+		return "unix"
+	}
+	return "tcp"
+}
+
+// toAddr converts a getsockname/getpeername result to the stream's
+// address type (nil if it is not one).
+func (k connKind) toAddr(sa unix.Sockaddr) net.Addr {
+	if k == kindUnix {
+		return unixStreamAddr(sa)
+	}
+	return tcpAddr(sa)
+}
+
+// setPeer keeps sa, the peer's address as accept returned it, inline.
+func (c *conn) setPeer(sa unix.Sockaddr) {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		c.peerIP, c.peerZone, c.peerPort, c.peerFam = [16]byte{}, 0, uint16(sa.Port), 4
+		copy(c.peerIP[:], sa.Addr[:])
+	case *unix.SockaddrInet6:
+		c.peerIP, c.peerZone, c.peerPort, c.peerFam = sa.Addr, sa.ZoneId, uint16(sa.Port), 6
+	}
+}
+
+// peer returns the address setPeer kept, or nil.
+func (c *conn) peer() unix.Sockaddr {
+	switch c.peerFam {
+	case 4:
+		sa := &unix.SockaddrInet4{Port: int(c.peerPort)}
+		copy(sa.Addr[:], c.peerIP[:4])
+		return sa
+	case 6:
+		return &unix.SockaddrInet6{Port: int(c.peerPort), ZoneId: c.peerZone, Addr: c.peerIP}
+	}
+	return nil
 }
 
 // init wraps sysfd; owner is what the loop closes at shutdown (the socket
 // that embeds c).
-func (c *conn) init(sysfd int, netw string, toAddr func(unix.Sockaddr) net.Addr, owner netpoll.Closer) {
-	c.netw, c.toAddr = netw, toAddr
+func (c *conn) init(sysfd int, kind connKind, owner netpoll.Closer) {
+	c.kind = kind
 	c.fd.Init(sysfd, owner)
 }
 
@@ -41,37 +106,59 @@ func (c *conn) init(sysfd int, netw string, toAddr func(unix.Sockaddr) net.Addr,
 // so that none is asked of the kernel; a nil laddr is still looked up, on
 // first use. It is called before the socket is handed to anyone.
 func (c *conn) setAddrs(laddr, raddr net.Addr) {
-	if laddr == nil {
-		c.raddr = raddr
+	if laddr != nil && raddr != nil {
+		c.named.Store(&connAddrs{laddr, raddr})
 		return
 	}
-	c.addrOnce.Do(func() { c.laddr, c.raddr = laddr, raddr })
+	c.local, _ = laddr.(*net.TCPAddr)
+	if ta, ok := raddr.(*net.TCPAddr); ok && ta != nil {
+		sa, _ := sockaddr.FromTCP(ta)
+		c.setPeer(sa)
+	}
 }
 
-// addrs returns the addresses, looked up once. A connected socket calls it
-// as soon as it is connected, while the peer is there to name, so that
-// errors after the peer is gone still say who it was. The lookup holds a
-// reference on the descriptor: once the socket is closed its number may
+// addrs returns the addresses, built or looked up once. A connected socket
+// calls it as soon as it is connected, while the peer is there to name, so
+// that errors after the peer is gone still say who it was. The lookup holds
+// a reference on the descriptor: once the socket is closed its number may
 // belong to another socket, so an address not yet known stays nil.
 func (c *conn) addrs() (laddr, raddr net.Addr) {
-	c.addrOnce.Do(c.lookupAddrs)
-	return c.laddr, c.raddr
+	a := c.named.Load()
+	if a == nil {
+		a = c.lookupAddrs()
+		if !c.named.CompareAndSwap(nil, a) {
+			a = c.named.Load() // another goroutine was first: keep its answer
+		}
+	}
+	return a.laddr, a.raddr
 }
 
-func (c *conn) lookupAddrs() {
+func (c *conn) lookupAddrs() *connAddrs {
+	a := &connAddrs{}
+	if c.local != nil {
+		a.laddr = c.local
+	}
+	if c.peerFam != 0 {
+		a.raddr = c.kind.toAddr(c.peer()) // known from accept
+	}
+	if a.laddr != nil && a.raddr != nil {
+		return a
+	}
 	if err := c.fd.Incref(); err != nil {
-		return // closed: nothing is asked of a number that may be reused
+		return a // closed: nothing is asked of a number that may be reused
 	}
 	defer c.fd.Decref()
-	if sa := sockaddr.LocalAddr(c.fd.Sysfd()); sa != nil {
-		c.laddr = c.toAddr(sa)
+	if a.laddr == nil {
+		if sa := sockaddr.LocalAddr(c.fd.Sysfd()); sa != nil {
+			a.laddr = c.kind.toAddr(sa)
+		}
 	}
-	if c.raddr != nil {
-		return // known from accept
+	if a.raddr == nil {
+		if sa := sockaddr.PeerAddr(c.fd.Sysfd()); sa != nil {
+			a.raddr = c.kind.toAddr(sa)
+		}
 	}
-	if sa := sockaddr.PeerAddr(c.fd.Sysfd()); sa != nil {
-		c.raddr = c.toAddr(sa)
-	}
+	return a
 }
 
 // LocalAddr returns the local address of the socket. It is nil if the
@@ -96,7 +183,7 @@ func (c *conn) opError(op string, err error) error {
 		return err
 	}
 	laddr, raddr := c.addrs()
-	return &net.OpError{Op: op, Net: c.netw, Source: laddr, Addr: raddr, Err: err}
+	return &net.OpError{Op: op, Net: c.kind.netw(), Source: laddr, Addr: raddr, Err: err}
 }
 
 func wrapConn[T any](c *conn, op string, p future.Poll[T]) future.Poll[T] {

@@ -41,13 +41,14 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 // streams (see internal/sockadopt): the addresses of a TCP stream come
 // from accept and the listener, a Unix stream's are looked up.
 func init() {
-	sockadopt.Register(func(cx *future.Context, fd int, laddr, raddr net.Addr) *TCPStream {
+	sockadopt.Register(func(cx *future.Context, fd int, laddr net.Addr, peer unix.Sockaddr) *TCPStream {
 		s := newTCPStream(fd)
-		s.setAddrs(laddr, raddr)
+		s.local, _ = laddr.(*net.TCPAddr)
+		s.setPeer(peer) // kept inline: the *net.TCPAddr is built on first use
 		s.fd.Track(cx)
 		return s
 	})
-	sockadopt.Register(func(cx *future.Context, fd int, _, _ net.Addr) *UnixStream {
+	sockadopt.Register(func(cx *future.Context, fd int, _ net.Addr, _ unix.Sockaddr) *UnixStream {
 		s := newUnixStream(fd)
 		s.addrs()
 		s.fd.Track(cx)
@@ -57,7 +58,7 @@ func init() {
 
 func newTCPStream(sysfd int) *TCPStream {
 	s := &TCPStream{}
-	s.conn.init(sysfd, "tcp", tcpAddr, s)
+	s.conn.init(sysfd, kindTCP, s)
 	return s
 }
 

@@ -22,16 +22,12 @@ type UnixStream struct {
 	conn
 }
 
-func unixAddr(netw string) func(unix.Sockaddr) net.Addr {
-	return func(sa unix.Sockaddr) net.Addr {
-		if a := sockaddr.ToUnix(sa, netw); a != nil {
-			return a
-		}
-		return nil
+func unixStreamAddr(sa unix.Sockaddr) net.Addr {
+	if a := sockaddr.ToUnix(sa, "unix"); a != nil {
+		return a
 	}
+	return nil
 }
-
-var unixStreamAddr = unixAddr("unix")
 
 // NewUnixStream takes over sysfd, a connected Unix stream socket, and makes
 // it non-blocking. The UnixStream owns the descriptor from then on: closing
@@ -50,7 +46,7 @@ func NewUnixStream(sysfd int) (*UnixStream, error) {
 
 func newUnixStream(sysfd int) *UnixStream {
 	s := &UnixStream{}
-	s.conn.init(sysfd, "unix", unixStreamAddr, s)
+	s.conn.init(sysfd, kindUnix, s)
 	return s
 }
 

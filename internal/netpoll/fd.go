@@ -113,7 +113,7 @@ func (fd *FD) Track(cx *future.Context) {
 	if err != nil || fd.reg.Load() != nil || fd.Closed() {
 		return
 	}
-	reg := r.Track(fd.sysfd, fd.owner)
+	reg := r.Track(fd)
 	if !fd.reg.CompareAndSwap(nil, reg) {
 		r.release(reg)
 		return
@@ -137,7 +137,7 @@ func (fd *FD) registration(cx *future.Context) (*Registration, error) {
 			if fd.Closed() {
 				return nil, ErrClosed
 			}
-			reg = r.Track(fd.sysfd, fd.owner)
+			reg = r.Track(fd)
 			if !fd.reg.CompareAndSwap(nil, reg) {
 				r.release(reg)
 				continue

@@ -20,16 +20,35 @@ type Registry struct {
 	poller *Poller
 	wake   func(future.Waker) // how Dispatch wakes a task; set by the loop
 
-	mu    sync.Mutex // guards slots and free
-	slots []slot
-	free  []uint32
+	mu     sync.Mutex // guards chunks, n and free
+	chunks []*chunk   // the slab, in chunks that never move
+	n      uint32     // slots handed out so far (free ones included)
+	free   []uint32
 
 	woken []future.Waker // Dispatch's scratch list; loop goroutine only
 }
 
-type slot struct {
-	reg *Registration
-	gen uint32
+// chunkSlots is the number of slots in a chunk of the slab. The slab grows
+// by one chunk at a time, so that a registry of many fds wastes at most one
+// chunk, where doubling a slice would leave up to half of it unused (and
+// copy it on each growth).
+const chunkSlots = 256
+
+// chunk is a piece of the slab: per slot, the live registration (nil when
+// free) and the generation, which survives the slot's reuse.
+type chunk struct {
+	regs [chunkSlots]*Registration
+	gens [chunkSlots]uint32
+}
+
+// slot returns the registration and generation of slot idx, or nil and 0
+// if it was never handed out. The caller holds mu.
+func (r *Registry) slot(idx uint32) (*Registration, uint32) {
+	if idx >= r.n {
+		return nil, 0
+	}
+	c := r.chunks[idx/chunkSlots]
+	return c.regs[idx%chunkSlots], c.gens[idx%chunkSlots]
 }
 
 // NewRegistry returns a registry that registers fds with p and wakes tasks
@@ -50,7 +69,7 @@ func (r *Registry) Poller() *Poller { return r.poller }
 // until it is done. [FD] registers through [Registry.Track] and arms under a
 // reference of its own instead.
 func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
-	reg := r.Track(fd, owner)
+	reg := r.Track(&FD{sysfd: fd, owner: owner})
 	if err := reg.arm(); err != nil {
 		r.release(reg)
 		return nil, err
@@ -59,25 +78,28 @@ func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
 }
 
 // Track gives fd a slot in the registry without adding it to the poller: the
-// loop now answers for closing owner when it shuts down, although no task
-// has polled the fd yet. The registration is armed (added to the poller) by
+// loop now answers for closing fd's owner when it shuts down, although no
+// task has polled the fd yet. The registration is armed (added to the poller) by
 // the first poll from this loop; a poll from another loop while it is still
 // unarmed moves the fd there (see [FD.Track]).
-func (r *Registry) Track(fd int, owner Closer) *Registration {
-	reg := &Registration{registry: r, fd: fd, owner: owner, readReady: true, writeReady: true}
+func (r *Registry) Track(fd *FD) *Registration {
+	reg := &Registration{registry: r, fd: fd, readReady: true, writeReady: true}
 	r.mu.Lock()
 	var idx uint32
 	if n := len(r.free); n > 0 {
 		idx = r.free[n-1]
 		r.free = r.free[:n-1]
 	} else {
-		idx = uint32(len(r.slots))
-		r.slots = append(r.slots, slot{})
+		idx = r.n
+		if idx%chunkSlots == 0 {
+			r.chunks = append(r.chunks, new(chunk))
+		}
+		r.n++
 	}
-	s := &r.slots[idx]
-	s.gen++
-	s.reg = reg
-	reg.token = Token(idx) | Token(s.gen)<<32
+	c, i := r.chunks[idx/chunkSlots], idx%chunkSlots
+	c.gens[i]++
+	c.regs[i] = reg
+	reg.token = Token(idx) | Token(c.gens[i])<<32
 	r.mu.Unlock()
 	return reg
 }
@@ -87,8 +109,8 @@ func (r *Registry) release(reg *Registration) {
 	idx := uint32(reg.token)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if int(idx) < len(r.slots) && r.slots[idx].reg == reg {
-		r.slots[idx].reg = nil
+	if s, _ := r.slot(idx); s == reg {
+		r.chunks[idx/chunkSlots].regs[idx%chunkSlots] = nil
 		r.free = append(r.free, idx)
 	}
 }
@@ -97,7 +119,7 @@ func (r *Registry) release(reg *Registration) {
 func (r *Registry) Len() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.slots) - len(r.free)
+	return int(r.n) - len(r.free)
 }
 
 // Dispatch applies a batch of events from [Poller.Wait]: it marks the
@@ -108,11 +130,11 @@ func (r *Registry) Dispatch(events []Event) {
 	woken := r.woken[:0]
 	r.mu.Lock()
 	for _, ev := range events {
-		idx, gen := uint32(ev.Token), uint32(ev.Token>>32)
-		if int(idx) >= len(r.slots) || r.slots[idx].gen != gen || r.slots[idx].reg == nil {
+		reg, gen := r.slot(uint32(ev.Token))
+		if reg == nil || gen != uint32(ev.Token>>32) {
 			continue // stale: the fd was deregistered, perhaps reused
 		}
-		rw, ww := r.slots[idx].reg.setReady(ev)
+		rw, ww := reg.setReady(ev)
 		if rw != nil {
 			woken = append(woken, rw)
 		}
@@ -133,9 +155,9 @@ func (r *Registry) Dispatch(events []Event) {
 func (r *Registry) CloseAll() {
 	r.mu.Lock()
 	var owners []Closer
-	for _, s := range r.slots {
-		if s.reg != nil && s.reg.owner != nil {
-			owners = append(owners, s.reg.owner)
+	for idx := range r.n {
+		if reg, _ := r.slot(idx); reg != nil && reg.fd.owner != nil {
+			owners = append(owners, reg.fd.owner)
 		}
 	}
 	r.mu.Unlock()
@@ -169,9 +191,8 @@ const (
 // system call while its side is known not ready.
 type Registration struct {
 	registry *Registry
-	fd       int
+	fd       *FD // its descriptor number and the owner CloseAll closes
 	token    Token
-	owner    Closer
 
 	// armed is set once the fd has been added to the poller; before that
 	// the registration only tracks the fd for CloseAll. Written under mu,
@@ -181,10 +202,10 @@ type Registration struct {
 	mu         sync.Mutex // guards the fields below
 	readReady  bool
 	writeReady bool
-	readWaker  future.Waker
-	writeWaker future.Waker
 	readClosed bool // an event said no more data will arrive; final
 	closed     bool
+	readWaker  future.Waker
+	writeWaker future.Waker
 }
 
 // ErrClosed is what a registration answers once it has been closed. It is
@@ -285,7 +306,7 @@ func (reg *Registration) Close() bool {
 	reg.readWaker, reg.writeWaker = nil, nil
 	reg.mu.Unlock()
 	if armed {
-		_ = reg.registry.poller.Delete(reg.fd)
+		_ = reg.registry.poller.Delete(reg.fd.sysfd)
 	}
 	reg.registry.release(reg)
 	if rw != nil {
@@ -309,7 +330,7 @@ func (reg *Registration) arm() error {
 	case reg.armed.Load():
 		return nil
 	}
-	if err := reg.registry.poller.Add(reg.fd, reg.token); err != nil {
+	if err := reg.registry.poller.Add(reg.fd.sysfd, reg.token); err != nil {
 		return err
 	}
 	reg.armed.Store(true)

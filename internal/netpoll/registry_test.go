@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/leaktest"
@@ -287,5 +288,13 @@ func TestRegistryOf(t *testing.T) {
 	cx, _ := hostCx(r)
 	if got, err := RegistryOf(cx); got != r || err != nil {
 		t.Errorf("RegistryOf(host) = %p, %v; want %p, nil", got, err, r)
+	}
+}
+
+// TestRegistrationSize keeps a registration in the 80-byte size class: an
+// idle connection pays for one.
+func TestRegistrationSize(t *testing.T) {
+	if n := unsafe.Sizeof(Registration{}); n > 80 {
+		t.Errorf("a Registration is %d bytes; want at most 80", n)
 	}
 }

@@ -14,8 +14,24 @@ package taskctx
 
 import "reflect"
 
+// State is the bookkeeping one task shares among its contexts (the root
+// context and those derived from it). Only package future reads and writes
+// its fields; the type lives here so that the driver can keep it inside its
+// task, by value, instead of package future allocating it apart (see
+// [Init]).
+type State struct {
+	Stalled    reflect.Type // the first child future that stalled in this poll
+	Budget     int32        // ready answers left in this turn
+	WakerTaken bool         // set when any context of the task handed out its waker
+}
+
 // Hooks are the bookkeeping operations of a task context of type C.
 type Hooks[C any] struct {
+	// Init makes the zero context cx, in place, the root context of a
+	// task that wakes w (a future.Waker), runs on e (a future.Executor,
+	// or nil) and keeps its bookkeeping in st: the driver embeds both in
+	// its task, so that a task is one allocation.
+	Init func(cx C, st *State, w, e any)
 	// BeginPoll resets the per-poll bookkeeping of cx's task (waker taken,
 	// budget, stalled child); the driver calls it before each poll of a
 	// task's root future.
@@ -44,6 +60,10 @@ var hooks any
 func Set[C any](h *Hooks[C]) { hooks = h }
 
 func get[C any]() *Hooks[C] { return hooks.(*Hooks[C]) }
+
+// Init makes cx, in place, the root context of a task that wakes w, runs
+// on e and keeps its bookkeeping in st.
+func Init[C any](cx C, st *State, w, e any) { get[C]().Init(cx, st, w, e) }
 
 // BeginPoll resets the per-poll bookkeeping of cx's task.
 func BeginPoll[C any](cx C) { get[C]().BeginPoll(cx) }
