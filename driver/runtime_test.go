@@ -1,9 +1,12 @@
 package driver_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -477,4 +480,49 @@ func TestLoopStats(t *testing.T) {
 	if st.Spawned != 3 || st.Polls < 4 || st.TimersArmed != 1 || st.TimersFired != 1 || st.Timers != 0 || st.Tasks != 0 || st.Waits == 0 {
 		t.Errorf("Stats() = %v; want 3 spawned, at least 4 polls, one timer armed and fired, none left", st)
 	}
+}
+
+// TestConfigLogger checks that the reports go to Config.Logger when Logf
+// is not set, as Warn records.
+func TestConfigLogger(t *testing.T) {
+	var buf safeBuffer
+	lg := slog.New(slog.NewTextHandler(&buf, nil))
+	var pause future.Future[struct{}]
+	_, err := driver.RunWith(driver.Config{Logger: lg}, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+		if pause == nil {
+			driver.Spawn(future.Failed[struct{}](errBoom)).Poll(cx)
+			driver.Spawn(future.Never[struct{}]()).Poll(cx)
+			pause = driver.Sleep(time.Millisecond) // a turn for the spawned tasks
+		}
+		return pause.Poll(cx)
+	}))
+	var se *driver.ShutdownError
+	if !errors.As(err, &se) {
+		t.Fatalf("RunWith() = %v; want a *ShutdownError", err)
+	}
+	out := buf.String()
+	for _, want := range []string{"level=WARN", "failed: boom", "cancelled 1 task(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the logger got %q; want it to contain %q", out, want)
+		}
+	}
+}
+
+// safeBuffer is a bytes.Buffer for a logger written from a loop's
+// goroutine and read by the test.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

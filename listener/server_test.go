@@ -119,6 +119,12 @@ func TestServerSpreadsConnections(t *testing.T) {
 // ones that finish during the grace too, and the rest are cancelled,
 // reported, and closed; nothing is left behind.
 func TestServerShutdownBusyConnections(t *testing.T) {
+	for _, spread := range []listener.Spread{listener.ReusePort, listener.Handoff} {
+		t.Run(spread.String(), func(t *testing.T) { testShutdownBusy(t, spread) })
+	}
+}
+
+func testShutdownBusy(t *testing.T, spread listener.Spread) {
 	loopkit.NoLeaks(t)
 	const conns = 1000
 	const size = 4 << 10
@@ -134,7 +140,7 @@ func TestServerShutdownBusyConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := listener.BindServer(rt, "127.0.0.1:0")
+	srv, err := listener.ServerConfig{Spread: spread}.Bind(rt, "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
