@@ -333,7 +333,9 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 				l.sleeping.Store(false) // not blocking after all: no kick needed
 			}
 		}
-		l.publish()
+		if timeout != 0 || l.waits%publishEvery == 0 {
+			l.publish()
+		}
 		n, err := l.park.Wait(l.events, timeout)
 		l.waits++
 		l.sleeping.Store(false)

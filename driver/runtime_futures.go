@@ -47,6 +47,10 @@ func (s *spawnBalanced) Poll(cx *future.Context) future.Poll[struct{}] {
 // connection that streams until told) select on it to finish within the
 // grace period instead of being cancelled at its end. Polled outside any
 // driver, it fails with [future.ErrNoDriver].
+//
+// The loop keeps the polling task's waker until the shutdown or until
+// the task has ended, so a connection that selects on Stopping costs
+// nothing once it is gone.
 func Stopping() future.Future[struct{}] { return &stopping{} }
 
 type stopping struct {

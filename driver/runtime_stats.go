@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -13,8 +14,9 @@ import (
 // Stats are a loop's counters, readable from any goroutine with
 // [Loop.Stats] and [Runtime.Stats]. The counts start at zero when the loop
 // is made and only grow; the gauges (Tasks, Registered, Timers) say how
-// things stand. A loop publishes its counters before each wait on its
-// poller and when it closes, so a busy loop's figures may be one turn old.
+// things stand. A loop publishes its counters before it blocks in its
+// poller, every 64 turns while it is too busy to block, and when it
+// closes, so a busy loop's figures may be a few turns old.
 type Stats struct {
 	Tasks      int    // live tasks, and tasks spawned but not yet taken in
 	Spawned    uint64 // tasks started on the loop
@@ -54,6 +56,10 @@ type published struct {
 	tasks                                   atomic.Int64  // len(l.tasks), kept current by drainInject
 	spawning                                atomic.Int64  // spawned from outside, not yet taken in
 }
+
+// publishEvery is how many looks at the poller a busy loop, one that does
+// not block, makes between two publishes of its counters.
+const publishEvery = 64
 
 // publish copies the loop's counters where Stats reads them. Loop
 // goroutine only.
@@ -117,6 +123,7 @@ type stopSignal struct {
 	set    atomic.Bool
 	mu     sync.Mutex
 	wakers []future.Waker
+	prune  int // the length at which wait drops the wakers of finished tasks
 }
 
 // begin sets the signal and wakes every waiter. Any goroutine; once.
@@ -142,6 +149,16 @@ func (s *stopSignal) wait(w future.Waker) bool {
 	defer s.mu.Unlock()
 	if s.set.Load() {
 		return false
+	}
+	if len(s.wakers) >= s.prune {
+		// A server whose connections each wait on Stopping would grow the
+		// list with every connection: drop the wakers of tasks that have
+		// ended, so it stays within twice the tasks alive.
+		s.wakers = slices.DeleteFunc(s.wakers, func(w future.Waker) bool {
+			t, ok := w.(*task)
+			return ok && t.state.Load() == taskDone
+		})
+		s.prune = max(2*len(s.wakers), 64)
 	}
 	s.wakers = append(s.wakers, w)
 	return true

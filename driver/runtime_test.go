@@ -461,6 +461,7 @@ func TestCrossLoopWakesCostOneKick(t *testing.T) {
 	})); err != nil {
 		t.Fatal(err)
 	}
+	driver.Publish(l)
 	if st := l.Stats(); st.Injected < before.Injected+n || st.Kicks > st.Waits {
 		t.Errorf("Stats() = %v; want %d more injected, and no more kicks than waits", st, n)
 	}
@@ -525,4 +526,39 @@ func (s *safeBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestStoppingForgetsEndedTasks runs waves of short tasks that each wait
+// on Stopping for a while, as connections of a server that select on it:
+// the loop keeps the wakers of the tasks alive, not of every task so far.
+func TestStoppingForgetsEndedTasks(t *testing.T) {
+	l := newLoop(t, driver.Config{})
+	const waves, perWave = 10, 1000
+	for range waves {
+		for range perWave {
+			stop := driver.Stopping()
+			polled := false
+			l.Spawn(future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+				if polled {
+					return future.Ok(struct{}{})
+				}
+				polled = true
+				stop.Poll(cx)
+				cx.Waker().Wake() // done on the next poll, long before any shutdown
+				return future.Pending[struct{}]()
+			}))
+		}
+		if _, err := driver.BlockOn(l, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+			if driver.Tasks(l) == 1 { // only this one: the wave has ended
+				return future.Ok(struct{}{})
+			}
+			cx.Waker().Wake()
+			return future.Pending[struct{}]()
+		})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := driver.StopWaiters(l); got > 2*perWave+64 {
+		t.Errorf("%d wakers kept for Stopping after %d waves of %d tasks; want at most %d", got, waves, perWave, 2*perWave+64)
+	}
 }
