@@ -101,7 +101,7 @@ type Loop struct {
 	spare        []*task // the other half of the double buffer; loop only
 
 	waits    uint64          // calls to Poller.Wait so far; loop goroutine only (tests read it)
-	counts   counters        // the Stats counters; loop goroutine only, published each turn
+	counts   counters        // the Stats counters; loop goroutine only, published by publish
 	pub      published       // what Stats reads, from any goroutine
 	rt       *Runtime        // the runtime the loop is part of; nil for a lone loop
 	stop     stopSignal      // what Stopping futures wait for
@@ -372,10 +372,11 @@ func (l *Loop) now() time.Duration { return time.Since(l.base) }
 // Executor: the loop runs tasks.
 var _ future.Executor = (*Loop)(nil)
 
-// Close ends the loop: it lets the tasks still alive run for up to
-// Config.ShutdownTimeout, then cancels the rest (reporting each by its
-// future's type through Config.Logf), closes every fd still registered with
-// the loop, and releases the poller. Close is idempotent. It returns a
+// Close ends the loop: it readies the loop's [Stopping] futures, lets the
+// tasks still alive run for up to Config.ShutdownTimeout, then cancels the
+// rest (reporting each by its future's type through Config.Logf or
+// Config.Logger), closes every fd still registered with the loop, and
+// releases the poller. Close is idempotent. It returns a
 // *ShutdownError naming the cancelled tasks, if any were cancelled.
 //
 // Close is called by the goroutine that owns the loop, after BlockOn has

@@ -159,7 +159,8 @@ func (rt *Runtime) Done() <-chan struct{} { return rt.done }
 // also reports its own through its Config's Logf or Logger), joined with
 // any other error of closing. It waits for the loops' goroutines to end,
 // and may be called more than once (later calls return what the first
-// returned, once it has).
+// returned, once it has). It must not be called from a task of the
+// runtime, whose loop it would wait for.
 func (rt *Runtime) Shutdown(ctx context.Context) error {
 	rt.shutMu.Lock()
 	defer rt.shutMu.Unlock()
@@ -198,7 +199,8 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 // Run drives f on the runtime until it completes, then shuts the runtime
 // down with Config.ShutdownTimeout of grace, and returns f's error joined
 // (errors.Join) with Shutdown's *[ShutdownError], if tasks were cancelled.
-// f runs as a task of the least busy loop.
+// f runs as a task of the least busy loop. Like Shutdown, Run blocks
+// the calling goroutine, which must not be a task of the runtime.
 func (rt *Runtime) Run(f future.Future[struct{}]) error {
 	return rt.RunContext(context.Background(), f)
 }

@@ -4,8 +4,10 @@
 //
 //	go run ./examples/echo -addr 127.0.0.1:6142
 //
-// Try it with `socat - TCP:127.0.0.1:6142` or `nc 127.0.0.1 6142`. It stops
-// cleanly on SIGINT or SIGTERM, giving connections in flight a few seconds.
+// Try it with `socat - TCP:127.0.0.1:6142` or `nc 127.0.0.1 6142`. It runs
+// one event loop per core (-loops sets another number), each accepting on
+// its own SO_REUSEPORT listener, and stops cleanly on SIGINT or SIGTERM,
+// giving connections in flight a few seconds.
 package main
 
 import (
