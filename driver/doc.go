@@ -13,6 +13,17 @@
 // [Spawn] starts a future as a task of its own on the polling task's loop,
 // and [Sleep] waits on the loop's timers.
 //
+// # Every core
+//
+// A [Runtime] ([NewRuntime]) is N loops, one per GOMAXPROCS by default,
+// each driven by a goroutine of its own. [Runtime.Spawn] starts a task on
+// the least busy loop, [SpawnBalanced] does so from a task, [Await] and
+// [Iter] serve code outside the runtime, [Runtime.RunContext] serves until
+// a context is done, and [Runtime.Shutdown] stops everything in one call;
+// [Stopping] and [ContextDone] bring shutdown and Go's contexts into
+// pipelines, and [Loop.Stats] and [Runtime.Stats] count what the loops
+// do. docs/runtime.md explains how to size it.
+//
 // # Tasks and the reactor
 //
 // A loop runs tasks, each a future polled whenever its waker fires. When no

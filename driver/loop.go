@@ -1,9 +1,10 @@
 package driver
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -32,9 +33,16 @@ type Config struct {
 	// alive before it cancels them. Zero cancels them at once.
 	ShutdownTimeout time.Duration
 
-	// Logf receives the driver's reports: tasks that failed or panicked,
-	// tasks cancelled at shutdown, stalled tasks. Nil means log.Printf.
+	// Logf receives the driver's reports as formatted text: tasks that
+	// failed or panicked, tasks cancelled at shutdown, stalled tasks. Tests
+	// pass t.Logf here. When Logf is nil the reports go to Logger.
 	Logf func(format string, args ...any)
+
+	// Logger receives the driver's reports when Logf is nil, as records of
+	// level Warn (a task's failure, a stall, tasks cancelled at shutdown)
+	// whose message is the report's text. Nil means slog.Default(), which
+	// writes through package log unless the program set another handler.
+	Logger *slog.Logger
 
 	// DetectStalls turns on the lost-wake-up detector: a task whose poll
 	// answers pending without any future having taken the task's waker
@@ -93,6 +101,10 @@ type Loop struct {
 	spare        []*task // the other half of the double buffer; loop only
 
 	waits    uint64          // calls to Poller.Wait so far; loop goroutine only (tests read it)
+	counts   counters        // the Stats counters; loop goroutine only, published by publish
+	pub      published       // what Stats reads, from any goroutine
+	rt       *Runtime        // the runtime the loop is part of; nil for a lone loop
+	stop     stopSignal      // what Stopping futures wait for
 	park     *netpoll.Parker // waits for the poller's events, parking the goroutine where it can
 	sleeping atomic.Bool     // the loop is (about to be) blocked in Wait
 	stopReq  atomic.Bool
@@ -118,7 +130,7 @@ func New(cfg Config) (*Loop, error) {
 		return nil, err
 	}
 	if cfg.Logf == nil {
-		cfg.Logf = log.Printf
+		cfg.Logf = slogf(cfg.Logger)
 	}
 	if cfg.EventsPerWait <= 0 {
 		cfg.EventsPerWait = 1024
@@ -152,9 +164,11 @@ func (l *Loop) Spawn(f future.Future[struct{}]) {
 		t := &task{}
 		t.init(l, f)
 		t.state.Store(taskScheduled)
+		l.pub.spawning.Add(1) // counted as load until drainInject adopts it
 		if l.inject(t) {
 			return
 		}
+		l.pub.spawning.Add(-1)
 	}
 	l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
 }
@@ -177,8 +191,14 @@ func (l *Loop) inject(t *task) bool {
 	}
 	l.injected = append(l.injected, t)
 	l.injectMu.Unlock()
-	if l.sleeping.Load() {
-		l.poller.Wake() // the poller coalesces kicks until its next Wait
+	// Only the injector that turns the flag off kicks: the others of the
+	// same burst know the loop is already being woken, and the loop looks
+	// at the inject queue after every wait. So a burst of cross-goroutine
+	// wake-ups costs one kick per sleep (and the poller coalesces kicks
+	// again, until its next Wait).
+	if l.sleeping.Load() && l.sleeping.CompareAndSwap(true, false) {
+		l.pub.kicks.Add(1)
+		l.poller.Wake()
 	}
 	return true
 }
@@ -198,12 +218,22 @@ func (l *Loop) drainInject() {
 	batch := l.injected
 	l.injected = l.spare[:0]
 	l.injectMu.Unlock()
+	var adopted int64
 	for i, t := range batch {
 		if !l.linked(t) && t.state.Load() != taskDone {
 			l.link(t) // a new task: live from now on
+			adopted++
+			l.counts.spawned++
 		}
 		l.runq.push(t)
 		batch[i] = nil
+	}
+	if len(batch) > 0 {
+		l.counts.injected += uint64(len(batch))
+		// The new tasks count as live before they stop counting as being
+		// spawned, so the least-busy measure never misses them.
+		l.pub.tasks.Store(int64(l.ntasks))
+		l.pub.spawning.Add(-adopted)
 	}
 	// A burst (ten thousand connections accepted at once) grows the
 	// buffers; keep only a small one afterwards, so idle connections do not
@@ -268,6 +298,7 @@ func (l *Loop) runTask(t *task) {
 		// nothing to poll.
 		return
 	}
+	l.counts.polls++
 	done, res := t.poll()
 	if done {
 		l.unlink(t)
@@ -342,12 +373,16 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 				l.sleeping.Store(false) // not blocking after all: no kick needed
 			}
 		}
+		if timeout != 0 || l.waits%publishEvery == 0 {
+			l.publish()
+		}
 		n, err := l.park.Wait(l.events, timeout)
 		l.waits++
 		l.sleeping.Store(false)
 		if err != nil {
 			return err
 		}
+		l.counts.events += uint64(n)
 		l.registry.Dispatch(l.events[:n])
 		l.fireTimers()
 	}
@@ -377,16 +412,29 @@ func (l *Loop) now() time.Duration { return time.Since(l.base) }
 // Executor: the loop runs tasks.
 var _ future.Executor = (*Loop)(nil)
 
-// Close ends the loop: it lets the tasks still alive run for up to
-// Config.ShutdownTimeout, then cancels the rest (reporting each by its
-// future's type through Config.Logf), closes every fd still registered with
-// the loop, and releases the poller. Close is idempotent. It returns a
+// Close ends the loop: it readies the loop's [Stopping] futures, lets the
+// tasks still alive run for up to Config.ShutdownTimeout, then cancels the
+// rest (reporting each by its future's type through Config.Logf or
+// Config.Logger), closes every fd still registered with the loop, and
+// releases the poller. Close is idempotent. It returns a
 // *ShutdownError naming the cancelled tasks, if any were cancelled.
 //
 // Close is called by the goroutine that owns the loop, after BlockOn has
 // returned; while the loop is being driven it returns [ErrRunning] (call
 // [Loop.Stop] first).
 func (l *Loop) Close() error {
+	if l.cfg.ShutdownTimeout <= 0 {
+		return l.closeCtx(expiredCtx)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.ShutdownTimeout)
+	defer cancel()
+	return l.closeCtx(ctx)
+}
+
+// closeCtx is Close with the grace period given by ctx: the tasks still
+// alive run until they are all done or ctx is done (no grace at all if it
+// is done already), then the rest are cancelled.
+func (l *Loop) closeCtx(ctx context.Context) error {
 	l.closeMu.Lock()
 	defer l.closeMu.Unlock()
 	if l.closed.Load() {
@@ -397,10 +445,17 @@ func (l *Loop) Close() error {
 	}
 	l.stopReq.Store(false)
 	l.running.Store(true)
+	l.stop.begin()
 	l.drainInject()
-	if l.ntasks > 0 && l.cfg.ShutdownTimeout > 0 {
-		deadline := time.Now().Add(l.cfg.ShutdownTimeout)
-		_ = l.drive(func() bool { return l.ntasks == 0 }, deadline)
+	if l.ntasks > 0 && ctx.Err() == nil {
+		var expired atomic.Bool
+		stop := context.AfterFunc(ctx, func() {
+			expired.Store(true)
+			l.poller.Wake()
+		})
+		deadline, _ := ctx.Deadline()
+		_ = l.drive(func() bool { return l.ntasks == 0 || expired.Load() }, deadline)
+		stop()
 	}
 	// Shut the inject queue, then drain it one last time: a task spawned
 	// from another goroutine is either in this drain (and cancelled below,
@@ -409,6 +464,7 @@ func (l *Loop) Close() error {
 	l.injectClosed = true
 	l.injectMu.Unlock()
 	l.drainInject()
+	l.stopRoots()
 	var err error
 	if l.ntasks > 0 {
 		names := make([]string, 0, l.ntasks)
@@ -426,6 +482,7 @@ func (l *Loop) Close() error {
 	l.closed.Store(true)
 	l.registry.CloseAll()
 	l.timers.clear()
+	l.publish()
 	l.running.Store(false)
 	l.park.Close()
 	if cerr := l.poller.Close(); err == nil {

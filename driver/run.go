@@ -53,6 +53,7 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 	l.root = r
 	defer func() { l.root = nil }()
 	l.link(t)
+	l.counts.spawned++
 	l.runq.push(t)
 
 	err := l.drive(func() bool { return t.fut == nil || r.stalled != nil }, zeroTime)

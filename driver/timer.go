@@ -47,6 +47,7 @@ func (s *sleep) Poll(cx *future.Context) future.Poll[struct{}] {
 	s.waker = cx.Waker()
 	if s.index < 0 {
 		heap.Push(&s.loop.timers, s)
+		s.loop.counts.timersArmed++
 	}
 	return future.Pending[struct{}]()
 }
@@ -93,6 +94,7 @@ func (l *Loop) fireTimers() {
 	now := l.now()
 	for len(l.timers) > 0 && l.timers[0].when <= now {
 		s := heap.Pop(&l.timers).(*sleep)
+		l.counts.timersFired++
 		if w := s.waker; w != nil {
 			s.waker = nil
 			l.wakeFromReactor(w)

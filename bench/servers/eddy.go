@@ -1,9 +1,7 @@
 package servers
 
 import (
-	"net"
-	"strconv"
-	"sync"
+	"context"
 
 	iocopy "github.com/eddyio/eddy/copy"
 
@@ -15,74 +13,47 @@ import (
 	"github.com/eddyio/eddy/socket"
 )
 
-// Eddy starts eddy's echo server: loops driver loops, each on its own
-// goroutine with its own SO_REUSEPORT listener on the same address, so
-// the kernel spreads the connections among them. Each connection is the
-// echo example's pipeline (see eddyServe).
+// Eddy starts eddy's echo server on a driver.Runtime of loops loops with
+// listener's default spread: one SO_REUSEPORT listener per loop, so the
+// kernel spreads the connections among them. Each connection is the echo
+// example's pipeline (see eddyHandle).
 func Eddy(addr string, loops int) (string, func(), error) {
-	loops = max(loops, 1)
-	cfg := listener.TCPConfig{ReusePort: true}
-	var ls []*listener.TCPListener
-	closeAll := func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}
-	for i := range loops {
-		l, err := cfg.Bind(addr)
-		if err != nil {
-			closeAll()
-			return "", nil, err
-		}
-		if i == 0 { // the others bind the port the first one got
-			addr = net.JoinHostPort(l.Addr().IP.String(), strconv.Itoa(l.Addr().Port))
-		}
-		ls = append(ls, l)
-	}
-	var wg sync.WaitGroup
-	var lps []*driver.Loop
-	for _, l := range ls {
-		// Connections still open when the server stops are cancelled:
-		// expected here, so the shutdown report is not logged.
-		loop, err := driver.New(driver.Config{Logf: func(string, ...any) {}})
-		if err != nil {
-			for _, lp := range lps {
-				lp.Stop()
-			}
-			wg.Wait()
-			closeAll()
-			return "", nil, err
-		}
-		lps = append(lps, loop)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			driver.BlockOn(loop, eddyServe(l))
-			l.Close()
-			loop.Close()
-		}()
-	}
-	stop := func() {
-		for _, lp := range lps {
-			lp.Stop()
-		}
-		wg.Wait()
-	}
-	return started(addr, stop)
+	return eddyRuntime(addr, loops, listener.ReusePort)
 }
 
-// eddyServe accepts connections from l and echoes each on a task of its
-// own: examples/echo's pipeline as shipped (Split, Copy, on the client's
-// EOF Shutdown of the write half, then Close), without its log lines.
-func eddyServe(l *listener.TCPListener) future.Future[struct{}] {
-	return combinators.ForEach(listener.KeepAccepting(l.Incoming()),
-		func(conn *socket.TCPStream) future.Future[struct{}] {
-			r, w := conn.Split()
-			echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
-				// The client half-closed: pass the EOF on.
-				return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
-			})
-			handle := combinators.Then(echo, func(int64, error) { conn.Close() })
-			return driver.Spawn(handle)
-		})
+// EddyHandoff is Eddy with the other spread: one listener, accepted on one
+// loop, which hands each connection to the least busy loop.
+func EddyHandoff(addr string, loops int) (string, func(), error) {
+	return eddyRuntime(addr, loops, listener.Handoff)
+}
+
+func eddyRuntime(addr string, loops int, spread listener.Spread) (string, func(), error) {
+	// Connections still open when the server stops are cancelled:
+	// expected here, so the shutdown report is not logged.
+	rt, err := driver.NewRuntime(driver.RuntimeConfig{Loops: max(loops, 1),
+		Config: driver.Config{Logf: func(string, ...any) {}}})
+	if err != nil {
+		return "", nil, err
+	}
+	now, cancel := context.WithCancel(context.Background())
+	cancel() // no grace: the load generator is gone when stop is called
+	srv, err := listener.ServerConfig{Spread: spread}.Bind(rt, addr)
+	if err != nil {
+		rt.Shutdown(now)
+		return "", nil, err
+	}
+	rt.Spawn(srv.Serve(eddyHandle))
+	return started(srv.Addr().String(), func() { rt.Shutdown(now) })
+}
+
+// eddyHandle echoes one connection: examples/echo's pipeline as shipped
+// (Split, Copy, on the client's EOF Shutdown of the write half, then
+// Close), without its log lines.
+func eddyHandle(conn *socket.TCPStream) future.Future[struct{}] {
+	r, w := conn.Split()
+	echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
+		// The client half-closed: pass the EOF on.
+		return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
+	})
+	return combinators.Then(echo, func(int64, error) { conn.Close() })
 }

@@ -41,6 +41,7 @@ type Server struct {
 // first.
 var All = []Server{
 	{"eddy", Eddy},
+	{"eddy-handoff", EddyHandoff},
 	{"net", Net},
 	{"gnet", Gnet},
 	{"netpoll", Netpoll},

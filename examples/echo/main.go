@@ -4,13 +4,14 @@
 //
 //	go run ./examples/echo -addr 127.0.0.1:6142
 //
-// Try it with `socat - TCP:127.0.0.1:6142` or `nc 127.0.0.1 6142`. It stops
-// cleanly on SIGINT or SIGTERM, giving connections in flight a few seconds.
+// Try it with `socat - TCP:127.0.0.1:6142` or `nc 127.0.0.1 6142`. It runs
+// one event loop per core (-loops sets another number), each accepting on
+// its own SO_REUSEPORT listener, and stops cleanly on SIGINT or SIGTERM,
+// giving connections in flight a few seconds.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"log"
 	"os"
@@ -30,62 +31,58 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:6142", "address to listen on")
+	loops := flag.Int("loops", 0, "event loops, one goroutine and poller each (0: one per GOMAXPROCS)")
 	flag.Parse()
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
-	if err := run(*addr); err != nil {
+	if err := run(*addr, *loops); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr string) error {
+func run(addr string, loops int) error {
 	// Catch the signals before saying we listen: a supervisor may send one
 	// as soon as it reads that line.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	l, err := listener.BindTCP(addr)
+	// A runtime of one loop per core; connections in flight get 5 seconds
+	// when the server stops.
+	rt, err := driver.NewRuntime(driver.RuntimeConfig{Loops: loops,
+		Config: driver.Config{ShutdownTimeout: 5 * time.Second}})
 	if err != nil {
 		return err
 	}
-	log.Printf("listening on %s", l.Addr())
+	// One listener per loop (SO_REUSEPORT): the kernel spreads the
+	// connections, and each loop accepts and serves its own.
+	srv, err := listener.BindServer(rt, addr)
+	if err != nil {
+		rt.Shutdown(context.Background())
+		return err
+	}
+	log.Printf("listening on %s with %d loops", srv.Addr(), len(rt.Loops()))
 
-	server := combinators.ForEach(
-		listener.KeepAccepting(combinators.MapErrStream(l.Incoming(), func(err error) error {
-			log.Printf("accept failed = %v", err)
-			return err
-		})),
-		func(conn *socket.TCPStream) future.Future[struct{}] {
-			r, w := conn.Split()
-			echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
-				// The client half-closed: pass the EOF on.
-				return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
-			})
-			handle := combinators.Then(echo, func(n int64, err error) {
-				if err != nil {
-					log.Printf("I/O error %v", err)
-				} else {
-					log.Printf("wrote %d bytes", n)
-				}
-				conn.Close()
-			})
-			// Spawn is lazy too: polled by ForEach, it starts handle as a
-			// task of this loop and is done at once, so the next accept is
-			// not held up by this connection.
-			return driver.Spawn(handle)
+	server := srv.Serve(func(conn *socket.TCPStream) future.Future[struct{}] {
+		r, w := conn.Split()
+		echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
+			// The client half-closed: pass the EOF on.
+			return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
 		})
+		// Serve starts this future as a task of its own, on the loop that
+		// accepted the connection, so the next accept is not held up.
+		return combinators.Then(echo, func(n int64, err error) {
+			if err != nil {
+				log.Printf("I/O error %v", err)
+			} else {
+				log.Printf("wrote %d bytes", n)
+			}
+			conn.Close()
+		})
+	})
 
-	loop, err := driver.New(driver.Config{ShutdownTimeout: 5 * time.Second})
-	if err != nil {
-		return err
-	}
-	context.AfterFunc(ctx, loop.Stop)
-
-	_, err = driver.BlockOn(loop, server) // nothing has happened until here
-	if errors.Is(err, driver.ErrStopped) {
-		log.Printf("shutting down")
-		err = nil
-	}
-	l.Close()
-	loop.Close()
+	// Nothing has happened until here. RunContext serves until a signal
+	// cancels ctx, then stops accepting, gives the connections in flight
+	// their 5 seconds, and reports the ones it had to cancel.
+	err = rt.RunContext(ctx, server)
+	log.Printf("shutting down")
 	return err
 }
