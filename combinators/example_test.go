@@ -219,18 +219,18 @@ func ExampleSelect() {
 	sel := combinators.Select(future.Never[string](), future.Ready("fast"))
 	p := sel.Poll(future.NewContext(future.NoopWaker, nil))
 	s := p.Value()
-	fmt.Println(s.Index, s.Value, s.Other != nil)
+	fmt.Println(s.Index, s.Value)
 	// Output:
-	// 1 fast true
+	// 1 fast
 }
 
 func ExampleSelectAll() {
 	fs := []future.Future[int]{future.Never[int](), future.Ready(2), future.Ready(3)}
 	p := combinators.SelectAll(fs).Poll(future.NewContext(future.NoopWaker, nil))
 	s := p.Value()
-	fmt.Println(s.Index, s.Value, len(s.Rest))
+	fmt.Println(s.Index, s.Value)
 	// Output:
-	// 1 2 2
+	// 1 2
 }
 
 func ExampleSelectOk() {
