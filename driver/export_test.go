@@ -17,3 +17,7 @@ func Registered(l *Loop) int { return l.registry.Len() }
 
 // Tasks returns the number of live tasks. Loop goroutine only.
 func Tasks(l *Loop) int { return len(l.tasks) }
+
+// TimersArmed returns the number of timers armed on the loop. Loop
+// goroutine only (or while the loop is not driven).
+func TimersArmed(l *Loop) int { return l.timersArmed() }

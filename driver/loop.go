@@ -81,7 +81,7 @@ type Loop struct {
 	registry *netpoll.Registry
 	events   []netpoll.Event
 	runq     runQueue // loop goroutine only
-	timers   timerHeap
+	timers   timerWheel
 	base     time.Time
 
 	tasks  map[*task]struct{} // live tasks; loop goroutine only
@@ -376,6 +376,7 @@ func (l *Loop) Close() error {
 		for t := range l.tasks {
 			names = append(names, t.name())
 			t.state.Store(taskDone)
+			future.Abandon(t.fut) // contract 11: the task is told, and releases what it holds
 			t.fut = nil
 		}
 		sort.Strings(names)
