@@ -698,3 +698,23 @@ func ExampleNewFuturesOrdered() {
 	// slow
 	// fast
 }
+
+func ExampleFuturesUnordered_Abandon() {
+	set := combinators.NewFuturesUnordered[int]()
+	set.Push(future.Never[int]()) // each member is abandoned
+	set.Push(future.Never[int]())
+	set.Abandon()
+	fmt.Println(set.Len())
+	// Output:
+	// 0
+}
+
+func ExampleFuturesOrdered_Abandon() {
+	set := combinators.NewFuturesOrdered[int]()
+	set.Push(future.Never[int]())
+	set.Abandon()
+	set.Push(future.Ready(5)) // usable again
+	poll(combinators.Collect[int](set))
+	// Output:
+	// ready: [5]
+}

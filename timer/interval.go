@@ -50,7 +50,6 @@ const lateness = 5 * time.Millisecond
 type Interval struct {
 	t       wheel.Timer
 	period  time.Duration
-	start   time.Duration // first tick, when set by NewIntervalAt
 	started bool
 	missed  MissedTickBehavior
 }
