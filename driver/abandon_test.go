@@ -2,6 +2,8 @@ package driver_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +67,40 @@ func TestSleepAbandonedLeavesWheel(t *testing.T) {
 	}))
 	if armed != 1 || driver.TimersArmed(l) != 0 {
 		t.Errorf("TimersArmed() = %d while pending, %d after Abandon; want 1, 0", armed, driver.TimersArmed(l))
+	}
+}
+
+type panicky struct{}
+
+func (panicky) Poll(cx *future.Context) future.Poll[struct{}] {
+	cx.Waker()
+	return future.Pending[struct{}]()
+}
+
+func (panicky) Abandon() { panic("boom in Abandon") }
+
+// TestCloseSurvivesPanickingAbandon: a panic in a task's Abandon is
+// reported, and Close goes on with the other tasks.
+func TestCloseSurvivesPanickingAbandon(t *testing.T) {
+	var logs []string
+	l, err := driver.New(driver.Config{Logf: func(format string, args ...any) {
+		logs = append(logs, fmt.Sprintf(format, args...))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	l.Spawn(panicky{})
+	l.Spawn(abandonable{&n})
+	loopkit.Block(t, l, future.Yield())
+	var se *driver.ShutdownError
+	if err := l.Close(); !errors.As(err, &se) || len(se.Cancelled) != 2 {
+		t.Fatalf("Close() = %v; want a ShutdownError naming 2 tasks", err)
+	}
+	if n != 1 {
+		t.Errorf("the other task was abandoned %d times; want 1", n)
+	}
+	if !strings.Contains(strings.Join(logs, "\n"), "boom in Abandon") {
+		t.Errorf("the panic was not reported; logs:\n%s", strings.Join(logs, "\n"))
 	}
 }

@@ -376,7 +376,7 @@ func (l *Loop) Close() error {
 		for t := range l.tasks {
 			names = append(names, t.name())
 			t.state.Store(taskDone)
-			future.Abandon(t.fut) // contract 11: the task is told, and releases what it holds
+			l.abandon(t) // contract 11: the task is told, and releases what it holds
 			t.fut = nil
 		}
 		sort.Strings(names)

@@ -5,8 +5,8 @@
 //
 // Every timer is lazy: building one arms nothing; it is armed on the loop that
 // first polls it, in that loop's timer wheel (millisecond resolution, never
-// early: a timer completes at or after its deadline, at most about a
-// millisecond plus the loop's latency later). Arming, resetting and
+// early: a timer completes at or after its deadline, a millisecond or two plus
+// the loop's latency later at most). Arming, resetting and
 // cancelling cost a few pointer writes and allocate nothing, so one idle
 // timeout per connection, reset on every read, is cheap.
 //

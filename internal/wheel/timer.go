@@ -64,6 +64,12 @@ func (t *Timer) Expired() bool { return Now() >= t.deadline }
 // waker and answers pending. A timer armed on one loop and polled from
 // another fails with the driver's ErrWrongLoop.
 func (t *Timer) Poll(cx *future.Context) future.Poll[struct{}] {
+	if t.e.wheel != nil {
+		// Armed: only the goroutine of its wheel's loop may touch it.
+		if w, err := Of(cx); err != nil || w != t.e.wheel {
+			return future.Fail[struct{}](netpoll.ErrWrongLoop)
+		}
+	}
 	if Now() >= t.deadline {
 		t.e.Stop()
 		return future.Ok(struct{}{})
@@ -71,9 +77,6 @@ func (t *Timer) Poll(cx *future.Context) future.Poll[struct{}] {
 	w, err := Of(cx)
 	if err != nil {
 		return future.Fail[struct{}](err)
-	}
-	if t.e.wheel != nil && t.e.wheel != w {
-		return future.Fail[struct{}](netpoll.ErrWrongLoop)
 	}
 	w.Arm(&t.e, t.deadline, cx.Waker())
 	return future.Pending[struct{}]()
