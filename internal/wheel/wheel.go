@@ -244,9 +244,17 @@ func (w *Wheel) Advance(now time.Duration, wake func(future.Waker)) {
 		}
 	}
 	if w.wakers == nil {
+		// A burst (a thousand timeouts at once) grows the scratch; keep
+		// only a small one afterwards.
+		if cap(ws) > maxIdleWakers && len(ws) < cap(ws)/4 {
+			ws = nil
+		}
 		w.wakers = ws[:0]
 	}
 }
+
+// maxIdleWakers is the capacity the scratch of Advance keeps after a burst.
+const maxIdleWakers = 1024
 
 // process empties one slot: due entries fire, the others are filed again
 // below it.
