@@ -25,8 +25,10 @@ type closing[T any] struct {
 //
 //	aio.Closing(conn, handle(conn))
 //
-// cannot leak its connection whichever way it ends. (A task cancelled by
-// the driver's shutdown never completes; the loop closes its sockets then.)
+// cannot leak its connection whichever way it ends. Abandoned
+// (future.Abandon: a task cancelled by the driver's shutdown, the loser of a
+// select, a member of an abandoned task set), it abandons f and closes c at
+// once.
 func Closing[T any](c io.Closer, f future.Future[T]) future.Future[T] {
 	return &closing[T]{c: c, f: f}
 }
@@ -57,4 +59,18 @@ func (cl *closing[T]) finish() error {
 	cl.done = true
 	cl.f = nil
 	return cl.c.Close()
+}
+
+// Abandon is the drop (future.Abandoner): f is abandoned and c closed, as if
+// f had finished. A Closing that is given up (a task cancelled at shutdown,
+// the loser of a select, a member of an abandoned task set) closes what it
+// owns at once.
+func (cl *closing[T]) Abandon() {
+	if cl.done {
+		return
+	}
+	f := cl.f
+	cl.f = nil
+	future.Abandon(f)
+	_ = cl.finish()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/socket"
 )
 
@@ -98,4 +99,30 @@ func ExampleClosing() {
 	res, err := driver.Run(combinators.Join(aio.Closing(server, handle), ask))
 	fmt.Printf("%d %q %v\n", res.First, res.Second, err)
 	// Output: 2 "ok" <nil>
+}
+
+// abandonCounter is a pending future that counts Abandon calls.
+type abandonCounter struct{ n int }
+
+func (a *abandonCounter) Poll(cx *future.Context) future.Poll[int] {
+	cx.Waker()
+	return future.Pending[int]()
+}
+
+func (a *abandonCounter) Abandon() { a.n++ }
+
+// TestClosingAbandon: an abandoned Closing is the drop: its future is
+// abandoned and its closer closed, once.
+func TestClosingAbandon(t *testing.T) {
+	c, inner := &closer{}, &abandonCounter{}
+	f := aio.Closing[int](c, inner)
+	cx, _ := testkit.NewContext()
+	if p := f.Poll(cx); !p.IsPending() {
+		t.Fatal("Closing over a pending future is ready")
+	}
+	future.Abandon(f)
+	future.Abandon(f)
+	if c.closes != 1 || inner.n != 1 {
+		t.Errorf("after Abandon: %d closes, inner abandoned %d times; want 1, 1", c.closes, inner.n)
+	}
 }

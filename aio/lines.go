@@ -181,3 +181,7 @@ func dropCR(b []byte) []byte {
 	}
 	return b
 }
+
+// Abandon gives the buffer back at once, a partial line included, and lets
+// go of the reader (future.Abandoner). The reader is not closed.
+func (l *lines) Abandon() { l.finish() }

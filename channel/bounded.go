@@ -158,4 +158,22 @@ func (f *sendFuture[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 	return future.Result(struct{}{}, f.s.TrySend(v))
 }
 
+// Abandon gives up a send in progress (future.Abandoner): the slot it
+// reserved in PollReady, if any, goes to the next waiting sender. The item is
+// not sent.
+func (f *sendFuture[T]) Abandon() {
+	if f.done {
+		return
+	}
+	f.done = true
+	var zero T
+	f.v = zero
+	f.s.CancelReady()
+}
+
+// Abandon is [Sender.CancelReady] (future.Abandoner): a combinator that gives
+// up the Sender as a sink (a Forward or SinkSend abandoned) hands the slot
+// it reserved on. The Sender stays open; Close still closes it.
+func (s *Sender[T]) Abandon() { s.CancelReady() }
+
 var _ stream.Sink[int] = (*Sender[int])(nil)

@@ -673,3 +673,29 @@ func TestBoundedDroppedReceiverClosesTheChannel(t *testing.T) {
 		t.Errorf("PollReady() after the receiver was collected = %s; want ErrClosed", testkit.Describe(p))
 	}
 }
+
+// TestBoundedSendAbandonedLeavesQueue: a send waiting for a slot that is
+// abandoned (a select's loser) leaves the queue, so the freed slot goes to
+// the next sender and the capacity stays whole.
+func TestBoundedSendAbandonedLeavesQueue(t *testing.T) {
+	tx, rx := channel.Bounded[int](1)
+	defer rx.Close()
+	defer tx.Close()
+	tx2 := tx.Clone()
+	defer tx2.Close()
+	if err := tx.TrySend(1); err != nil {
+		t.Fatal(err)
+	}
+	cx, _ := testkit.NewContext()
+	s := tx2.Send(2)
+	if p := s.Poll(cx); !p.IsPending() {
+		t.Fatal("Send on a full channel is ready")
+	}
+	future.Abandon(s) // it was waiting in the queue
+	if v, err := rx.TryRecv(); v != 1 || err != nil {
+		t.Fatalf("TryRecv() = %d, %v; want 1", v, err)
+	}
+	if err := tx.TrySend(3); err != nil {
+		t.Errorf("TrySend after the abandoned send: %v; want the freed slot", err)
+	}
+}

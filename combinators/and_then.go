@@ -36,3 +36,9 @@ func (a *andThen[T, U]) Poll(cx *future.Context) future.Poll[U] {
 	}
 	return pollOwned(&a.second, cx)
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (a *andThen[T, U]) Abandon() {
+	abandon(&a.first)
+	abandon(&a.second)
+}

@@ -73,3 +73,11 @@ func sBufferPoll[T any](cx *future.Context, s *stream.Stream[future.Future[T]], 
 	}
 	return set.PollNext(cx)
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (b *sBufferUnordered[T]) Abandon() {
+	abandon(&b.s)
+	if b.set != nil {
+		b.set.Abandon()
+	}
+}

@@ -33,3 +33,11 @@ func (b *sBuffered[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return sBufferPoll(cx, &b.s, b.n, b.set)
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (b *sBuffered[T]) Abandon() {
+	abandon(&b.s)
+	if b.set != nil {
+		b.set.Abandon()
+	}
+}

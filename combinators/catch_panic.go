@@ -39,3 +39,8 @@ func (c *catchPanic[T]) Poll(cx *future.Context) (p future.Poll[T]) {
 	}
 	return p
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (c *catchPanic[T]) Abandon() {
+	abandon(&c.f)
+}

@@ -33,3 +33,9 @@ func (c *sChain[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return p
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (c *sChain[T]) Abandon() {
+	abandon(&c.a)
+	abandon(&c.b)
+}

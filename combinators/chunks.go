@@ -73,3 +73,8 @@ func (c *sChunks[T]) flush(otherwise stream.Poll[[]T]) stream.Poll[[]T] {
 	c.buf = nil
 	return stream.Item(out)
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (c *sChunks[T]) Abandon() {
+	abandon(&c.s)
+}

@@ -31,3 +31,8 @@ func (d *discard[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 	d.f = nil
 	return future.Result(struct{}{}, p.Err())
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (d *discard[T]) Abandon() {
+	abandon(&d.f)
+}

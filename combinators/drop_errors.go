@@ -38,3 +38,8 @@ func (d *dropErrors[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return stream.End[T]()
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (d *dropErrors[T]) Abandon() {
+	abandon(&d.s)
+}

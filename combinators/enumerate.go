@@ -41,3 +41,8 @@ func (e *sEnumerate[T]) PollNext(cx *future.Context) stream.Poll[Indexed[T]] {
 	e.i++
 	return stream.Item(Indexed[T]{Index: e.i - 1, Value: p.Value()})
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (e *sEnumerate[T]) Abandon() {
+	abandon(&e.s)
+}

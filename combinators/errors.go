@@ -36,3 +36,23 @@ func yield[T any](cx *future.Context) future.Poll[T] {
 	cx.Waker().Wake()
 	return future.Pending[T]()
 }
+
+// abandon drops the child at *p and tells it so (future.Abandon): the step
+// of contract 11 that a combinator takes for every child it gives up, and
+// the body of every combinator's Abandon. Telling a child that already
+// completed is harmless, so a combinator need not track which did.
+func abandon[X any](p *X) {
+	x := *p
+	var zero X
+	*p = zero
+	future.Abandon(x)
+}
+
+// abandonAll abandons every entry of *p and drops the slice.
+func abandonAll[X any](p *[]X) {
+	xs := *p
+	*p = nil
+	for i := range xs {
+		abandon(&xs[i])
+	}
+}

@@ -219,18 +219,18 @@ func ExampleSelect() {
 	sel := combinators.Select(future.Never[string](), future.Ready("fast"))
 	p := sel.Poll(future.NewContext(future.NoopWaker, nil))
 	s := p.Value()
-	fmt.Println(s.Index, s.Value, s.Other != nil)
+	fmt.Println(s.Index, s.Value)
 	// Output:
-	// 1 fast true
+	// 1 fast
 }
 
 func ExampleSelectAll() {
 	fs := []future.Future[int]{future.Never[int](), future.Ready(2), future.Ready(3)}
 	p := combinators.SelectAll(fs).Poll(future.NewContext(future.NoopWaker, nil))
 	s := p.Value()
-	fmt.Println(s.Index, s.Value, len(s.Rest))
+	fmt.Println(s.Index, s.Value)
 	// Output:
-	// 1 2 2
+	// 1 2
 }
 
 func ExampleSelectOk() {
@@ -697,4 +697,24 @@ func ExampleNewFuturesOrdered() {
 	// Output:
 	// slow
 	// fast
+}
+
+func ExampleFuturesUnordered_Abandon() {
+	set := combinators.NewFuturesUnordered[int]()
+	set.Push(future.Never[int]()) // each member is abandoned
+	set.Push(future.Never[int]())
+	set.Abandon()
+	fmt.Println(set.Len())
+	// Output:
+	// 0
+}
+
+func ExampleFuturesOrdered_Abandon() {
+	set := combinators.NewFuturesOrdered[int]()
+	set.Push(future.Never[int]())
+	set.Abandon()
+	set.Push(future.Ready(5)) // usable again
+	poll(combinators.Collect[int](set))
+	// Output:
+	// ready: [5]
 }

@@ -36,3 +36,8 @@ func (f *filter[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return stream.End[T]()
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (f *filter[T]) Abandon() {
+	abandon(&f.s)
+}

@@ -50,3 +50,8 @@ func sYield[T any](cx *future.Context) stream.Poll[T] {
 	cx.Waker().Wake()
 	return stream.Pending[T]()
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (f *sFilterMap[T, U]) Abandon() {
+	abandon(&f.s)
+}

@@ -31,3 +31,9 @@ func (fl *flatten[T]) Poll(cx *future.Context) future.Poll[T] {
 	}
 	return pollOwned(&fl.inner, cx)
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (fl *flatten[T]) Abandon() {
+	abandon(&fl.outer)
+	abandon(&fl.inner)
+}

@@ -49,3 +49,9 @@ func orNilFuture(err error) error {
 	}
 	return err
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (fs *flattenIntoStream[T]) Abandon() {
+	abandon(&fs.f)
+	abandon(&fs.s)
+}

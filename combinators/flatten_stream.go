@@ -53,3 +53,9 @@ func (f *flattenStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
 		f.inner = p.Value()
 	}
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (f *flattenStream[T]) Abandon() {
+	abandon(&f.s)
+	abandon(&f.inner)
+}

@@ -63,9 +63,17 @@ func (f *fold[T, A]) Poll(cx *future.Context) future.Poll[A] {
 func (f *fold[T, A]) finish(err error) future.Poll[A] {
 	var zero A
 	acc := f.acc
-	f.s, f.fn, f.cur, f.acc = nil, nil, nil, zero
+	abandon(&f.s) // ended, or given up after an error
+	abandon(&f.cur)
+	f.fn, f.acc = nil, zero
 	if err != nil {
 		return future.Fail[A](err)
 	}
 	return future.Ok(acc)
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (f *fold[T, A]) Abandon() {
+	abandon(&f.s)
+	abandon(&f.cur)
 }

@@ -29,10 +29,16 @@ func (f *foldSync[T, A]) Poll(cx *future.Context) future.Poll[A] {
 			f.s, f.acc = nil, zero
 			return future.Ok(acc)
 		case p.Err() != nil:
-			f.s, f.acc = nil, zero
+			abandon(&f.s)
+			f.acc = zero
 			return future.Fail[A](p.Err())
 		}
 		f.acc = f.step(f.acc, p.Value())
 	}
 	return polledAfter[A]()
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (f *foldSync[T, A]) Abandon() {
+	abandon(&f.s)
 }

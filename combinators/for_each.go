@@ -60,6 +60,14 @@ func (f *forEach[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 
 // finish drops the stream and completes with err (nil for success).
 func (f *forEach[T]) finish(err error) future.Poll[struct{}] {
-	f.s, f.fn, f.cur = nil, nil, nil
+	abandon(&f.s) // ended, or given up after an error
+	abandon(&f.cur)
+	f.fn = nil
 	return future.Result(struct{}{}, err)
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (f *forEach[T]) Abandon() {
+	abandon(&f.s)
+	abandon(&f.cur)
 }

@@ -78,6 +78,17 @@ func (f *sForEachConcurrent[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 
 // finish drops everything and completes with err (nil for success).
 func (f *sForEachConcurrent[T]) finish(err error) future.Poll[struct{}] {
+	abandon(&f.s)
+	abandon(&f.set)
 	*f = sForEachConcurrent[T]{done: true}
 	return future.Result(struct{}{}, err)
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (f *sForEachConcurrent[T]) Abandon() {
+	abandon(&f.s)
+	if f.set != nil {
+		f.set.Abandon()
+	}
+	f.done = true
 }

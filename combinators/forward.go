@@ -74,6 +74,14 @@ func (f *sForward[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 }
 
 func (f *sForward[T]) finish(err error) future.Poll[struct{}] {
+	abandon(&f.s) // ended, or given up after an error; the sink is the caller's
 	*f = sForward[T]{}
 	return future.Result(struct{}{}, err)
+}
+
+// Abandon abandons the stream and tells the sink (future.Abandoner), which
+// gives up what it reserved for the send in progress; the sink stays usable.
+func (f *sForward[T]) Abandon() {
+	abandon(&f.s)
+	abandon(&f.sink)
 }

@@ -35,3 +35,9 @@ func (fu *Fused[T]) Poll(cx *future.Context) future.Poll[T] {
 
 // Done reports whether the inner future has completed.
 func (fu *Fused[T]) Done() bool { return fu.f == nil }
+
+// Abandon tells the future it holds that it is given up (future.Abandoner);
+// it is not polled again.
+func (fu *Fused[T]) Abandon() {
+	abandon(&fu.f)
+}

@@ -33,3 +33,9 @@ func (f *FusedStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
 
 // Done reports whether the inner stream has ended.
 func (f *FusedStream[T]) Done() bool { return f.s == nil }
+
+// Abandon tells the stream it holds that it is given up (future.Abandoner);
+// it is not polled again.
+func (f *FusedStream[T]) Abandon() {
+	abandon(&f.s)
+}

@@ -72,3 +72,12 @@ func (o *FuturesOrdered[T]) PollNext(cx *future.Context) stream.Poll[T] {
 		o.out[o.head+int(seq-o.base)] = setOrderedSlot[T]{p: p, done: true}
 	}
 }
+
+// Abandon abandons every future of the set that has not completed
+// (future.Abandon), drops the results held back, and empties the set, as
+// [FuturesUnordered.Abandon] does. The set may be used again afterwards.
+func (o *FuturesOrdered[T]) Abandon() {
+	o.set.Abandon()
+	clear(o.out)
+	o.out, o.head, o.base = o.out[:0], 0, o.set.next
+}

@@ -36,8 +36,9 @@ type FuturesUnordered[T any] struct {
 	head   int          // ready[head:] are queued
 	parent future.Waker // the waker of the most recent poll
 
-	n    int    // futures not yet complete; owned by the polling task
-	next uint64 // sequence number of the next Push
+	n    int            // futures not yet complete; owned by the polling task
+	next uint64         // sequence number of the next Push
+	live []*setChild[T] // the children not yet complete, for Abandon; owned by the polling task
 }
 
 // setChild is one future of a set; it is its own waker.
@@ -46,6 +47,7 @@ type setChild[T any] struct {
 	f      future.Future[T] // nil once complete
 	cx     *future.Context  // made on the first poll, relinked on later ones
 	seq    uint64           // the push order, for FuturesOrdered
+	at     int              // its index in set.live
 	queued bool             // in set.ready; guarded by set.mu
 }
 
@@ -78,9 +80,10 @@ func (u *FuturesUnordered[T]) Push(f future.Future[T]) {
 }
 
 func (u *FuturesUnordered[T]) push(f future.Future[T]) uint64 {
-	c := &setChild[T]{set: u, f: f, seq: u.next, queued: true}
+	c := &setChild[T]{set: u, f: f, seq: u.next, queued: true, at: len(u.live)}
 	u.next++
 	u.n++
+	u.live = append(u.live, c)
 	u.mu.Lock()
 	u.ready = append(u.ready, c)
 	u.mu.Unlock()
@@ -134,6 +137,7 @@ func (u *FuturesUnordered[T]) pollNext(cx *future.Context) (uint64, stream.Poll[
 		}
 		c.f, c.cx = nil, nil
 		u.n--
+		u.unlive(c)
 		if p.Err() != nil {
 			return c.seq, stream.Fail[T](p.Err())
 		}
@@ -156,4 +160,31 @@ func (u *FuturesUnordered[T]) pop() *setChild[T] {
 	}
 	c.queued = false
 	return c
+}
+
+// unlive takes a completed child out of the live list.
+func (u *FuturesUnordered[T]) unlive(c *setChild[T]) {
+	last := len(u.live) - 1
+	moved := u.live[last]
+	u.live[c.at], moved.at = moved, c.at
+	u.live[last] = nil
+	u.live = u.live[:last]
+}
+
+// Abandon abandons every future of the set that has not completed
+// (future.Abandon) and empties the set: the set's owner gives it up, or
+// clears it, and each member releases what it holds at once. The set may be
+// used again afterwards.
+func (u *FuturesUnordered[T]) Abandon() {
+	live := u.live
+	u.live, u.n = nil, 0
+	u.mu.Lock()
+	clear(u.ready)
+	u.ready, u.head = u.ready[:0], 0
+	u.mu.Unlock()
+	for _, c := range live {
+		f := c.f
+		c.f, c.cx = nil, nil // a late wake-up finds it complete
+		future.Abandon(f)
+	}
 }

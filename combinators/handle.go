@@ -34,3 +34,9 @@ func (t *handle[T, U]) Poll(cx *future.Context) future.Poll[U] {
 	}
 	return pollOwned(&t.second, cx)
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (t *handle[T, U]) Abandon() {
+	abandon(&t.first)
+	abandon(&t.second)
+}

@@ -60,3 +60,9 @@ func (t *handleStream[T, U]) PollNext(cx *future.Context) stream.Poll[U] {
 		}
 	}
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (t *handleStream[T, U]) Abandon() {
+	abandon(&t.s)
+	abandon(&t.cur)
+}

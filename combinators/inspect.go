@@ -30,3 +30,8 @@ func (i *inspect[T]) Poll(cx *future.Context) future.Poll[T] {
 	}
 	return p
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (i *inspect[T]) Abandon() {
+	abandon(&i.f)
+}

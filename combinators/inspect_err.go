@@ -31,3 +31,8 @@ func (i *sInspectErr[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return p
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (i *sInspectErr[T]) Abandon() {
+	abandon(&i.s)
+}

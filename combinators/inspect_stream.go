@@ -30,3 +30,8 @@ func (i *inspectStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return p
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (i *inspectStream[T]) Abandon() {
+	abandon(&i.s)
+}

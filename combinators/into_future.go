@@ -51,3 +51,9 @@ func (f *StreamFuture[T]) Into() (stream.Stream[T], bool) {
 	f.s, f.done = nil, true
 	return s, s != nil
 }
+
+// Abandon tells the stream it holds that it is given up (future.Abandoner);
+// it is not polled again.
+func (f *StreamFuture[T]) Abandon() {
+	abandon(&f.s)
+}

@@ -30,3 +30,8 @@ func (s *intoStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	s.f = nil
 	return stream.Item(p.Value())
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (s *intoStream[T]) Abandon() {
+	abandon(&s.f)
+}

@@ -38,6 +38,8 @@ func (j *join[A, B]) Poll(cx *future.Context) future.Poll[Pair[A, B]] {
 		return future.Pending[Pair[A, B]]()
 	}
 	out := j.out
+	abandon(&j.a) // after an error, the other is given up
+	abandon(&j.b)
 	*j = join[A, B]{done: true}
 	if err != nil {
 		return future.Fail[Pair[A, B]](err)
@@ -56,4 +58,10 @@ func joinStep[T any](f *future.Future[T], out *T, cx *future.Context) error {
 		*f, *out = nil, p.Value()
 	}
 	return p.Err()
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (j *join[A, B]) Abandon() {
+	abandon(&j.a)
+	abandon(&j.b)
 }

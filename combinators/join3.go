@@ -39,9 +39,19 @@ func (j *join3[A, B, C]) Poll(cx *future.Context) future.Poll[Triple[A, B, C]] {
 		return future.Pending[Triple[A, B, C]]()
 	}
 	out := j.out
+	abandon(&j.a) // after an error, the others are given up
+	abandon(&j.b)
+	abandon(&j.c)
 	*j = join3[A, B, C]{done: true}
 	if err != nil {
 		return future.Fail[Triple[A, B, C]](err)
 	}
 	return future.Ok(out)
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (j *join3[A, B, C]) Abandon() {
+	abandon(&j.a)
+	abandon(&j.b)
+	abandon(&j.c)
 }

@@ -33,7 +33,8 @@ func (j *joinAll[T]) Poll(cx *future.Context) future.Poll[[]T] {
 			continue
 		}
 		if err := joinStep(&j.fs[i], &j.out[i], cx); err != nil {
-			j.fs, j.out = nil, nil
+			abandonAll(&j.fs) // the others are given up
+			j.out = nil
 			return future.Fail[[]T](err)
 		}
 		if j.fs[i] == nil {
@@ -46,4 +47,10 @@ func (j *joinAll[T]) Poll(cx *future.Context) future.Poll[[]T] {
 	out := j.out
 	j.fs, j.out = nil, nil
 	return future.Ok(out)
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (j *joinAll[T]) Abandon() {
+	abandonAll(&j.fs)
+	j.out = nil
 }

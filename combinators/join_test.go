@@ -1,7 +1,6 @@
 package combinators_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -126,16 +125,6 @@ func TestJoin3(t *testing.T) {
 			}, showPoll)
 		})
 	}
-}
-
-// name returns the index of f in fs as a string, or "none".
-func name(f future.Future[int], fs []future.Future[int]) string {
-	for i, g := range fs {
-		if f != nil && g == f {
-			return fmt.Sprint(i)
-		}
-	}
-	return "none"
 }
 
 // TestJoinErrorDropsValues checks that a failed join carries no partial

@@ -73,9 +73,16 @@ func (l *loop[S]) Poll(cx *future.Context) future.Poll[S] {
 
 // finish drops the loop's state and completes with s, or fails with err.
 func (l *loop[S]) finish(s S, err error) future.Poll[S] {
+	abandon(&l.cur)
 	*l = loop[S]{}
 	if err != nil {
 		return future.Fail[S](err)
 	}
 	return future.Ok(s)
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (l *loop[S]) Abandon() {
+	abandon(&l.cur)
+	l.fn = nil
 }

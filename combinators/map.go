@@ -31,3 +31,8 @@ func (m *mapFuture[T, U]) Poll(cx *future.Context) future.Poll[U] {
 	}
 	return future.Ok(fn(p.Value()))
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (m *mapFuture[T, U]) Abandon() {
+	abandon(&m.f)
+}

@@ -40,3 +40,8 @@ func mapError(fn func(error) error, err error) error {
 	}
 	return err
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (m *mapErr[T]) Abandon() {
+	abandon(&m.f)
+}

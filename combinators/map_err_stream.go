@@ -32,3 +32,8 @@ func (m *mapErrStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return p
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (m *mapErrStream[T]) Abandon() {
+	abandon(&m.s)
+}

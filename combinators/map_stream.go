@@ -35,3 +35,8 @@ func (m *mapStream[T, U]) PollNext(cx *future.Context) stream.Poll[U] {
 	}
 	return stream.Item(m.fn(p.Value()))
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (m *mapStream[T, U]) Abandon() {
+	abandon(&m.s)
+}

@@ -56,3 +56,8 @@ func (m *sMerge[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return stream.Pending[T]()
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (m *sMerge[T]) Abandon() {
+	abandonAll(&m.ss)
+}

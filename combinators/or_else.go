@@ -36,3 +36,9 @@ func (o *orElse[T]) Poll(cx *future.Context) future.Poll[T] {
 	}
 	return pollOwned(&o.second, cx)
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (o *orElse[T]) Abandon() {
+	abandon(&o.first)
+	abandon(&o.second)
+}

@@ -50,3 +50,9 @@ func (p *PeekableStream[T]) pollInner(cx *future.Context) stream.Poll[T] {
 	}
 	return q
 }
+
+// Abandon tells the stream it holds that it is given up (future.Abandoner);
+// it is not polled again.
+func (p *PeekableStream[T]) Abandon() {
+	abandon(&p.s)
+}

@@ -12,23 +12,21 @@ import (
 var ErrNoFutures = errors.New("combinators: select over no futures")
 
 // SelectedAll is the outcome of [SelectAll] and [SelectOk]: which future won,
-// its value, and the futures that have not finished, handed back.
+// and its value.
 type SelectedAll[T any] struct {
 	// Index is the position of the winner in the slice given to SelectAll or
 	// SelectOk.
 	Index int
 	// Value is the winner's value (the zero value if it failed).
 	Value T
-	// Rest holds the futures that have not finished, in their original order
-	// without the winner (and, for SelectOk, without those that failed).
-	Rest []future.Future[T]
 }
 
 // SelectAll returns a future that runs all of fs concurrently, within the
 // polling task, and completes as soon as one of them completes: with a
-// [SelectedAll] holding that future's index and value and the others. If the
-// winner failed, SelectAll completes with its error and with the SelectedAll
-// as well, so that the rest is not lost.
+// [SelectedAll] holding that future's index and value. If the winner failed,
+// SelectAll completes with its error and with the SelectedAll as well. The
+// others are abandoned (future.Abandon), as [Select]'s loser is; to keep
+// them running, use a [FuturesUnordered].
 //
 // Each poll polls the futures in order and stops at the first that is ready.
 // SelectAll keeps its own copy of fs; it fails with [ErrNoFutures] if fs is
@@ -52,10 +50,15 @@ func (s *selectAll[T]) Poll(cx *future.Context) future.Poll[SelectedAll[T]] {
 	}
 	for i, f := range s.fs {
 		if p := f.Poll(cx); p.IsReady() {
-			rest := slices.Delete(s.fs, i, i+1)
-			s.fs, s.started = nil, false
-			return future.Result(SelectedAll[T]{Index: i, Value: p.Value(), Rest: rest}, p.Err())
+			s.started = false
+			abandonAll(&s.fs) // the winner is done, and the others are given up
+			return future.Result(SelectedAll[T]{Index: i, Value: p.Value()}, p.Err())
 		}
 	}
 	return future.Pending[SelectedAll[T]]()
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (s *selectAll[T]) Abandon() {
+	abandonAll(&s.fs)
 }

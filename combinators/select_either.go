@@ -17,9 +17,9 @@ type Either[A, B any] struct {
 // SelectEither returns a future that runs a and b concurrently, within the
 // polling task, and completes as soon as either completes, with its value in
 // an [Either] (IsRight is true when b won) or with its error, which comes
-// with the Either too, to tell which side failed. The loser is dropped and
-// not polled again: this is the shape of "this, or give up on that" (a result
-// or a shutdown signal, say).
+// with the Either too, to tell which side failed. The loser is abandoned
+// (future.Abandon) and not polled again: this is the shape of "this, or give
+// up on that" (a result or a shutdown signal, say).
 //
 // Each poll polls a, then b, and stops at the first that is ready.
 // SelectEither is lazy.
@@ -37,12 +37,20 @@ func (s *selectEither[A, B]) Poll(cx *future.Context) future.Poll[Either[A, B]] 
 		return polledAfter[Either[A, B]]()
 	}
 	if p := s.a.Poll(cx); p.IsReady() {
-		s.a, s.b = nil, nil
+		abandon(&s.a)
+		abandon(&s.b) // the loser
 		return future.Result(Either[A, B]{Left: p.Value()}, p.Err())
 	}
 	if p := s.b.Poll(cx); p.IsReady() {
-		s.a, s.b = nil, nil
+		abandon(&s.b)
+		abandon(&s.a) // the loser
 		return future.Result(Either[A, B]{Right: p.Value(), IsRight: true}, p.Err())
 	}
 	return future.Pending[Either[A, B]]()
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (s *selectEither[A, B]) Abandon() {
+	abandon(&s.a)
+	abandon(&s.b)
 }

@@ -8,10 +8,11 @@ import (
 
 // SelectOk returns a future that runs all of fs concurrently, within the
 // polling task, and completes with the first of them to succeed: a
-// [SelectedAll] holding its index in fs, its value, and the futures that have
-// not finished. A future that fails is dropped and not polled again; if all
-// fail, SelectOk fails with the error of the last one to fail (futures 0.1's
-// select_ok). Typical use: try several replicas, take the first answer.
+// [SelectedAll] holding its index in fs and its value; the futures that have
+// not finished are abandoned (future.Abandon). A future that fails is dropped
+// and not polled again; if all fail, SelectOk fails with the error of the last
+// one to fail (futures 0.1's select_ok). Typical use: try several replicas,
+// take the first answer.
 //
 // Each poll polls the unfinished futures in order and stops at the first
 // success. SelectOk keeps its own copy of fs; it fails with [ErrNoFutures] if
@@ -40,7 +41,7 @@ func (s *selectOk[T]) Poll(cx *future.Context) future.Poll[SelectedAll[T]] {
 		case p.IsPending():
 			continue
 		case p.Err() == nil:
-			return s.finish(SelectedAll[T]{Index: i, Value: p.Value(), Rest: s.rest(i)}, nil)
+			return s.finish(SelectedAll[T]{Index: i, Value: p.Value()}, nil)
 		}
 		s.fs[i], err = nil, p.Err()
 		s.left--
@@ -52,17 +53,13 @@ func (s *selectOk[T]) Poll(cx *future.Context) future.Poll[SelectedAll[T]] {
 }
 
 // rest returns the unfinished futures other than the winner w.
-func (s *selectOk[T]) rest(w int) []future.Future[T] {
-	var rest []future.Future[T]
-	for i, f := range s.fs {
-		if f != nil && i != w {
-			rest = append(rest, f)
-		}
-	}
-	return rest
+func (s *selectOk[T]) finish(sel SelectedAll[T], err error) future.Poll[SelectedAll[T]] {
+	s.started = false
+	abandonAll(&s.fs) // the winner is done, and the others are given up
+	return future.Result(sel, err)
 }
 
-func (s *selectOk[T]) finish(sel SelectedAll[T], err error) future.Poll[SelectedAll[T]] {
-	s.fs, s.started = nil, false
-	return future.Result(sel, err)
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (s *selectOk[T]) Abandon() {
+	abandonAll(&s.fs)
 }

@@ -9,16 +9,16 @@ import (
 
 func TestSelectOk(t *testing.T) {
 	tests := []multiCase{
-		{name: "none", want: []string{"0: err " + combinators.ErrNoFutures.Error() + ", rest []"}, wantPolls: []int{}},
+		{name: "none", want: []string{"0: err " + combinators.ErrNoFutures.Error() + ", abandoned []"}, wantPolls: []int{}},
 		{
 			name:  "failures skipped",
 			steps: [][]future.Poll[int]{steps(fail(errBoom)), steps(pending(), pending(), future.Ok(2)), steps(pending(), future.Ok(3)), steps(pending(), pending(), pending())},
-			want:  []string{"pending", "2: ok 3, rest [1 3]", "0: " + afterDone + ", rest []"}, wantPolls: []int{1, 2, 2, 1},
+			want:  []string{"pending", "2: ok 3, abandoned [1 3]", "0: " + afterDone + ", abandoned [1 3]"}, wantPolls: []int{1, 2, 2, 1},
 		},
 		{
 			name:  "all fail",
 			steps: [][]future.Poll[int]{steps(pending(), fail(errBoom)), steps(fail(errBoom)), steps(pending(), pending(), fail(errOther))},
-			want:  []string{"pending", "pending", "0: err other, rest []"}, wantPolls: []int{2, 1, 3},
+			want:  []string{"pending", "pending", "0: err other, abandoned []"}, wantPolls: []int{2, 1, 3},
 		},
 	}
 	for _, tc := range tests {

@@ -176,3 +176,16 @@ func (s *Shared[T]) wakeAll() {
 		w.Wake()
 	}
 }
+
+// Abandon withdraws the clone's wait (future.Abandoner). The shared future
+// itself is not abandoned: other clones may be awaiting it.
+func (c *sharedClone[T]) Abandon() {
+	s := c.s
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	s.unwait(c)
+	s.mu.Unlock()
+	c.s, c.key = nil, nil
+}

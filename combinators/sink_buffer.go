@@ -127,3 +127,10 @@ func (b *sinkBuffer[T]) fail(p future.Poll[struct{}]) future.Poll[struct{}] {
 	b.buf, b.head = nil, 0
 	return future.Fail[struct{}](b.err)
 }
+
+// Abandon passes abandonment down to the sink it wraps (future.Abandoner),
+// which gives up what it reserved for a send in progress. A sink is a handle:
+// both stay usable.
+func (b *sinkBuffer[T]) Abandon() {
+	future.Abandon(b.sink)
+}

@@ -50,3 +50,11 @@ func (f *sinkFanout[T]) PollFlush(cx *future.Context) future.Poll[struct{}] {
 func (f *sinkFanout[T]) PollClose(cx *future.Context) future.Poll[struct{}] {
 	return sinkBoth(cx, f.a, f.b, stream.Sink[T].PollClose)
 }
+
+// Abandon passes abandonment down to the sink it wraps (future.Abandoner),
+// which gives up what it reserved for a send in progress. A sink is a handle:
+// both stay usable.
+func (f *sinkFanout[T]) Abandon() {
+	future.Abandon(f.a)
+	future.Abandon(f.b)
+}

@@ -28,3 +28,8 @@ func (f *sinkFlush[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 	return p
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (f *sinkFlush[T]) Abandon() {
+	abandon(&f.sink)
+}

@@ -42,3 +42,10 @@ func (m *sinkMapErr[T]) PollFlush(cx *future.Context) future.Poll[struct{}] {
 func (m *sinkMapErr[T]) PollClose(cx *future.Context) future.Poll[struct{}] {
 	return m.mapPoll(m.sink.PollClose(cx))
 }
+
+// Abandon passes abandonment down to the sink it wraps (future.Abandoner),
+// which gives up what it reserved for a send in progress. A sink is a handle:
+// both stay usable.
+func (m *sinkMapErr[T]) Abandon() {
+	future.Abandon(m.sink)
+}

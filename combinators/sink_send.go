@@ -48,3 +48,8 @@ func (s *sinkSend[T]) finish(err error) future.Poll[struct{}] {
 	*s = sinkSend[T]{}
 	return future.Result(struct{}{}, err)
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (s *sinkSend[T]) Abandon() {
+	abandon(&s.sink)
+}

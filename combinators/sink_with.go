@@ -37,3 +37,10 @@ func (w *sinkWith[T, U]) PollFlush(cx *future.Context) future.Poll[struct{}] {
 func (w *sinkWith[T, U]) PollClose(cx *future.Context) future.Poll[struct{}] {
 	return w.sink.PollClose(cx)
 }
+
+// Abandon passes abandonment down to the sink it wraps (future.Abandoner),
+// which gives up what it reserved for a send in progress. A sink is a handle:
+// both stay usable.
+func (w *sinkWith[T, U]) Abandon() {
+	future.Abandon(w.sink)
+}

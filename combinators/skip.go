@@ -34,3 +34,8 @@ func (k *sSkip[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return stream.End[T]()
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (k *sSkip[T]) Abandon() {
+	abandon(&k.s)
+}

@@ -39,3 +39,8 @@ func (k *sSkipWhile[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	return stream.End[T]()
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (k *sSkipWhile[T]) Abandon() {
+	abandon(&k.s)
+}

@@ -20,7 +20,7 @@ type sTake[T any] struct {
 
 func (t *sTake[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	if t.s == nil || t.left <= 0 {
-		t.s = nil
+		t.s = nil // not abandoned: whoever holds it may read on
 		return stream.End[T]()
 	}
 	p := t.s.PollNext(cx)
@@ -31,4 +31,9 @@ func (t *sTake[T]) PollNext(cx *future.Context) stream.Poll[T] {
 		t.left--
 	}
 	return p
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (t *sTake[T]) Abandon() {
+	abandon(&t.s)
 }

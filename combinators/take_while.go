@@ -24,8 +24,13 @@ func (t *sTakeWhile[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	}
 	p := t.s.PollNext(cx)
 	if p.IsEnd() || (p.IsItem() && p.Err() == nil && !t.pred(p.Value())) {
-		t.s, t.pred = nil, nil
+		t.s, t.pred = nil, nil // not abandoned: whoever holds it may read on
 		return stream.End[T]()
 	}
 	return p
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (t *sTakeWhile[T]) Abandon() {
+	abandon(&t.s)
 }

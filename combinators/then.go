@@ -38,3 +38,8 @@ func (t *then[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 	fn(p.Result())
 	return future.Ok(struct{}{})
 }
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (t *then[T]) Abandon() {
+	abandon(&t.f)
+}

@@ -53,6 +53,13 @@ func (u *sUnfoldAsync[S, T]) PollNext(cx *future.Context) stream.Poll[T] {
 }
 
 func (u *sUnfoldAsync[S, T]) end(p stream.Poll[T]) stream.Poll[T] {
+	abandon(&u.cur)
 	*u = sUnfoldAsync[S, T]{}
 	return p
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (u *sUnfoldAsync[S, T]) Abandon() {
+	abandon(&u.cur)
+	u.fn = nil
 }

@@ -56,6 +56,12 @@ func (z *sZip[A, B]) PollNext(cx *future.Context) stream.Poll[Pair[A, B]] {
 }
 
 func (z *sZip[A, B]) end() stream.Poll[Pair[A, B]] {
-	*z = sZip[A, B]{}
+	*z = sZip[A, B]{} // the other is not abandoned: whoever holds it may read on
 	return stream.End[Pair[A, B]]()
+}
+
+// Abandon passes abandonment down to what it holds (future.Abandoner).
+func (z *sZip[A, B]) Abandon() {
+	abandon(&z.a)
+	abandon(&z.b)
 }

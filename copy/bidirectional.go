@@ -77,3 +77,17 @@ func (f *bidirectional) Poll(cx *future.Context) future.Poll[Transferred] {
 	f.finished = true
 	return future.Result(Transferred{AToB: f.ab.n, BToA: f.ba.n}, err)
 }
+
+// Abandon abandons both copies and shutdowns in progress (future.Abandoner),
+// so their pooled buffers go back at once. Neither side is closed.
+func (f *bidirectional) Abandon() {
+	if f.finished {
+		return
+	}
+	f.finished = true
+	for _, d := range []*direction{&f.ab, &f.ba} {
+		future.Abandon(d.copy)
+		future.Abandon(d.shutdown)
+		d.copy, d.shutdown, d.done = nil, nil, true
+	}
+}

@@ -133,3 +133,14 @@ func (c *copyFuture) finish(err error) future.Poll[int64] {
 	c.r, c.w = nil, nil
 	return future.Result(c.n, err)
 }
+
+// Abandon gives the pooled buffer back at once, if the copy holds one, and
+// lets go of both ends (future.Abandoner): bytes read and not yet written
+// are dropped. Neither end is closed.
+func (c *copyFuture) Abandon() {
+	if c.done {
+		return
+	}
+	c.pos = c.end
+	c.finish(nil)
+}

@@ -56,6 +56,7 @@ var knownImports = map[string]string{
 	"semaphore":   "github.com/eddyio/eddy/semaphore",
 	"socket":      "github.com/eddyio/eddy/socket",
 	"stream":      "github.com/eddyio/eddy/stream",
+	"timer":       "github.com/eddyio/eddy/timer",
 
 	"atomic":  "sync/atomic",
 	"bufio":   "bufio",

@@ -22,3 +22,7 @@ func Tasks(l *Loop) int { return l.ntasks }
 
 // TaskSize is the size of a task, context and bookkeeping included.
 const TaskSize = unsafe.Sizeof(task{})
+
+// TimersArmed returns the number of timers armed on the loop. Loop
+// goroutine only (or while the loop is not driven).
+func TimersArmed(l *Loop) int { return l.timersArmed() }

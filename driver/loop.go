@@ -88,7 +88,7 @@ type Loop struct {
 	registry *netpoll.Registry
 	events   []netpoll.Event
 	runq     runQueue // loop goroutine only
-	timers   timerHeap
+	timers   timerWheel
 	base     time.Time
 
 	tasks  *task     // the list of live tasks, linked through the tasks; loop goroutine only
@@ -472,6 +472,7 @@ func (l *Loop) closeCtx(ctx context.Context) error {
 			t := l.tasks
 			names = append(names, t.name())
 			t.state.Store(taskDone)
+			l.abandon(t) // contract 11: the task is told, and releases what it holds
 			t.fut = nil
 			l.unlink(t)
 		}

@@ -42,9 +42,8 @@ func (s Stats) String() string {
 // counters are the loop goroutine's own counts: plain words, no atomics
 // on the hot path.
 type counters struct {
-	polls, injected, events  uint64
-	spawned                  uint64 // tasks taken in (each task once)
-	timersArmed, timersFired uint64
+	polls, injected, events uint64
+	spawned                 uint64 // tasks taken in (each task once)
 }
 
 // published is what Stats reads: the counters as of the loop's last
@@ -71,9 +70,9 @@ func (l *Loop) publish() {
 	p.events.Store(l.counts.events)
 	p.waits.Store(l.waits)
 	p.spawned.Store(l.counts.spawned)
-	p.timersArmed.Store(l.counts.timersArmed)
-	p.timersFired.Store(l.counts.timersFired)
-	p.timers.Store(int64(len(l.timers)))
+	p.timersArmed.Store(l.timers.w.Armed())
+	p.timersFired.Store(l.timers.w.Fired())
+	p.timers.Store(int64(l.timersArmed()))
 	p.tasks.Store(int64(l.ntasks))
 }
 

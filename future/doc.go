@@ -36,6 +36,17 @@
 //		return future.Pending[int]()
 //	}
 //
+// # Abandonment
+//
+// Go has no drop, so a future that its owner gives up before it finished (the
+// loser of a select, the inner future of a timeout that fired, a member of an
+// abandoned task set, a task the driver cancels at shutdown) is told so
+// through the optional interface [Abandoner], which [Abandon] calls.
+// Combinators that hold futures pass it down; leaves that hold a resource (a
+// timer entry, a semaphore request, a channel reservation, a pooled buffer)
+// release it at once. A future written by hand that holds such a thing
+// implements Abandon.
+//
 // # After completion
 //
 // Once a future has answered ready it must not be polled again. The futures

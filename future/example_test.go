@@ -395,3 +395,35 @@ func ExampleFail_nil() {
 	// ready: 0, <nil>
 	// ready: 0, <nil>
 }
+
+// lease is a future that holds a resource until it completes or is
+// abandoned.
+type lease struct{ held *bool }
+
+func (l lease) Poll(cx *future.Context) future.Poll[int] {
+	cx.Waker()
+	return future.Pending[int]()
+}
+
+// Abandon releases what the future holds (future.Abandoner).
+func (l lease) Abandon() { *l.held = false }
+
+func ExampleAbandoner() {
+	held := true
+	var f future.Future[int] = lease{&held}
+	// Its owner gives it up: a select's loser, a timeout that fired...
+	future.Abandon(f)
+	fmt.Println("held:", held)
+	// Output:
+	// held: false
+}
+
+func ExampleAbandon() {
+	// Abandon calls Abandon if the value implements Abandoner, and does
+	// nothing otherwise.
+	future.Abandon(future.Ready(1))
+	future.Abandon(nil)
+	fmt.Println("no-op")
+	// Output:
+	// no-op
+}

@@ -105,6 +105,13 @@ func (l *lazyFuture[T]) Poll(cx *Context) Poll[T] {
 	return p
 }
 
+// Abandon abandons the future build returned, if it was built.
+func (l *lazyFuture[T]) Abandon() {
+	f := l.f
+	l.f, l.build = nil, nil
+	Abandon(f)
+}
+
 // Defer returns a future that calls build on its first poll and from then on
 // polls the future build returned (futures 0.1's lazy). It defers the
 // construction of a future, and any work its constructor does, until the

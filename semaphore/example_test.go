@@ -143,3 +143,17 @@ func ExamplePermit_Count() {
 	// Output:
 	// 3
 }
+
+// An acquire that is given up leaves the queue: combinators do this for the
+// futures they give up; code that polls an acquire by hand calls Abandon.
+func ExampleAcquireFuture_Abandon() {
+	sem := semaphore.New(1)
+	held, _ := sem.TryAcquire(1)
+	a := sem.Acquire(1)
+	a.Poll(future.NewContext(future.NoopWaker, nil)) // queued
+	a.Abandon()                                      // leaves the queue
+	held.Release()
+	fmt.Println(sem.Available())
+	// Output:
+	// 1
+}

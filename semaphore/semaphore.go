@@ -13,10 +13,13 @@
 //
 //   - a *Permit is released with Release (defer p.Release()); Release is
 //     idempotent;
-//   - an acquire that is given up before its future has answered (a Select
-//     that picked something else, a timeout) must be canceled with
-//     [AcquireFuture.Cancel]: that removes it from the queue, or gives back
-//     permits that were granted to it but never handed out.
+//   - an acquire that is given up before its future has answered leaves
+//     the queue, and gives back permits granted to it but never handed out,
+//     when it is abandoned ([AcquireFuture.Abandon], future.Abandon): the
+//     combinators do it for the futures they give up (a Select's loser, the
+//     inner future of a timer.Timeout that fired, a task cancelled at
+//     shutdown), so their users need nothing more. Code that drops an
+//     AcquireFuture it polled by hand calls Abandon (or Cancel) itself.
 package semaphore
 
 import (
@@ -136,10 +139,18 @@ func (a *AcquireFuture) Poll(cx *future.Context) future.Poll[*Permit] {
 	return future.Ok(&a.permit)
 }
 
-// Cancel gives up the acquire: a waiting request leaves the queue (which may
-// let the requests behind it through), and permits granted to it but not yet
-// answered by Poll are given back. Once Poll has answered with the permit,
-// Cancel does nothing: release the permit instead. Cancel is idempotent.
+// Abandon gives up the acquire (future.Abandoner): a waiting request leaves
+// the queue (which may let the requests behind it through), and permits
+// granted to it but not yet answered by Poll are given back. Once Poll has
+// answered with the permit, Abandon does nothing: release the permit
+// instead. Abandon is idempotent and safe from any goroutine. Combinators
+// call it on the acquire futures they give up.
+func (a *AcquireFuture) Abandon() { a.Cancel() }
+
+// Cancel is [AcquireFuture.Abandon], under the name it had before
+// abandonment was part of every future's contract; a later poll fails with
+// [ErrCanceled]. Users of the combinators need neither: the combinators
+// abandon the futures they give up.
 func (a *AcquireFuture) Cancel() {
 	s, r := a.sem, &a.req
 	s.mu.Lock()

@@ -83,8 +83,17 @@ func DescribeItem[T any](p stream.Poll[T]) string {
 // future.Yield does), so the next step is always due; after a ready step,
 // or once the script runs out, it answers [future.ErrPolledAfterCompletion].
 type ScriptFuture[T any] struct {
-	steps []future.Poll[T]
-	Polls int // calls of Poll so far
+	steps     []future.Poll[T]
+	done      bool
+	Polls     int // calls of Poll so far
+	Abandoned int // calls of Abandon before it completed (a call after is harmless and not counted)
+}
+
+// Abandon records that the future was abandoned (future.Abandoner).
+func (s *ScriptFuture[T]) Abandon() {
+	if !s.done {
+		s.Abandoned++
+	}
 }
 
 // NewFuture returns a future that answers steps, one a poll.
@@ -103,7 +112,7 @@ func (s *ScriptFuture[T]) Poll(cx *future.Context) future.Poll[T] {
 	if p.IsPending() {
 		cx.Waker().Wake()
 	} else {
-		s.steps = nil
+		s.steps, s.done = nil, true
 	}
 	return p
 }
@@ -111,8 +120,17 @@ func (s *ScriptFuture[T]) Poll(cx *future.Context) future.Poll[T] {
 // ScriptStream is a stream that answers its polls from a script of steps,
 // then the end. Like [ScriptFuture] it wakes its waker on a pending step.
 type ScriptStream[T any] struct {
-	steps []stream.Poll[T]
-	Polls int // calls of PollNext so far
+	steps     []stream.Poll[T]
+	ended     bool
+	Polls     int // calls of PollNext so far
+	Abandoned int // calls of Abandon before it ended (a call after is harmless and not counted)
+}
+
+// Abandon records that the stream was abandoned (future.Abandoner).
+func (s *ScriptStream[T]) Abandon() {
+	if !s.ended {
+		s.Abandoned++
+	}
 }
 
 // NewStream returns a stream that answers steps, one a poll, and then ends.
@@ -124,6 +142,7 @@ func NewStream[T any](steps ...stream.Poll[T]) *ScriptStream[T] {
 func (s *ScriptStream[T]) PollNext(cx *future.Context) stream.Poll[T] {
 	s.Polls++
 	if len(s.steps) == 0 {
+		s.ended = true
 		return stream.End[T]()
 	}
 	p := s.steps[0]
