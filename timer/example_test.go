@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/combinators"
+	iocopy "github.com/eddyio/eddy/copy"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/socket"
 	"github.com/eddyio/eddy/timer"
 )
 
@@ -154,4 +157,26 @@ func ExampleMissedTickBehavior() {
 	// burst
 	// delay
 	// skip
+}
+
+// A copy whose reader falls silent ends with the idle timeout: the idle
+// timeout of a connection, reset on every read.
+func ExampleIdleReader() {
+	a, b, err := socket.UnixPair()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer a.Close()
+	defer b.Close()
+	out := &sliceWriter{} // an AsyncWriter that appends to a slice
+	pipeline := combinators.AndThen(aio.WriteAll(b, []byte("hello")), func(int) future.Future[int64] {
+		return iocopy.Copy(timer.IdleReader(a, 10*time.Millisecond), out)
+	})
+	n, err := driver.Run(pipeline)
+	fmt.Println(n, string(out.b), errors.Is(err, timer.ErrTimeout))
+	fmt.Println(err)
+	// Output:
+	// 5 hello true
+	// timer: read timed out after 10ms
 }

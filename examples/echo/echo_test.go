@@ -69,10 +69,10 @@ var listeningRE = regexp.MustCompile(`listening on (\S+)`)
 // startServer runs the echo binary on a free port of 127.0.0.1 and waits
 // until it logs its address. The process is interrupted (and, failing that,
 // killed) when the test ends.
-func startServer(t *testing.T) *server {
+func startServer(t *testing.T, flags ...string) *server {
 	t.Helper()
 	s := &server{exit: make(chan error, 1), changed: make(chan struct{})}
-	s.cmd = exec.Command(echoBin, "-addr", "127.0.0.1:0")
+	s.cmd = exec.Command(echoBin, append([]string{"-addr", "127.0.0.1:0"}, flags...)...)
 	// A race-enabled binary sleeps 1 s at exit unless told otherwise.
 	s.cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
 	stderr, err := s.cmd.StderrPipe()
@@ -244,6 +244,24 @@ func TestEchoLine(t *testing.T) {
 	if got != line {
 		t.Errorf("echo = %q; want %q", got, line)
 	}
+}
+
+// TestEchoIdleTimeout: with -idle-timeout, a client that echoes a line and
+// then falls silent is disconnected (it reads EOF after its echo), and the
+// server logs the timeout.
+func TestEchoIdleTimeout(t *testing.T) {
+	s := startServer(t, "-idle-timeout", "100ms")
+	c := dial(t, s.addr)
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	const line = "then silence\n"
+	if _, err := io.WriteString(c, line); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	got, err := io.ReadAll(c)
+	if err != nil || string(got) != line {
+		t.Fatalf("ReadAll = %q, %v; want %q then EOF (closed by the idle timeout)", got, err, line)
+	}
+	s.waitLog(t, "timed out after 100ms", 10*time.Second)
 }
 
 // runClients runs n clients, at most inFlight at a time, client i sending

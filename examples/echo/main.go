@@ -20,6 +20,7 @@ import (
 	"time"
 
 	iocopy "github.com/eddyio/eddy/copy"
+	"github.com/eddyio/eddy/timer"
 
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/combinators"
@@ -32,14 +33,15 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:6142", "address to listen on")
 	loops := flag.Int("loops", 0, "event loops, one goroutine and poller each (0: one per GOMAXPROCS)")
+	idle := flag.Duration("idle-timeout", 0, "close a connection that sends nothing for this long (0: never)")
 	flag.Parse()
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
-	if err := run(*addr, *loops); err != nil {
+	if err := run(*addr, *loops, *idle); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr string, loops int) error {
+func run(addr string, loops int, idle time.Duration) error {
 	// Catch the signals before saying we listen: a supervisor may send one
 	// as soon as it reads that line.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -63,7 +65,11 @@ func run(addr string, loops int) error {
 
 	server := srv.Serve(func(conn *socket.TCPStream) future.Future[struct{}] {
 		r, w := conn.Split()
-		echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
+		var in aio.AsyncReader = r
+		if idle > 0 {
+			in = timer.IdleReader(r, idle) // reset on every read
+		}
+		echo := combinators.AndThen(iocopy.Copy(in, w), func(n int64) future.Future[int64] {
 			// The client half-closed: pass the EOF on.
 			return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
 		})
