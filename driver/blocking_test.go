@@ -135,6 +135,10 @@ func TestSpawnBlockingPoolBound(t *testing.T) {
 		t.Errorf("%d functions ran; want 5", len(order))
 	}
 	mu.Unlock()
+	// The last worker counts its function after it woke the task.
+	if _, err := loopkit.Block(t, l, waitFor(func() bool { return l.BlockingStats().Running == 0 })); err != nil {
+		t.Fatal(err)
+	}
 	if s := l.BlockingStats(); s.Completed != 5 || s.Queued != 0 || s.Waiting != 0 {
 		t.Errorf("BlockingStats after = %+v; want 5 completed, nothing queued or waiting", s)
 	}
