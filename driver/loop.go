@@ -57,6 +57,16 @@ type Config struct {
 	// EventsPerWait bounds how many readiness events one wait on the
 	// poller returns. Zero means 1024.
 	EventsPerWait int
+
+	// BlockingThreads bounds the goroutines of the loop's blocking pool
+	// (SpawnBlocking, and file I/O through package fs). Zero means
+	// DefaultBlockingThreads.
+	BlockingThreads int
+
+	// BlockingQueue bounds the functions queued on the blocking pool while
+	// every goroutine is busy; a SpawnBlocking polled while it is full waits
+	// (pending) for a slot. Zero means DefaultBlockingQueue.
+	BlockingQueue int
 }
 
 // StallError reports a task that answered pending with no wake-up arranged,
@@ -111,6 +121,8 @@ type Loop struct {
 	running  atomic.Bool
 	closed   atomic.Bool
 	closeMu  sync.Mutex
+
+	blocking blockingPool // SpawnBlocking's goroutines; started on first use
 }
 
 func init() {
@@ -416,7 +428,10 @@ var _ future.Executor = (*Loop)(nil)
 // tasks still alive run for up to Config.ShutdownTimeout, then cancels the
 // rest (reporting each by its future's type through Config.Logf or
 // Config.Logger), closes every fd still registered with the loop, and
-// releases the poller. Close is idempotent. It returns a
+// releases the poller. It also shuts the blocking pool ([SpawnBlocking]):
+// queued functions are dropped, and Close waits for the ones running to
+// return, so no goroutine of the loop outlives it. Close is idempotent. It
+// returns a
 // *ShutdownError naming the cancelled tasks, if any were cancelled.
 //
 // Close is called by the goroutine that owns the loop, after BlockOn has
@@ -480,6 +495,7 @@ func (l *Loop) closeCtx(ctx context.Context) error {
 		err = &ShutdownError{Cancelled: names}
 		l.cfg.Logf("%v", err)
 	}
+	l.blocking.close() // after the tasks: no function of theirs runs past here
 	l.closed.Store(true)
 	l.registry.CloseAll()
 	l.timers.clear()

@@ -166,6 +166,15 @@ func (r *Registry) CloseAll() {
 	}
 }
 
+// TrackCloser gives c, a resource of the loop that is not a pollable
+// descriptor (a file served by the blocking pool, a signal stream), a slot
+// in the registry so that CloseAll closes it when the loop shuts down first.
+// The registration is never armed; c closes it (Registration.Close) when c
+// is closed by its owner.
+func (r *Registry) TrackCloser(c Closer) *Registration {
+	return r.Track(&FD{sysfd: -1, owner: c})
+}
+
 // Closer is what owns a registered fd: closing it closes the fd.
 type Closer interface {
 	Close() error
