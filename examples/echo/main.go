@@ -15,9 +15,10 @@ import (
 	"flag"
 	"log"
 	"os"
-	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/eddyio/eddy/signal"
 
 	iocopy "github.com/eddyio/eddy/copy"
 	"github.com/eddyio/eddy/timer"
@@ -44,9 +45,6 @@ func main() {
 func run(addr string, loops int, idle time.Duration) error {
 	// Catch the signals before saying we listen: a supervisor may send one
 	// as soon as it reads that line.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
 	// A runtime of one loop per core; connections in flight get 5 seconds
 	// when the server stops.
 	rt, err := driver.NewRuntime(driver.RuntimeConfig{Loops: loops,
@@ -61,7 +59,6 @@ func run(addr string, loops int, idle time.Duration) error {
 		rt.Shutdown(context.Background())
 		return err
 	}
-	log.Printf("listening on %s with %d loops", srv.Addr(), len(rt.Loops()))
 
 	server := srv.Serve(func(conn *socket.TCPStream) future.Future[struct{}] {
 		r, w := conn.Split()
@@ -88,7 +85,17 @@ func run(addr string, loops int, idle time.Duration) error {
 	// Nothing has happened until here. RunContext serves until a signal
 	// cancels ctx, then stops accepting, gives the connections in flight
 	// their 5 seconds, and reports the ones it had to cancel.
-	err = rt.RunContext(ctx, server)
-	log.Printf("shutting down")
-	return err
+	// Serve until SIGINT or SIGTERM, then shut down gracefully: Run lets
+	// the connections still open finish within ShutdownTimeout, then
+	// cancels (and closes) what is left.
+	interrupted := combinators.Then(signal.First(os.Interrupt, syscall.SIGTERM), func(sig os.Signal, err error) {
+		log.Printf("%v: shutting down", sig)
+	})
+	// The signals are watched from the first poll on (signal.First is lazy
+	// too), so "listening" is logged in that same poll, after them.
+	listening := future.Lazy(func() (struct{}, error) {
+		log.Printf("listening on %s with %d loops", srv.Addr(), len(rt.Loops()))
+		return struct{}{}, nil
+	})
+	return rt.Run(combinators.Discard(combinators.Join(combinators.Select(interrupted, server), listening)))
 }
