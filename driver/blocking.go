@@ -118,7 +118,7 @@ func (f *blockingFuture[T]) Abandon() {
 
 // blockingRunner is a queued job, whatever its result type.
 type blockingRunner interface {
-	run()
+	run(done func()) // done is called once fn has returned, before the task is woken
 	cancel(err error)
 }
 
@@ -137,13 +137,15 @@ type blockingJob[T any] struct {
 	err      error
 }
 
-func (j *blockingJob[T]) run() {
+func (j *blockingJob[T]) run(done func()) {
 	if j.abandoned.Load() {
+		done()
 		return
 	}
 	fn := j.fn
 	j.fn = nil
 	v, err := callBlocking(fn)
+	done() // counted as completed before the task can see the result
 	j.complete(v, err)
 }
 
@@ -332,11 +334,17 @@ func (p *blockingPool) worker() {
 		if next != nil {
 			next.Wake()
 		}
-		j.run()
+		j.run(p.jobDone)
 		p.mu.Lock()
-		p.running--
-		p.completed++
 	}
+}
+
+// jobDone counts a job that has returned: it is no longer running.
+func (p *blockingPool) jobDone() {
+	p.mu.Lock()
+	p.running--
+	p.completed++
+	p.mu.Unlock()
 }
 
 // close shuts the pool: the jobs still queued fail with

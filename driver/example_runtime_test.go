@@ -262,7 +262,7 @@ func ExampleStats() {
 
 func ExampleStats_String() {
 	fmt.Println(driver.Stats{Tasks: 2, Polls: 10})
-	// Output: tasks=2 spawned=0 polls=10 injected=0 kicks=0 waits=0 events=0 fds=0 timers=0 armed=0 fired=0
+	// Output: tasks=2 spawned=0 polls=10 injected=0 kicks=0 waits=0 events=0 fds=0 timers=0 armed=0 fired=0 blocking=0/0 queued=0
 }
 
 func ExampleLoop_Stats() {

@@ -30,13 +30,15 @@ type Stats struct {
 	TimersArmed uint64 // timers added to the loop's timer queue
 	TimersFired uint64 // timers whose deadline passed
 	Timers      int    // timers pending
+
+	Blocking BlockingStats // the blocking pool (SpawnBlocking): its goroutines and queue
 }
 
 // String is a one-line summary, for logs.
 func (s Stats) String() string {
-	return fmt.Sprintf("tasks=%d spawned=%d polls=%d injected=%d kicks=%d waits=%d events=%d fds=%d timers=%d armed=%d fired=%d",
+	return fmt.Sprintf("tasks=%d spawned=%d polls=%d injected=%d kicks=%d waits=%d events=%d fds=%d timers=%d armed=%d fired=%d blocking=%d/%d queued=%d",
 		s.Tasks, s.Spawned, s.Polls, s.Injected, s.Kicks, s.Waits, s.Events, s.Registered,
-		s.Timers, s.TimersArmed, s.TimersFired)
+		s.Timers, s.TimersArmed, s.TimersFired, s.Blocking.Running, s.Blocking.Threads, s.Blocking.Queued)
 }
 
 // counters are the loop goroutine's own counts: plain words, no atomics
@@ -91,6 +93,7 @@ func (l *Loop) Stats() Stats {
 		TimersArmed: p.timersArmed.Load(),
 		TimersFired: p.timersFired.Load(),
 		Timers:      int(p.timers.Load()),
+		Blocking:    l.BlockingStats(),
 	}
 }
 

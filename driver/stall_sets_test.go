@@ -56,9 +56,6 @@ var stallSetShapes = []struct {
 	}},
 }
 
-func discard[T any](f future.Future[T]) future.Future[struct{}] {
-	return combinators.Discard(f)
-}
 
 // TestStallInTaskSets runs, for each task set, a root whose stalled child
 // sits between two children that wake themselves: the detector reports it
