@@ -56,7 +56,6 @@ var stallSetShapes = []struct {
 	}},
 }
 
-
 // TestStallInTaskSets runs, for each task set, a root whose stalled child
 // sits between two children that wake themselves: the detector reports it
 // with the child's type, BlockOn fails with that *StallError instead of
