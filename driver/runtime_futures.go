@@ -88,6 +88,19 @@ func (s *stopping) Poll(cx *future.Context) future.Poll[struct{}] {
 // future completes) a callback is registered with ctx (context.AfterFunc).
 func ContextDone(ctx context.Context) future.Future[error] { return &contextDone{ctx: ctx} }
 
+// Abandon drops the future's registration with the context at once
+// (contract 11), instead of when the context is done.
+func (c *contextDone) Abandon() {
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
+	c.mu.Lock()
+	c.w = nil
+	c.mu.Unlock()
+	c.done = true
+}
+
 type contextDone struct {
 	ctx  context.Context
 	mu   sync.Mutex

@@ -73,3 +73,14 @@ func exhausted(err error) bool {
 	}
 	return false
 }
+
+// Abandon tells the accept stream and a back-off pause in progress that
+// they are given up (contract 11): the pause's timer leaves the wheel at
+// once.
+func (b *backoff[T]) Abandon() {
+	if b.pause != nil {
+		future.Abandon(b.pause)
+		b.pause = nil
+	}
+	future.Abandon(b.s)
+}

@@ -193,6 +193,10 @@ func (s *ObservableStream[T]) end() stream.Poll[T] {
 	return stream.End[T]()
 }
 
+// Abandon closes the stream (contract 11): the future or combinator that
+// polled it gave it up, so its subscription and bridge goroutine end at once.
+func (s *ObservableStream[T]) Abandon() { s.Close() }
+
 // Close cancels the subscription, if the stream has started one, and waits
 // for the bridge goroutine to return. rxgo's goroutines see their context
 // cancelled and end on their own, promptly. A task parked on the stream is
