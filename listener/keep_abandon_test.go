@@ -10,9 +10,9 @@ import (
 // told records whether it was abandoned.
 type told struct{ abandoned bool }
 
-func (t *told) Poll(*future.Context) future.Poll[struct{}]    { return future.Pending[struct{}]() }
+func (t *told) Poll(*future.Context) future.Poll[struct{}]     { return future.Pending[struct{}]() }
 func (t *told) PollNext(*future.Context) stream.Poll[struct{}] { return stream.Pending[struct{}]() }
-func (t *told) Abandon()                                     { t.abandoned = true }
+func (t *told) Abandon()                                       { t.abandoned = true }
 
 // TestBackoffAbandonTellsPauseAndSource: abandoning the accept stream while
 // it pauses abandons the pause (its timer leaves the wheel) and the source.
