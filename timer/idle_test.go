@@ -8,6 +8,7 @@ import (
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/combinators"
 	iocopy "github.com/eddyio/eddy/copy"
+	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/socket"
@@ -18,13 +19,7 @@ import (
 // message and then falls silent ends with the idle timeout, after the
 // message was copied, and leaves no timer armed.
 func TestIdleReaderTimesOutASilentPeer(t *testing.T) {
-	l := loopkit.CheckedLoop(t)
-	a, b, err := socket.UnixPair()
-	if err != nil {
-		t.Fatalf("UnixPair() = %v", err)
-	}
-	defer a.Close()
-	defer b.Close()
+	l, a, b := loopAndPair(t)
 	sink := &sliceWriter{}
 	idle := timer.IdleReader(a, 20*time.Millisecond)
 	f := combinators.AndThen(aio.WriteAll(b, []byte("hello")), func(int) future.Future[int64] {
@@ -47,13 +42,7 @@ func TestIdleReaderTimesOutASilentPeer(t *testing.T) {
 // messages never reaches a 200 ms idle timeout; the copy ends with the
 // peer's EOF and every byte.
 func TestIdleReaderKeepsATalkingPeer(t *testing.T) {
-	l := loopkit.CheckedLoop(t)
-	a, b, err := socket.UnixPair()
-	if err != nil {
-		t.Fatalf("UnixPair() = %v", err)
-	}
-	defer a.Close()
-	defer b.Close()
+	l, a, b := loopAndPair(t)
 	sink := &sliceWriter{}
 	talk := combinators.Loop(0, func(i int) (future.Future[int], bool) {
 		if i == 20 {
@@ -69,6 +58,22 @@ func TestIdleReaderKeepsATalkingPeer(t *testing.T) {
 	if err != nil || got.Second != 20 || len(sink.b) != 20 {
 		t.Fatalf("Join = %+v, %v, %d bytes; want 20 bytes copied and no error", got, err, len(sink.b))
 	}
+}
+
+// loopAndPair returns a checked loop and a connected pair of Unix stream
+// sockets, closed when the test ends.
+func loopAndPair(t *testing.T) (*driver.Loop, *socket.UnixStream, *socket.UnixStream) {
+	t.Helper()
+	l := loopkit.CheckedLoop(t)
+	a, b, err := socket.UnixPair()
+	if err != nil {
+		t.Fatalf("UnixPair() = %v", err)
+	}
+	t.Cleanup(func() {
+		a.Close()
+		b.Close()
+	})
+	return l, a, b
 }
 
 // sliceWriter is an AsyncWriter that appends to a slice.
