@@ -8,7 +8,10 @@ import (
 )
 
 // Resolution is the granularity of timers: a deadline is rounded up to it.
-const Resolution = wheel.Resolution
+const Resolution = time.Millisecond
+
+// The wheel ticks at the resolution the package promises.
+var _ = [1]struct{}{}[Resolution-wheel.Resolution]
 
 // Delay is a future that completes at a deadline. [Sleep] and [SleepUntil]
 // make one; [Delay.Reset] and [Delay.ResetAt] move its deadline, and a Delay
