@@ -313,6 +313,7 @@ func (p *blockingPool) grantLocked() future.Waker {
 // worker runs queued jobs until the pool is closed.
 func (p *blockingPool) worker() {
 	defer p.wg.Done()
+	done := p.jobDone // one func value for the worker's life, not one per job
 	p.mu.Lock()
 	for {
 		for p.size == 0 && !p.closed {
@@ -334,7 +335,7 @@ func (p *blockingPool) worker() {
 		if next != nil {
 			next.Wake()
 		}
-		j.run(p.jobDone)
+		j.run(done)
 		p.mu.Lock()
 	}
 }

@@ -39,7 +39,7 @@ type IdleTimeoutReader struct {
 func (i *IdleTimeoutReader) PollRead(cx *future.Context, p []byte) future.Poll[int] {
 	r := i.r.PollRead(cx, p)
 	if !r.IsPending() {
-		i.waiting = false
+		i.endWait()
 		return r
 	}
 	if err := i.expired(cx); err != nil {
@@ -58,6 +58,9 @@ func (i *IdleTimeoutReader) PollReadReady(cx *future.Context) future.Poll[struct
 	}
 	r := rr.PollReadReady(cx)
 	if !r.IsPending() {
+		if r.Err() != nil {
+			i.endWait() // the copy ends here
+		}
 		return r
 	}
 	if err := i.expired(cx); err != nil {
@@ -85,11 +88,18 @@ func (i *IdleTimeoutReader) expired(cx *future.Context) error {
 	return &i.err
 }
 
-// Abandon removes the reader's timer: the future reading it was given up.
-func (i *IdleTimeoutReader) Abandon() {
-	i.waiting = false
-	i.delay.Abandon()
+// endWait ends the wait being timed: data, an error or the end arrived, so
+// the timer leaves the wheel now (no stale wake-up after d, and none armed
+// when the copy over this reader completes).
+func (i *IdleTimeoutReader) endWait() {
+	if i.waiting {
+		i.waiting = false
+		i.delay.t.Stop()
+	}
 }
+
+// Abandon removes the reader's timer: the future reading it was given up.
+func (i *IdleTimeoutReader) Abandon() { i.endWait() }
 
 var (
 	_ aio.AsyncReader     = (*IdleTimeoutReader)(nil)

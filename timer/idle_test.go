@@ -58,6 +58,9 @@ func TestIdleReaderKeepsATalkingPeer(t *testing.T) {
 	if err != nil || got.Second != 20 || len(sink.b) != 20 {
 		t.Fatalf("Join = %+v, %v, %d bytes; want 20 bytes copied and no error", got, err, len(sink.b))
 	}
+	if n := timer.TimersArmed(l); n != 0 {
+		t.Errorf("%d timers armed after the copy ended; want 0 (the idle timer leaves with the data)", n)
+	}
 }
 
 // loopAndPair returns a checked loop and a connected pair of Unix stream

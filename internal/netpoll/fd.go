@@ -109,18 +109,29 @@ func (fd *FD) Closed() bool { return fd.state.Load()&fdClosed != 0 }
 // poll comes from another loop, the fd moves there (contract 6 binds an fd
 // to the loop that first polls it, and tracking is not polling).
 func (fd *FD) Track(cx *future.Context) {
-	r, err := RegistryOf(cx)
-	if err != nil || fd.reg.Load() != nil || fd.Closed() {
-		return
+	if r, err := RegistryOf(cx); err == nil && fd.reg.Load() == nil {
+		fd.trackIn(r)
+	}
+}
+
+// trackIn gives fd, which has no registration, a tracked one with r, unless
+// another goroutine stored one first. It answers ErrClosed for a closed fd,
+// checked again after the store, so that a Close racing it (which looks for
+// the registration after setting its flag) is never missed.
+func (fd *FD) trackIn(r *Registry) error {
+	if fd.Closed() {
+		return ErrClosed
 	}
 	reg := r.Track(fd)
 	if !fd.reg.CompareAndSwap(nil, reg) {
 		r.release(reg)
-		return
+		return nil
 	}
 	if fd.Closed() { // Close ran between the check and the store
 		reg.Close()
+		return ErrClosed
 	}
+	return nil
 }
 
 // registration returns the fd's registration with the loop polling cx,
@@ -134,18 +145,10 @@ func (fd *FD) registration(cx *future.Context) (*Registration, error) {
 		reg := fd.reg.Load()
 		switch {
 		case reg == nil:
-			if fd.Closed() {
-				return nil, ErrClosed
+			if err := fd.trackIn(r); err != nil {
+				return nil, err
 			}
-			reg = r.Track(fd)
-			if !fd.reg.CompareAndSwap(nil, reg) {
-				r.release(reg)
-				continue
-			}
-			if fd.Closed() { // Close ran between the check and the store
-				reg.Close()
-				return nil, ErrClosed
-			}
+			continue // then arm it below
 		case reg.registry != r:
 			if reg.armed.Load() {
 				return nil, ErrWrongLoop
@@ -242,39 +245,16 @@ func (fd *FD) PollRead(cx *future.Context, p []byte) future.Poll[int] {
 	if len(p) == 0 {
 		return future.Ok(0)
 	}
-	reg, err := fd.registration(cx)
-	if err != nil {
-		return future.Fail[int](err)
-	}
-	if r := reg.PollReady(cx, Read); !r.IsReady() || r.Err() != nil {
-		if r.IsPending() {
-			return future.Pending[int]()
+	r := PollIO(fd, cx, Read, "read", func(s int) (int, error) { return rawRead(s, p) })
+	if r.IsReady() && r.Err() == nil {
+		switch n := r.Value(); {
+		case n == 0:
+			return future.Fail[int](io.EOF)
+		case n < len(p):
+			fd.reg.Load().ClearReadAfterShortRead(cx) // PollIO found it registered
 		}
-		return future.Fail[int](r.Err())
 	}
-	if err := fd.Incref(); err != nil {
-		return future.Fail[int](err)
-	}
-	defer fd.Decref()
-	for {
-		n, err := rawRead(fd.sysfd, p)
-		switch err {
-		case nil:
-			if n == 0 {
-				return future.Fail[int](io.EOF)
-			}
-			if n < len(p) {
-				reg.ClearReadAfterShortRead(cx)
-			}
-			return future.Ok(n)
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			reg.ClearReady(cx, Read)
-			return future.Pending[int]()
-		}
-		return future.Fail[int](os.NewSyscallError("read", err))
-	}
+	return r
 }
 
 // PollWrite writes from p: ready with the count written (maybe fewer than

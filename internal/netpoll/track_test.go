@@ -62,18 +62,7 @@ func TestTrackedFDArmsOnFirstPoll(t *testing.T) {
 		t.Fatalf("registration not armed after the first poll")
 	}
 	write1(t, b)
-	events := make([]Event, 8)
-	deadline := time.Now().Add(5 * time.Second)
-	for w.Count() == 0 && time.Now().Before(deadline) {
-		n, err := r.Poller().Wait(events, 100*time.Millisecond)
-		if err != nil {
-			t.Fatalf("Wait() = %v", err)
-		}
-		r.Dispatch(events[:n])
-	}
-	if w.Count() == 0 {
-		t.Fatalf("the task parked on a tracked fd was not woken by its readiness")
-	}
+	dispatchUntil(t, r, func() bool { return w.Count() > 0 })
 	if p := fd.PollRead(cx, buf); p.Err() != nil || p.Value() != 1 {
 		t.Fatalf("PollRead after the wake = %d, %v; want 1, nil", p.Value(), p.Err())
 	}
