@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/socket"
-	"github.com/eddyio/eddy/stream"
 )
 
 // Spread is how a [Server] spreads the connections it accepts over the
@@ -194,51 +194,35 @@ func (g *acceptGroup) exit() {
 }
 
 func (s *Server) newAcceptLoop(l *TCPListener, g *acceptGroup, handoff bool, handle func(*socket.TCPStream) future.Future[struct{}]) *acceptLoop {
-	return &acceptLoop{s: s, l: l, g: g, handoff: handoff, handle: handle,
-		conns: KeepAccepting(l.Incoming()), stop: driver.Stopping()}
+	spawn := driver.Spawn
+	if handoff {
+		spawn = driver.SpawnBalanced
+	}
+	// The seed's server, on one listener: each accepted connection is
+	// served by a task of its own, until the runtime begins to stop.
+	serve := combinators.ForEach(KeepAccepting(l.Incoming()), func(c *socket.TCPStream) future.Future[struct{}] {
+		return spawn(handle(c))
+	})
+	return &acceptLoop{l: l, g: g, run: combinators.Select(driver.Stopping(), serve)}
 }
 
-// acceptLoop accepts on one listener until it is closed or the loop
-// begins to shut down, starting a task per connection.
+// acceptLoop is one loop's accept task: the server's pipeline raced against
+// the runtime's stop signal (Select abandons the accept stream when the
+// signal wins), then the listener closed and the group told.
 type acceptLoop struct {
-	s       *Server
-	l       *TCPListener
-	g       *acceptGroup
-	handoff bool
-	handle  func(*socket.TCPStream) future.Future[struct{}]
-	conns   stream.Stream[*socket.TCPStream]
-	stop    future.Future[struct{}]
-	done    bool
+	l    *TCPListener
+	g    *acceptGroup
+	run  future.Future[combinators.Selected[struct{}]]
+	done bool
 }
 
 func (a *acceptLoop) Poll(cx *future.Context) future.Poll[struct{}] {
 	if a.done {
 		return future.Ok(struct{}{})
 	}
-	if a.stop.Poll(cx).IsReady() {
-		return a.finish()
+	if a.run.Poll(cx).IsPending() {
+		return future.Pending[struct{}]()
 	}
-	for {
-		p := a.conns.PollNext(cx)
-		switch {
-		case p.IsPending():
-			return future.Pending[struct{}]()
-		case p.IsEnd():
-			return a.finish()
-		}
-		if h := a.handle(p.Value()); a.handoff {
-			a.s.rt.Spawn(h)
-		} else {
-			cx.Executor().Spawn(h)
-		}
-		if !cx.SpendBudget() {
-			cx.Waker().Wake()
-			return future.Pending[struct{}]()
-		}
-	}
-}
-
-func (a *acceptLoop) finish() future.Poll[struct{}] {
 	a.done = true
 	a.l.Close()
 	a.g.exit()
