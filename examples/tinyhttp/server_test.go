@@ -17,31 +17,43 @@ import (
 	"github.com/eddyio/eddy/internal/leaktest"
 )
 
-// bin is the tinyhttp binary built once by TestMain (with -race when the
-// tests run with it).
-var bin string
+// The tinyhttp binary, built by the first test that starts it (with -race
+// when the tests run with it), so that fuzzing workers build nothing.
+var (
+	binOnce sync.Once
+	binDir  string
+	bin     string
+	binErr  error
+)
 
 func TestMain(m *testing.M) {
-	os.Exit(runTests(m))
+	code := leaktest.Check(m)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
 
-func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "eddy-tinyhttp-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+// build builds the binary once.
+func build(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "eddy-tinyhttp-test"); binErr != nil {
+			return
+		}
+		bin = filepath.Join(binDir, "tinyhttp")
+		args := []string{"build", "-o", bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
 	}
-	defer os.RemoveAll(dir)
-	bin = filepath.Join(dir, "tinyhttp")
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
-		return 1
-	}
-	return leaktest.Check(m)
+	return bin
 }
 
 // server is a running tinyhttp process.
@@ -62,6 +74,7 @@ var listeningRE = regexp.MustCompile(`listening on (\S+)`)
 // killed) when the test ends, and must exit cleanly.
 func startServer(t *testing.T, flags ...string) *server {
 	t.Helper()
+	bin := build(t)
 	s := &server{exit: make(chan error, 1), found: make(chan string, 1)}
 	s.cmd = exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-loops", "2"}, flags...)...)
 	// A race-enabled binary sleeps 1 s at exit unless told otherwise.

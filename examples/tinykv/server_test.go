@@ -1,0 +1,339 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eddyio/eddy/internal/leaktest"
+)
+
+// The tinykv binary, built by the first test that starts it (with -race
+// when the tests run with it), so that fuzzing workers build nothing.
+var (
+	binOnce sync.Once
+	binDir  string
+	bin     string
+	binErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := leaktest.Check(m)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// build builds the binary once.
+func build(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "eddy-tinykv-test"); binErr != nil {
+			return
+		}
+		bin = filepath.Join(binDir, "tinykv")
+		args := []string{"build", "-o", bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return bin
+}
+
+// server is a running tinykv process.
+type server struct {
+	addr string
+	cmd  *exec.Cmd
+	exit chan error // receives the result of cmd.Wait once
+
+	mu    sync.Mutex
+	lines []string
+	found chan string // the "listening on" line
+}
+
+var listeningRE = regexp.MustCompile(`listening on (\S+)`)
+
+// startServer runs the binary on a free port of 127.0.0.1 and waits until
+// it logs its address. The process is interrupted (and, failing that,
+// killed) when the test ends, and must exit cleanly.
+func startServer(t *testing.T, flags ...string) *server {
+	t.Helper()
+	bin := build(t)
+	s := &server{exit: make(chan error, 1), found: make(chan string, 1)}
+	s.cmd = exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-loops", "2"}, flags...)...)
+	// A race-enabled binary sleeps 1 s at exit unless told otherwise.
+	s.cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cmd.Stdout = s.cmd.Stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	scanned := make(chan struct{})
+	go func() {
+		defer close(scanned)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			s.mu.Lock()
+			s.lines = append(s.lines, sc.Text())
+			s.mu.Unlock()
+			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
+				s.found <- m[1]
+			}
+		}
+	}()
+	go func() {
+		<-scanned // Wait closes the pipe: read it all first
+		s.exit <- s.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		s.cmd.Process.Signal(os.Interrupt)
+		select {
+		case err := <-s.exit:
+			if err != nil {
+				t.Errorf("server exited with %v after SIGINT; log:\n%s", err, s.log())
+			}
+		case <-time.After(10 * time.Second):
+			s.cmd.Process.Kill()
+			<-s.exit
+			t.Errorf("server did not exit within 10s of SIGINT; log:\n%s", s.log())
+		}
+		if l := s.log(); strings.Contains(l, "DATA RACE") || strings.Contains(l, "panic") {
+			t.Errorf("server log reports a race or a panic:\n%s", l)
+		}
+	})
+	select {
+	case s.addr = <-s.found:
+	case err := <-s.exit:
+		s.exit <- err
+		t.Fatalf("server exited (%v) before listening; log:\n%s", err, s.log())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("server not listening after 20s; log:\n%s", s.log())
+	}
+	return s
+}
+
+func (s *server) log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.lines, "\n")
+}
+
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		t.Fatalf("Dial(%s): %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	return c
+}
+
+// exchange writes req on a new connection (from another goroutine, so that
+// neither side can block the other) and reads until the server closes it.
+func exchange(t *testing.T, addr string, req string, chunk int) string {
+	t.Helper()
+	c := dial(t, addr)
+	werr := make(chan error, 1)
+	go func() {
+		var err error
+		for i := 0; i < len(req) && err == nil; i += chunk {
+			_, err = io.WriteString(c, req[i:min(i+chunk, len(req))])
+		}
+		werr <- err
+	}()
+	got, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("reading the responses: %v (read %q)", err, got)
+	}
+	if err := <-werr; err != nil {
+		t.Fatalf("writing the requests: %v", err)
+	}
+	return string(got)
+}
+
+// TestRESP: commands pipelined in one write, or a byte at a time, are
+// answered in order with Redis's exact replies; QUIT closes.
+func TestRESP(t *testing.T) {
+	s := startServer(t)
+	var req []byte
+	for _, args := range [][]string{
+		{"SET", "k", "v"}, {"GET", "k"}, {"GET", "nope"}, {"INCR", "n"}, {"INCR", "n"}, {"INCR", "k"},
+		{"MGET", "k", "nope", "n"}, {"DEL", "k", "n", "nope"}, {"SET", "k", "v", "NX"}, {"PING"}, {"PING", "hi"},
+		{"get"}, {"HELLO", "3"}, {"QUIT"}, {"PING"},
+	} {
+		cmd := &Command{}
+		for _, a := range args {
+			cmd.Args = append(cmd.Args, []byte(a))
+		}
+		req, _ = CommandEncoder{}.Encode(req, cmd)
+	}
+	want := "+OK\r\n$1\r\nv\r\n$-1\r\n:1\r\n:2\r\n-ERR value is not an integer or out of range\r\n" +
+		"*3\r\n$1\r\nv\r\n$-1\r\n$1\r\n2\r\n:2\r\n-ERR syntax error\r\n+PONG\r\n$2\r\nhi\r\n" +
+		"-ERR wrong number of arguments for 'get' command\r\n-ERR unknown command 'HELLO'\r\n+OK\r\n"
+	for _, chunk := range []int{len(req), 1, 7} {
+		in := req
+		if chunk != len(req) {
+			in = in[:bytes.LastIndex(in, []byte("*1\r\n$4\r\nPING"))] // nothing after QUIT
+		}
+		if got := exchange(t, s.addr, string(in), chunk); got != want {
+			t.Errorf("written %d bytes at a time, the server answered\n%q\nwant\n%q", chunk, got, want)
+		}
+	}
+}
+
+// TestInline: inline commands, as nc or telnet send them.
+func TestInline(t *testing.T) {
+	s := startServer(t)
+	got := exchange(t, s.addr, "PING\r\nset greeting \"hello world\"\nGET greeting\r\n\r\nquit\r\n", 1<<20)
+	if want := "+PONG\r\n+OK\r\n$11\r\nhello world\r\n+OK\r\n"; got != want {
+		t.Errorf("answered %q; want %q", got, want)
+	}
+}
+
+// TestProtocolError: malformed input is answered with Redis's protocol
+// error, after the replies to the commands before it, and the connection
+// closed.
+func TestProtocolError(t *testing.T) {
+	s := startServer(t)
+	tests := []struct{ req, want string }{
+		{"PING\r\n*1\r\n$x\r\n", "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n"},
+		{"*2\r\n$3\r\nGET\r\n:1\r\n", "-ERR Protocol error: expected '$'\r\n"},
+		{"*1\r\n$1000000000\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
+		{"*100000\r\n", "-ERR Protocol error: invalid multibulk length\r\n"},
+		{"SET k \"v\r\n", "-ERR Protocol error: unbalanced quotes in request\r\n"},
+	}
+	for _, tt := range tests {
+		if got := exchange(t, s.addr, tt.req, 1<<20); got != tt.want {
+			t.Errorf("%q: answered %q; want %q", tt.req, got, tt.want)
+		}
+	}
+}
+
+// TestManyPipelined: ten thousand commands in one write get ten thousand
+// replies, whatever the server's output buffer holds at a time.
+func TestManyPipelined(t *testing.T) {
+	s := startServer(t)
+	const n = 10000
+	req := strings.Repeat("*2\r\n$4\r\nINCR\r\n$1\r\nc\r\n", n) + "*1\r\n$4\r\nQUIT\r\n"
+	got := exchange(t, s.addr, req, 64<<10)
+	var want strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&want, ":%d\r\n", i)
+	}
+	want.WriteString("+OK\r\n")
+	if got != want.String() {
+		t.Errorf("answered %d bytes; want %d", len(got), want.Len())
+	}
+}
+
+// TestLargeValue: a 16 MiB value set and read back.
+func TestLargeValue(t *testing.T) {
+	s := startServer(t)
+	value := bytes.Repeat([]byte("0123456789abcdef"), 1<<20)
+	cmd := &Command{Args: [][]byte{[]byte("SET"), []byte("big"), value}}
+	req, _ := CommandEncoder{}.Encode(nil, cmd)
+	req = append(req, "GET big\r\nQUIT\r\n"...)
+	got := exchange(t, s.addr, string(req), 64<<10)
+	want := "+OK\r\n$16777216\r\n" + string(value) + "\r\n+OK\r\n"
+	if got != want {
+		t.Errorf("answered %d bytes; want %d", len(got), len(want))
+	}
+}
+
+// TestRedisCLI runs redis-cli against the server, eddy and -std.
+func TestRedisCLI(t *testing.T) {
+	for _, flags := range [][]string{nil, {"-std"}} {
+		name := "eddy"
+		if flags != nil {
+			name = "std"
+		}
+		t.Run(name, func(t *testing.T) {
+			cli, err := exec.LookPath("redis-cli")
+			if err != nil {
+				t.Skipf("redis-cli is not installed (Debian: redis-tools): %v", err)
+			}
+			s := startServer(t, flags...)
+			host, port, _ := net.SplitHostPort(s.addr)
+			// redis-cli prints replies raw when its output is not a terminal:
+			// nil as an empty line, an error followed by an empty line.
+			steps := []struct {
+				args []string
+				want string
+			}{
+				{[]string{"PING"}, "PONG\n"},
+				{[]string{"SET", "greeting", "hello world"}, "OK\n"},
+				{[]string{"GET", "greeting"}, "hello world\n"},
+				{[]string{"GET", "missing"}, "\n"},
+				{[]string{"INCR", "counter"}, "1\n"},
+				{[]string{"INCR", "counter"}, "2\n"},
+				{[]string{"INCR", "greeting"}, "ERR value is not an integer or out of range\n\n"},
+				{[]string{"MGET", "greeting", "missing", "counter"}, "hello world\n\n2\n"},
+				{[]string{"DEL", "greeting", "counter", "missing"}, "2\n"},
+				{[]string{"GET", "greeting"}, "\n"},
+				{[]string{"FLUSHALL"}, "ERR unknown command 'FLUSHALL'\n\n"},
+			}
+			for _, st := range steps {
+				out := runTool(t, cli, append([]string{"-h", host, "-p", port}, st.args...)...)
+				if out != st.want {
+					t.Errorf("redis-cli %s: %q; want %q", strings.Join(st.args, " "), out, st.want)
+				}
+			}
+		})
+	}
+}
+
+// TestRedisBenchmark: redis-benchmark runs its ping, set and get tests to
+// the end, plain and pipelined (a short run: this measures nothing).
+func TestRedisBenchmark(t *testing.T) {
+	rb, err := exec.LookPath("redis-benchmark")
+	if err != nil {
+		t.Skipf("redis-benchmark is not installed (Debian: redis-tools): %v", err)
+	}
+	s := startServer(t)
+	host, port, _ := net.SplitHostPort(s.addr)
+	for _, pipeline := range []string{"1", "16"} {
+		out := runTool(t, rb, "-h", host, "-p", port, "-t", "ping,set,get", "-n", "2000", "-c", "10", "-P", pipeline, "-q")
+		for _, test := range []string{"PING_INLINE", "PING_MBULK", "SET", "GET"} {
+			if !regexp.MustCompile(`(^|\s)` + test + `: [0-9.]+ requests per second`).MatchString(out) {
+				t.Errorf("redis-benchmark -P %s printed no %s result:\n%s", pipeline, test, out)
+			}
+		}
+	}
+}
+
+// runTool runs a command with a generous time limit and returns its output.
+func runTool(t *testing.T, path string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(path, args...)
+	cmd.WaitDelay = time.Second
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	timer := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", path, strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
