@@ -22,16 +22,17 @@ const (
 	highWater = 64 << 10 // stop decoding while this much waits to be written
 )
 
-var chunkPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
+// chunkPool holds arrays, not slices, so that putting one back allocates
+// nothing (a slice converts to an array pointer for free).
+var chunkPool = sync.Pool{New: func() any { return new([chunkSize]byte) }}
 
-func getChunk() []byte { return (*chunkPool.Get().(*[]byte))[:0] }
+func getChunk() []byte { return chunkPool.Get().(*[chunkSize]byte)[:0] }
 
 func putChunk(b []byte) {
 	if cap(b) != chunkSize {
 		return // grown for one large frame: let it go
 	}
-	b = b[:0]
-	chunkPool.Put(&b)
+	chunkPool.Put((*[chunkSize]byte)(b[:chunkSize]))
 }
 
 // errFrameTooLarge is a decoder asking for more than its MaxFrameLength.

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"io"
+	"net"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/driver"
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
+	"github.com/eddyio/eddy/listener"
+	"github.com/eddyio/eddy/socket"
+)
+
+// serveOne serves one connection in this process, on a loop of its own
+// goroutine, and returns a client connected to it, the loop, and the
+// connection's framer (to be looked at only from the loop).
+func serveOne(t *testing.T) (net.Conn, *driver.Loop, *framer[*Request, *Response]) {
+	t.Helper()
+	loop := loopkit.StartLoop(t)
+	l, err := listener.BindTCP("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("BindTCP: %v", err)
+	}
+	t.Cleanup(func() { l.Close() })
+	done := make(chan struct{})
+	framers := make(chan *framer[*Request, *Response], 1)
+	loop.Spawn(combinators.AndThen(l.Accept(), func(conn *socket.TCPStream) future.Future[struct{}] {
+		r, w := conn.Split()
+		h := new(handler)
+		f := serveFrames[*Request, *Response](r, w, &httpCodec{ResponseEncoder: ResponseEncoder{now: fixedClock}}, h.serve, h.refuse)
+		framers <- f.(*framer[*Request, *Response])
+		return combinators.Then(f, func(struct{}, error) { conn.Close(); close(done) })
+	}))
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	c.SetDeadline(time.Now().Add(time.Minute))
+	t.Cleanup(func() { c.Close(); <-done }) // the client's EOF ends the task
+	return c, loop, <-framers
+}
+
+const fixedPlaintext = "HTTP/1.1 200 OK\r\nServer: eddy\r\nDate: Wed, 02 Dec 2026 18:30:05 GMT\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!"
+
+func roundTrip(t *testing.T, c net.Conn, req, resp []byte) {
+	if _, err := c.Write(req); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if _, err := io.ReadFull(c, resp); err != nil {
+		t.Fatalf("ReadFull: %v", err)
+	}
+}
+
+// TestSteadyStateAllocs: once a connection is established, a request and
+// its response through the framing loop, the decoder, the handler and the
+// encoder allocate nothing (contract 9), the client's side included.
+func TestSteadyStateAllocs(t *testing.T) {
+	c, _, _ := serveOne(t)
+	req, resp := []byte(plaintextReq), make([]byte, len(fixedPlaintext))
+	for range 100 { // warm up: buffers pooled, storage grown
+		roundTrip(t, c, req, resp)
+	}
+	if string(resp) != fixedPlaintext {
+		t.Fatalf("response %q; want %q", resp, fixedPlaintext)
+	}
+	if n := testing.AllocsPerRun(1000, func() { roundTrip(t, c, req, resp) }); n != 0 {
+		t.Errorf("request and response: %v allocations; want 0", n)
+	}
+	if raceEnabled {
+		return // the race detector's sync.Pool drops buffers on purpose
+	}
+	// AllocsPerRun rounds down: count exactly too. A few are allowed for
+	// the pooled buffers, which a GC may take back.
+	const runs = 10000
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		roundTrip(t, c, req, resp)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.Mallocs - before.Mallocs; n > runs/100 {
+		t.Errorf("%d requests made %d allocations; want about none", runs, n)
+	}
+}
+
+// TestIdleHoldsNoBuffer: between requests, a connection holds neither an
+// input nor an output buffer; a partial request keeps its input buffer.
+func TestIdleHoldsNoBuffer(t *testing.T) {
+	c, loop, f := serveOne(t)
+	held := func() (in, out bool) {
+		ch := loopkit.Spawn(loop, future.Lazy(func() ([2]bool, error) {
+			return [2]bool{f.in != nil, f.out != nil}, nil
+		}))
+		v, _ := loopkit.Await(t, ch)
+		return v[0], v[1]
+	}
+	req, resp := []byte(plaintextReq), make([]byte, len(fixedPlaintext))
+	roundTrip(t, c, req, resp)
+	if in, out := held(); in || out {
+		t.Errorf("idle after a response: input buffer held %v, output buffer held %v; want neither", in, out)
+	}
+	if _, err := c.Write(req[:10]); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(loopkit.Timeout)
+	for in, _ := held(); !in; in, _ = held() {
+		if time.Now().After(deadline) {
+			t.Fatalf("a partial request was not kept")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	roundTrip(t, c, req[10:], resp)
+	if string(resp) != fixedPlaintext {
+		t.Errorf("response %q; want %q", resp, fixedPlaintext)
+	}
+}
