@@ -59,8 +59,9 @@ type MaxFrameLengther interface {
 
 // Buffer is the unread input a Decoder sees: bytes read and not yet consumed.
 type Buffer struct {
-	buf []byte // buf[off:] is unread
-	off int
+	buf  []byte // buf[off:] is unread
+	off  int
+	need int // the decoder's hint: bytes it needs beyond Len (Reserve)
 }
 
 // NewBuffer returns a Buffer holding b, for decoding a byte slice by hand (a
@@ -73,6 +74,18 @@ func (b *Buffer) Bytes() []byte { return b.buf[b.off:] }
 
 // Len is the number of unread bytes.
 func (b *Buffer) Len() int { return len(b.buf) - b.off }
+
+// Reserve tells the framed reader that the next frame needs at least n
+// bytes more than Len, so that it makes room for them in one step rather
+// than growing the buffer as it goes (a length-delimited decoder knows the
+// length of the frame from its header). It is a hint: the reader still
+// never grows beyond its maximum, and a Buffer made with [NewBuffer] ignores
+// it.
+func (b *Buffer) Reserve(n int) {
+	if n > b.need {
+		b.need = n
+	}
+}
 
 // Advance consumes the first n unread bytes. It panics if n is negative or
 // more than Len, a bug in the decoder.
