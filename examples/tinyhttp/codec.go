@@ -139,6 +139,7 @@ func (d *RequestDecoder) Decode(src *codec.Buffer) (*Request, bool, error) {
 	}
 	total := d.headEnd + d.length
 	if len(in) < total {
+		src.Reserve(total - len(in)) // the body's length is known
 		return nil, false, nil
 	}
 	d.body = append(d.body[:0], in[d.headEnd:total]...)

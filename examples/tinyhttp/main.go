@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -71,9 +72,12 @@ func run(addr string, loops int) error {
 		return err
 	}
 	server := srv.Serve(func(conn *socket.TCPStream) future.Future[struct{}] {
+		// The connection as a stream of requests and a sink of responses,
+		// the responses being the handler's answers to the requests.
 		r, w := conn.Split()
+		requests, responses := codec.NewFramedPair(r, w, new(httpCodec)).Split()
 		h := new(handler)
-		serve := serveFrames[*Request, *Response](r, w, new(httpCodec), h.serve, h.refuse)
+		serve := combinators.Forward(answer(requests, h.serve, h.refuse), responses)
 		return combinators.Then(aio.Closing(conn, serve), func(_ struct{}, err error) {
 			if err != nil && !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
 				log.Printf("connection from %v: %v", conn.RemoteAddr(), err)

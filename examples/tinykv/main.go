@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -76,9 +77,12 @@ func run(addr string, loops int, store *Store) error {
 		return err
 	}
 	server := srv.Serve(func(conn *socket.TCPStream) future.Future[struct{}] {
+		// The connection as a stream of commands and a sink of replies,
+		// the replies being the session's answers to the commands.
 		r, w := conn.Split()
+		commands, replies := codec.NewFramedPair(r, w, new(respCodec)).Split()
 		s := &session{store: store}
-		serve := serveFrames[*Command, *Reply](r, w, new(respCodec), s.serve, s.refuse)
+		serve := combinators.Forward(answer(commands, s.serve, s.refuse), replies)
 		return combinators.Then(aio.Closing(conn, serve), func(_ struct{}, err error) {
 			if err != nil && !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
 				log.Printf("connection from %v: %v", conn.RemoteAddr(), err)

@@ -81,7 +81,7 @@ func (d *CommandDecoder) Decode(src *codec.Buffer) (*Command, bool, error) {
 		var n int
 		var err error
 		if in[0] == '*' {
-			n, err = d.parseArray(in)
+			n, err = d.parseArray(src, in)
 			if n > 0 {
 				d.store = append(d.store[:0], in[:n]...)
 			}
@@ -106,7 +106,7 @@ func (d *CommandDecoder) Decode(src *codec.Buffer) (*Command, bool, error) {
 
 // parseArray parses "*N\r\n" and N bulk strings, recording their spans,
 // and returns the command's length, or 0 when more input is needed.
-func (d *CommandDecoder) parseArray(in []byte) (int, error) {
+func (d *CommandDecoder) parseArray(src *codec.Buffer, in []byte) (int, error) {
 	n, pos, ok, err := parseCount(in, 1, MaxArgs, errMultibulkLength)
 	if !ok || err != nil {
 		return 0, err
@@ -133,6 +133,7 @@ func (d *CommandDecoder) parseArray(in []byte) (int, error) {
 		}
 		if end > len(in) {
 			d.need = end
+			src.Reserve(end - len(in))
 			return 0, nil
 		}
 		if in[end-2] != '\r' || in[end-1] != '\n' {

@@ -66,6 +66,12 @@ func runStd(addr string, store *Store) error {
 	return nil
 }
 
+// The -std server's read buffer: 16 KiB, grown (by doubling) only for a
+// command that needs more, up to the decoder's maximum.
+const chunkSize = 16 << 10
+
+var errFrameTooLarge = errors.New("tinykv: decoder needs more than its maximum frame length")
+
 func serveStd(c net.Conn, store *Store) error {
 	var rc respCodec
 	s := &session{store: store}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -15,10 +16,11 @@ import (
 	"github.com/eddyio/eddy/socket"
 )
 
-// serveOne serves one connection in this process, on a loop of its own
-// goroutine, and returns a client connected to it, the loop, and the
-// connection's framer (to be looked at only from the loop).
-func serveOne(t *testing.T) (net.Conn, *driver.Loop, *framer[*Command, *Reply]) {
+// serveOne serves one connection in this process as the server does, on a
+// loop of its own goroutine, and returns a client connected to it, the
+// loop, and the connection's framed halves (to be looked at only from the
+// loop).
+func serveOne(t *testing.T) (net.Conn, *driver.Loop, *codec.FramedRead[*Command], *codec.FramedWrite[*Reply]) {
 	t.Helper()
 	loop := loopkit.StartLoop(t)
 	l, err := listener.BindTCP("127.0.0.1:0")
@@ -27,14 +29,19 @@ func serveOne(t *testing.T) (net.Conn, *driver.Loop, *framer[*Command, *Reply]) 
 	}
 	t.Cleanup(func() { l.Close() })
 	done := make(chan struct{})
-	framers := make(chan *framer[*Command, *Reply], 1)
+	type halves struct {
+		rd *codec.FramedRead[*Command]
+		wr *codec.FramedWrite[*Reply]
+	}
+	framed := make(chan halves, 1)
 	loop.Spawn(combinators.AndThen(l.Accept(), func(conn *socket.TCPStream) future.Future[struct{}] {
 		r, w := conn.Split()
+		rd, wr := codec.NewFramedPair(r, w, new(respCodec)).Split()
+		framed <- halves{rd, wr}
 		s := &session{store: NewStore()}
 		s.store.Set([]byte("key:1"), []byte("value"))
-		f := serveFrames[*Command, *Reply](r, w, new(respCodec), s.serve, s.refuse)
-		framers <- f.(*framer[*Command, *Reply])
-		return combinators.Then(f, func(struct{}, error) { conn.Close(); close(done) })
+		return combinators.Then(combinators.Forward(answer(rd, s.serve, s.refuse), wr),
+			func(struct{}, error) { conn.Close(); close(done) })
 	}))
 	c, err := net.Dial("tcp", l.Addr().String())
 	if err != nil {
@@ -42,7 +49,8 @@ func serveOne(t *testing.T) (net.Conn, *driver.Loop, *framer[*Command, *Reply]) 
 	}
 	c.SetDeadline(time.Now().Add(time.Minute))
 	t.Cleanup(func() { c.Close(); <-done }) // the client's EOF ends the task
-	return c, loop, <-framers
+	h := <-framed
+	return c, loop, h.rd, h.wr
 }
 
 const (
@@ -60,10 +68,10 @@ func roundTrip(t *testing.T, c net.Conn, req, reply []byte) {
 }
 
 // TestSteadyStateAllocs: once a connection is established, a command and
-// its reply through the framing loop, the decoder, the session and the
+// its reply through the framed transport, the decoder, the session and the
 // encoder allocate nothing (contract 9), the client's side included.
 func TestSteadyStateAllocs(t *testing.T) {
-	c, _, _ := serveOne(t)
+	c, _, _, _ := serveOne(t)
 	req, reply := []byte(getReq), make([]byte, len(getReply))
 	for range 100 { // warm up: buffers pooled, storage grown
 		roundTrip(t, c, req, reply)
@@ -94,10 +102,10 @@ func TestSteadyStateAllocs(t *testing.T) {
 // TestIdleHoldsNoBuffer: between commands, a connection holds neither an
 // input nor an output buffer; a partial command keeps its input buffer.
 func TestIdleHoldsNoBuffer(t *testing.T) {
-	c, loop, f := serveOne(t)
+	c, loop, rd, wr := serveOne(t)
 	held := func() (in, out bool) {
 		ch := loopkit.Spawn(loop, future.Lazy(func() ([2]bool, error) {
-			return [2]bool{f.in != nil, f.out != nil}, nil
+			return [2]bool{rd.Buffered() != nil, wr.Buffered() != 0}, nil
 		}))
 		v, _ := loopkit.Await(t, ch)
 		return v[0], v[1]

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -15,10 +16,11 @@ import (
 	"github.com/eddyio/eddy/socket"
 )
 
-// serveOne serves one connection in this process, on a loop of its own
-// goroutine, and returns a client connected to it, the loop, and the
-// connection's framer (to be looked at only from the loop).
-func serveOne(t *testing.T) (net.Conn, *driver.Loop, *framer[*Request, *Response]) {
+// serveOne serves one connection in this process as the server does, on a
+// loop of its own goroutine, and returns a client connected to it, the
+// loop, and the connection's framed halves (to be looked at only from the
+// loop).
+func serveOne(t *testing.T) (net.Conn, *driver.Loop, *codec.FramedRead[*Request], *codec.FramedWrite[*Response]) {
 	t.Helper()
 	loop := loopkit.StartLoop(t)
 	l, err := listener.BindTCP("127.0.0.1:0")
@@ -27,13 +29,18 @@ func serveOne(t *testing.T) (net.Conn, *driver.Loop, *framer[*Request, *Response
 	}
 	t.Cleanup(func() { l.Close() })
 	done := make(chan struct{})
-	framers := make(chan *framer[*Request, *Response], 1)
+	type halves struct {
+		rd *codec.FramedRead[*Request]
+		wr *codec.FramedWrite[*Response]
+	}
+	framed := make(chan halves, 1)
 	loop.Spawn(combinators.AndThen(l.Accept(), func(conn *socket.TCPStream) future.Future[struct{}] {
 		r, w := conn.Split()
+		rd, wr := codec.NewFramedPair(r, w, &httpCodec{ResponseEncoder: ResponseEncoder{now: fixedClock}}).Split()
+		framed <- halves{rd, wr}
 		h := new(handler)
-		f := serveFrames[*Request, *Response](r, w, &httpCodec{ResponseEncoder: ResponseEncoder{now: fixedClock}}, h.serve, h.refuse)
-		framers <- f.(*framer[*Request, *Response])
-		return combinators.Then(f, func(struct{}, error) { conn.Close(); close(done) })
+		return combinators.Then(combinators.Forward(answer(rd, h.serve, h.refuse), wr),
+			func(struct{}, error) { conn.Close(); close(done) })
 	}))
 	c, err := net.Dial("tcp", l.Addr().String())
 	if err != nil {
@@ -41,7 +48,8 @@ func serveOne(t *testing.T) (net.Conn, *driver.Loop, *framer[*Request, *Response
 	}
 	c.SetDeadline(time.Now().Add(time.Minute))
 	t.Cleanup(func() { c.Close(); <-done }) // the client's EOF ends the task
-	return c, loop, <-framers
+	h := <-framed
+	return c, loop, h.rd, h.wr
 }
 
 const fixedPlaintext = "HTTP/1.1 200 OK\r\nServer: eddy\r\nDate: Wed, 02 Dec 2026 18:30:05 GMT\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!"
@@ -56,10 +64,10 @@ func roundTrip(t *testing.T, c net.Conn, req, resp []byte) {
 }
 
 // TestSteadyStateAllocs: once a connection is established, a request and
-// its response through the framing loop, the decoder, the handler and the
+// its response through the framed transport, the decoder, the handler and the
 // encoder allocate nothing (contract 9), the client's side included.
 func TestSteadyStateAllocs(t *testing.T) {
-	c, _, _ := serveOne(t)
+	c, _, _, _ := serveOne(t)
 	req, resp := []byte(plaintextReq), make([]byte, len(fixedPlaintext))
 	for range 100 { // warm up: buffers pooled, storage grown
 		roundTrip(t, c, req, resp)
@@ -90,10 +98,10 @@ func TestSteadyStateAllocs(t *testing.T) {
 // TestIdleHoldsNoBuffer: between requests, a connection holds neither an
 // input nor an output buffer; a partial request keeps its input buffer.
 func TestIdleHoldsNoBuffer(t *testing.T) {
-	c, loop, f := serveOne(t)
+	c, loop, rd, wr := serveOne(t)
 	held := func() (in, out bool) {
 		ch := loopkit.Spawn(loop, future.Lazy(func() ([2]bool, error) {
-			return [2]bool{f.in != nil, f.out != nil}, nil
+			return [2]bool{rd.Buffered() != nil, wr.Buffered() != 0}, nil
 		}))
 		v, _ := loopkit.Await(t, ch)
 		return v[0], v[1]
