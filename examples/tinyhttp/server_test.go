@@ -315,3 +315,34 @@ func runTool(t *testing.T, path string, args ...string) string {
 	}
 	return string(out)
 }
+
+// TestHalfClose: a client that sends its requests and then shuts its write
+// side gets every answer, then the server's end of the connection; one
+// that stops in the middle of a request gets the answers before it and the
+// end, and the server logs no error for it.
+func TestHalfClose(t *testing.T) {
+	s := startServer(t)
+	tests := []struct{ name, req, want string }{
+		{"whole", plaintextReq + jsonReq, plaintextResp + jsonResp},
+		{"partial", plaintextReq + "GET /json HTTP/1.1\r\nHo", plaintextResp},
+		{"partial body", "POST /json HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := dial(t, s.addr)
+			if _, err := io.WriteString(c, tt.req); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.(*net.TCPConn).CloseWrite(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(c)
+			if err != nil || undate(string(got)) != tt.want {
+				t.Errorf("answered %q, %v; want %q then EOF", got, err, tt.want)
+			}
+		})
+	}
+	if strings.Contains(s.log(), "connection from") {
+		t.Errorf("the server logged an error:\n%s", s.log())
+	}
+}

@@ -337,3 +337,34 @@ func runTool(t *testing.T, path string, args ...string) string {
 	}
 	return string(out)
 }
+
+// TestHalfClose: a client that sends its commands and then shuts its write
+// side gets every reply, then the server's end of the connection; one that
+// stops in the middle of a command gets the replies before it and the end,
+// and the server logs no error for it.
+func TestHalfClose(t *testing.T) {
+	s := startServer(t)
+	tests := []struct{ name, req, want string }{
+		{"whole", "*1\r\n$4\r\nPING\r\nPING\r\n", "+PONG\r\n+PONG\r\n"},
+		{"partial array", "PING\r\n*2\r\n$3\r\nGET\r\n$5\r\nke", "+PONG\r\n"},
+		{"partial inline", "PING\r\nPIN", "+PONG\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := dial(t, s.addr)
+			if _, err := io.WriteString(c, tt.req); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.(*net.TCPConn).CloseWrite(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(c)
+			if err != nil || string(got) != tt.want {
+				t.Errorf("answered %q, %v; want %q then EOF", got, err, tt.want)
+			}
+		})
+	}
+	if strings.Contains(s.log(), "connection from") {
+		t.Errorf("the server logged an error:\n%s", s.log())
+	}
+}
