@@ -49,7 +49,13 @@ on_cpu() { # on_cpu CPU cmd...
 start() {
   local log=$tmp/server.log
   : >"$log"
-  on_cpu "$SERVER_CPU" "$@" -addr 127.0.0.1:0 -loops 1 >"$log" 2>&1 &
+  # A simple command, not a function, in the background: $! is then the
+  # server's own pid (taskset execs it), which stop signals.
+  if [ "$PIN" = 1 ]; then
+    taskset -c "$SERVER_CPU" "$@" -addr 127.0.0.1:0 -loops 1 >"$log" 2>&1 &
+  else
+    "$@" -addr 127.0.0.1:0 -loops 1 >"$log" 2>&1 &
+  fi
   server_pid=$!
   for _ in $(seq 100); do
     addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$log")
