@@ -71,6 +71,7 @@ type StatusError struct {
 	Reason string
 }
 
+// Error says the status and why.
 func (e *StatusError) Error() string {
 	return "tinyhttp: " + strconv.Itoa(e.Status) + " " + statusText(e.Status) + ": " + e.Reason
 }

@@ -28,6 +28,7 @@ const (
 // connection: RESP cannot resynchronise after it.
 type ProtocolError struct{ Reason string }
 
+// Error says why, as Redis words it.
 func (e *ProtocolError) Error() string { return "tinykv: Protocol error: " + e.Reason }
 
 var (
