@@ -89,16 +89,32 @@ var (
 )
 
 // RequestDecoder is a codec.Decoder of HTTP/1.x requests. It copies each
-// request's head and body into storage of its own, reused from one request
-// to the next: decoding allocates nothing in the steady state. Its errors
-// are *StatusError; decoding cannot resume after one (the connection is to
-// be answered and closed).
+// request's head and body into pooled storage, taken when a request comes
+// and given back when the decoder next answers that it needs more input
+// (the request was valid until then): decoding allocates nothing in the
+// steady state, and a connection between requests holds no storage. Its
+// errors are *StatusError; decoding cannot resume after one (the
+// connection is to be answered and closed).
 type RequestDecoder struct {
 	req     Request
-	head    []byte // a copy of the current request's head
-	body    []byte // a copy of its body
-	headEnd int    // bytes of head found in an earlier call (0: not yet)
-	length  int    // its Content-Length
+	head    []byte // a copy of the current request's head, in headMem
+	body    []byte // a copy of its body, in bodyMem
+	headMem storage
+	bodyMem storage
+	headEnd int // bytes of head found in an earlier call (0: not yet)
+	length  int // its Content-Length
+}
+
+// release gives the storage of the last request back; d.req no longer
+// refers to it.
+func (d *RequestDecoder) release() {
+	d.headMem.release()
+	d.bodyMem.release()
+	d.head, d.body = nil, nil
+	d.req = Request{Headers: d.req.Headers[:0]}
+	if cap(d.req.Headers) > 16 {
+		d.req.Headers = nil // grown for one request with many headers
+	}
 }
 
 var _ codec.Decoder[*Request] = (*RequestDecoder)(nil)
@@ -127,6 +143,7 @@ func (d *RequestDecoder) Decode(src *codec.Buffer) (*Request, bool, error) {
 		limit := min(len(in), MaxHeaderBytes)
 		i := bytes.Index(in[:limit], crlfcrlf)
 		if i < 0 {
+			d.release() // the last request is done with
 			if len(in) >= MaxHeaderBytes {
 				return nil, false, errHeadTooLarge
 			}
@@ -135,6 +152,7 @@ func (d *RequestDecoder) Decode(src *codec.Buffer) (*Request, bool, error) {
 		d.headEnd = i + 4
 		if err := d.parseHead(in[:d.headEnd]); err != nil {
 			d.headEnd = 0
+			d.release()
 			return nil, false, err
 		}
 	}
@@ -143,7 +161,7 @@ func (d *RequestDecoder) Decode(src *codec.Buffer) (*Request, bool, error) {
 		src.Reserve(total - len(in)) // the body's length is known
 		return nil, false, nil
 	}
-	d.body = append(d.body[:0], in[d.headEnd:total]...)
+	d.body = append(d.bodyMem.take(d.length), in[d.headEnd:total]...)
 	d.req.Body = d.body
 	src.Advance(total)
 	d.headEnd = 0
@@ -154,7 +172,7 @@ func (d *RequestDecoder) Decode(src *codec.Buffer) (*Request, bool, error) {
 // the empty line) into d.req, after copying head into d.head, and the
 // Content-Length into d.length.
 func (d *RequestDecoder) parseHead(head []byte) error {
-	d.head = append(d.head[:0], head...)
+	d.head = append(d.headMem.take(len(head)), head...)
 	b := d.head
 	r := &d.req
 	r.Headers = r.Headers[:0]

@@ -239,8 +239,11 @@ func FuzzRequestDecoder(f *testing.F) {
 			if src.Len() > before {
 				t.Fatalf("buffer grew")
 			}
-			if len(d.head) > MaxHeaderBytes || len(d.body) > MaxBodyBytes {
-				t.Fatalf("decoder keeps %d bytes of head, %d of body", len(d.head), len(d.body))
+			if cap(d.head) > max(MaxHeaderBytes, storageSize) || cap(d.body) > max(MaxBodyBytes, storageSize) {
+				t.Fatalf("decoder keeps %d bytes of head, %d of body", cap(d.head), cap(d.body))
+			}
+			if !ok && err == nil && d.headEnd == 0 && (d.headMem.held() || d.bodyMem.held()) {
+				t.Fatalf("decoder holds storage while it waits for a request")
 			}
 			buf = append(buf[:0], src.Bytes()...)
 			if err != nil {

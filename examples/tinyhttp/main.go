@@ -100,11 +100,12 @@ var (
 	notFound   = []byte("404 page not found\n")
 )
 
-// handler answers the requests of one connection; its response and JSON
-// buffer are reused from one request to the next.
+// handler answers the requests of one connection; its response and the
+// bytes of its JSON and error bodies are reused from one request to the
+// next (an array inside the handler, not a buffer of its own).
 type handler struct {
 	resp Response
-	body []byte
+	text [128]byte
 }
 
 // serve answers req, and says whether the connection closes after it.
@@ -118,8 +119,8 @@ func (h *handler) serve(req *Request) (*Response, bool) {
 	case "/plaintext":
 		h.resp.Status, h.resp.ContentType, h.resp.Body = 200, "text/plain", helloWorld
 	case "/json":
-		h.body = appendMessageJSON(h.body[:0], "Hello, World!")
-		h.resp.Status, h.resp.ContentType, h.resp.Body = 200, "application/json", h.body
+		body := appendMessageJSON(h.text[:0], "Hello, World!")
+		h.resp.Status, h.resp.ContentType, h.resp.Body = 200, "application/json", body
 	default:
 		h.resp.Status, h.resp.ContentType, h.resp.Body = 404, "text/plain; charset=utf-8", notFound
 	}
@@ -132,9 +133,8 @@ func (h *handler) refuse(err error) (*Response, bool) {
 	if !errors.As(err, &se) {
 		return nil, false
 	}
-	h.body = append(h.body[:0], se.Reason...)
-	h.body = append(h.body, '\n')
-	h.resp = Response{Status: se.Status, ContentType: "text/plain; charset=utf-8", Body: h.body, Close: true}
+	body := append(append(h.text[:0], se.Reason...), '\n')
+	h.resp = Response{Status: se.Status, ContentType: "text/plain; charset=utf-8", Body: body, Close: true}
 	return &h.resp, true
 }
 

@@ -5,13 +5,14 @@ import (
 )
 
 // session answers the commands of one connection. Its reply, the elements
-// of an MGET's array and the text of its errors are reused from one
-// command to the next.
+// of an MGET's array (unless they grew beyond 64) and the bytes of its
+// errors (an array inside the session) are reused from one command to the
+// next.
 type session struct {
 	store *Store
 	reply Reply
 	elems []Reply
-	text  []byte
+	text  [192]byte
 }
 
 var (
@@ -79,6 +80,10 @@ func (s *session) serve(cmd *Command) (*Reply, bool) {
 		if len(args) == 0 {
 			return s.arity("mget"), false
 		}
+		clear(s.elems)
+		if cap(s.elems) > 64 {
+			s.elems = nil // grown for one long MGET
+		}
 		s.elems = s.elems[:0]
 		for _, k := range args {
 			v, set := s.store.Get(k)
@@ -89,10 +94,9 @@ func (s *session) serve(cmd *Command) (*Reply, bool) {
 		r.Kind, r.Str = SimpleString, ok
 		return r, true
 	default:
-		s.text = append(s.text[:0], "ERR unknown command '"...)
-		s.text = appendClean(s.text, cmd.Args[0], 128)
-		s.text = append(s.text, '\'')
-		r.Kind, r.Str = Error, s.text
+		text := append(s.text[:0], "ERR unknown command '"...)
+		text = appendClean(text, cmd.Args[0], 128)
+		r.Kind, r.Str = Error, append(text, '\'')
 	}
 	return r, false
 }
@@ -100,10 +104,9 @@ func (s *session) serve(cmd *Command) (*Reply, bool) {
 // arity is Redis's error for a command given the wrong number of
 // arguments.
 func (s *session) arity(name string) *Reply {
-	s.text = append(s.text[:0], "ERR wrong number of arguments for '"...)
-	s.text = append(s.text, name...)
-	s.text = append(s.text, "' command"...)
-	s.reply = Reply{Kind: Error, Str: s.text}
+	text := append(s.text[:0], "ERR wrong number of arguments for '"...)
+	text = append(text, name...)
+	s.reply = Reply{Kind: Error, Str: append(text, "' command"...)}
 	return &s.reply
 }
 
@@ -114,9 +117,7 @@ func (s *session) refuse(err error) (*Reply, bool) {
 	if !errors.As(err, &pe) {
 		return nil, false
 	}
-	s.text = append(s.text[:0], "ERR Protocol error: "...)
-	s.text = append(s.text, pe.Reason...)
-	s.reply = Reply{Kind: Error, Str: s.text}
+	s.reply = Reply{Kind: Error, Str: append(append(s.text[:0], "ERR Protocol error: "...), pe.Reason...)}
 	return &s.reply, true
 }
 

@@ -50,12 +50,16 @@ type Command struct {
 // CommandDecoder is a codec.Decoder of RESP2 commands as clients send them:
 // an array of bulk strings (redis-cli, redis-benchmark, client libraries),
 // or an inline command, a line of words (telnet, nc, redis-benchmark's
-// PING_INLINE). Each command is copied into storage the decoder reuses, so
-// decoding allocates nothing once it has grown to the largest command
-// seen. Its errors are *ProtocolError, after which decoding cannot go on.
+// PING_INLINE). Each command is copied into pooled storage, taken when a
+// command comes and given back when the decoder next answers that it needs
+// more input (the command was valid until then): decoding allocates
+// nothing in the steady state, and a connection between commands holds no
+// storage. Its errors are *ProtocolError, after which decoding cannot go
+// on.
 type CommandDecoder struct {
 	cmd   Command
-	store []byte
+	store []byte // the current command, in mem
+	mem   storage
 	spans []span // where each argument is in store
 	// need is the length of input below which a command already looked at
 	// cannot be whole, so that a large value arriving piece by piece is not
@@ -68,6 +72,18 @@ type span struct{ off, end int }
 var _ codec.Decoder[*Command] = (*CommandDecoder)(nil)
 var _ codec.MaxFrameLengther = (*CommandDecoder)(nil)
 
+// release gives the storage of the last command back; d.cmd no longer
+// refers to it.
+func (d *CommandDecoder) release() {
+	d.mem.release()
+	d.store = nil
+	clear(d.cmd.Args)
+	d.cmd.Args, d.spans = d.cmd.Args[:0], d.spans[:0]
+	if cap(d.cmd.Args) > 64 {
+		d.cmd.Args, d.spans = nil, nil // grown for one long command
+	}
+}
+
 // MaxFrameLength is the longest command the decoder needs buffered.
 func (d *CommandDecoder) MaxFrameLength() int { return MaxCommandLength }
 
@@ -77,6 +93,7 @@ func (d *CommandDecoder) Decode(src *codec.Buffer) (*Command, bool, error) {
 	for {
 		in := src.Bytes()
 		if len(in) == 0 || len(in) < d.need {
+			d.release() // the last command is done with
 			return nil, false, nil
 		}
 		var n int
@@ -84,12 +101,13 @@ func (d *CommandDecoder) Decode(src *codec.Buffer) (*Command, bool, error) {
 		if in[0] == '*' {
 			n, err = d.parseArray(src, in)
 			if n > 0 {
-				d.store = append(d.store[:0], in[:n]...)
+				d.store = append(d.mem.take(n), in[:n]...)
 			}
 		} else {
 			n, err = d.parseInline(in) // the words are in store already
 		}
 		if err != nil || n == 0 {
+			d.release()
 			return nil, false, err
 		}
 		d.need = 0
@@ -202,7 +220,7 @@ func (d *CommandDecoder) parseInline(in []byte) (int, error) {
 	}
 	// The words are split, and quoted ones unescaped, in a copy of the
 	// line, which the spans index.
-	d.store = append(d.store[:0], line...)
+	d.store = append(d.mem.take(len(line)), line...)
 	d.spans = d.spans[:0]
 	b := d.store
 	i := 0

@@ -238,8 +238,11 @@ func FuzzCommandDecoder(f *testing.F) {
 			if src.Len() > before {
 				t.Fatalf("buffer grew")
 			}
-			if cap(d.store) > MaxCommandLength || len(d.spans) > MaxArgs {
+			if cap(d.store) > max(MaxCommandLength, storageSize) || len(d.spans) > MaxArgs {
 				t.Fatalf("decoder keeps %d bytes, %d spans", cap(d.store), len(d.spans))
+			}
+			if !ok && d.mem.held() {
+				t.Fatalf("decoder holds storage while it waits for a command")
 			}
 			buf = append(buf[:0], src.Bytes()...)
 			if err != nil {
