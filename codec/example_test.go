@@ -73,3 +73,68 @@ func ExampleNewFramedWrite() {
 	fmt.Printf("%s %v\n", res.Second, err)
 	// Output: one two three <nil>
 }
+
+// ExampleReadLines reads a line-oriented protocol as a stream of strings.
+func ExampleReadLines() {
+	client, server, err := socket.UnixPair()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	defer server.Close()
+
+	send := combinators.AndThen(aio.WriteAll(client, []byte("HELO eddy\r\nNOOP\nQUIT")), func(int) future.Future[struct{}] {
+		return aio.Shutdown(client)
+	})
+	read := combinators.Collect(codec.ReadLines(server))
+	res, err := driver.Run(combinators.Join(send, read))
+	fmt.Printf("%q %v\n", res.Second, err)
+	// Output: ["HELO eddy" "NOOP" "QUIT"] <nil>
+}
+
+// ExampleNewLinesMax bounds the length of a line, so that a peer cannot
+// make the reader buffer without end: a longer line is an item error,
+// ErrLineTooLong, and the stream resumes at the next line.
+func ExampleNewLinesMax() {
+	a, b, err := socket.UnixPair()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+
+	send := combinators.AndThen(aio.WriteAll(a, []byte("short\nfits in 16\nthis line is far too long\nread on\n")),
+		func(int) future.Future[struct{}] { return aio.Shutdown(a) })
+	lines := codec.NewFramedRead(b, codec.NewLinesMax(16))
+	logged := combinators.InspectErr(lines, func(err error) { fmt.Println("skipped:", err) })
+	read := combinators.ForEach(combinators.DropErrors(logged), func(line string) future.Future[struct{}] {
+		fmt.Printf("%q\n", line)
+		return future.Done()
+	})
+	_, err = driver.Run(combinators.Join(send, read))
+	fmt.Println(err)
+	// Output:
+	// "short"
+	// "fits in 16"
+	// skipped: codec: line too long
+	// "read on"
+	// <nil>
+}
+
+// ExampleLines_Encode writes lines through a FramedWrite.
+func ExampleLines_Encode() {
+	a, b, err := socket.UnixPair()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+
+	sink := codec.NewFramedWrite(a, codec.NewLines())
+	send := combinators.AndThen(combinators.SinkSendAll(sink, stream.Of("one", "two")), func(struct{}) future.Future[struct{}] {
+		return future.PollFn(sink.PollClose)
+	})
+	res, err := driver.Run(combinators.Join(send, aio.ReadToEnd(b)))
+	fmt.Printf("%q %v\n", res.Second, err)
+	// Output: "one\ntwo\n" <nil>
+}
