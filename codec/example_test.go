@@ -138,3 +138,65 @@ func ExampleLines_Encode() {
 	fmt.Printf("%q %v\n", res.Second, err)
 	// Output: "one\ntwo\n" <nil>
 }
+
+// ExampleNewLengthDelimited sends length-prefixed frames both ways: the
+// client's Framed sends two frames and reads the echoes.
+func ExampleNewLengthDelimited() {
+	a, b, err := socket.UnixPair()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+
+	server := codec.NewFramed(b, codec.NewLengthDelimited())
+	echo := combinators.Forward(server, server)
+	client := codec.NewFramed(a, codec.NewLengthDelimited())
+	send := combinators.AndThen(combinators.SinkSendAll(client, stream.Of([]byte("first"), []byte("second"))),
+		func(struct{}) future.Future[struct{}] { return future.PollFn(client.PollClose) })
+	read := combinators.Collect(client)
+	res, err := driver.Run(combinators.Join(combinators.Join(send, echo), read))
+	fmt.Printf("%q %v\n", res.Second, err)
+	// Output: ["first" "second"] <nil>
+}
+
+// ExampleLengthDelimitedBuilder decodes a layout with a 2-byte
+// little-endian length that counts itself, from a byte slice.
+func ExampleLengthDelimitedBuilder() {
+	c, err := codec.LengthDelimitedBuilder{}.LengthFieldLength(2).LittleEndian().LengthAdjustment(-2).Build()
+	if err != nil {
+		log.Fatal(err)
+	}
+	src := codec.NewBuffer([]byte("\x07\x00hello\x04\x00hi"))
+	for {
+		frame, ok, err := c.Decode(src)
+		if !ok || err != nil {
+			break
+		}
+		fmt.Printf("%q\n", frame)
+	}
+	wire, err := c.Encode(nil, []byte("hey"))
+	fmt.Printf("%q %v\n", wire, err)
+	// Output:
+	// "hello"
+	// "hi"
+	// "\x05\x00hey" <nil>
+}
+
+// ExampleFrameLengthError shows a frame over the maximum: an item error,
+// after which the codec skips the frame and decodes the next.
+func ExampleFrameLengthError() {
+	c, err := codec.LengthDelimitedBuilder{}.LengthFieldLength(1).MaxFrameLength(4).Build()
+	if err != nil {
+		log.Fatal(err)
+	}
+	src := codec.NewBuffer([]byte("\x08too long\x02ok"))
+	for range 3 {
+		frame, ok, err := c.Decode(src)
+		fmt.Printf("%q %v %v\n", frame, ok, err)
+	}
+	// Output:
+	// "" false codec: frame of 8 bytes over the maximum of 4
+	// "ok" true <nil>
+	// "" false <nil>
+}
