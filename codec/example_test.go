@@ -200,3 +200,36 @@ func ExampleFrameLengthError() {
 	// "ok" true <nil>
 	// "" false <nil>
 }
+
+// ExampleNewUDPFramed sends lines as datagrams and receives them with
+// their sender.
+func ExampleNewUDPFramed() {
+	a, err := socket.BindUDP("127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	b, err := socket.BindUDP("127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer b.Close()
+
+	sender := codec.NewUDPFramed(a, codec.NewLines())
+	receiver := codec.NewUDPFramed(b, codec.NewLines())
+	to := b.LocalAddr().AddrPort()
+	send := combinators.SinkSendAll(sender, stream.Of(
+		codec.Packet[string]{Frame: "hello", Addr: to},
+		codec.Packet[string]{Frame: "world", Addr: to},
+	))
+	recv := combinators.Collect(combinators.Take(receiver, 2))
+	res, err := driver.Run(combinators.Join(send, recv))
+	for _, p := range res.Second {
+		fmt.Println(p.Frame, p.Addr == a.LocalAddr().AddrPort())
+	}
+	fmt.Println(err)
+	// Output:
+	// hello true
+	// world true
+	// <nil>
+}
