@@ -1,8 +1,10 @@
 package codec_test
 
 import (
+	"errors"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/codec"
@@ -232,4 +234,145 @@ func ExampleNewUDPFramed() {
 	// hello true
 	// world true
 	// <nil>
+}
+
+// upper is a codec of 4-byte frames written upper-case, for the examples.
+type upper struct{}
+
+func (upper) Decode(src *codec.Buffer) (string, bool, error) {
+	if src.Len() < 4 {
+		return "", false, nil // need more
+	}
+	frame := string(src.Bytes()[:4]) // a copy: the buffer is reused
+	src.Advance(4)
+	return frame, true, nil
+}
+
+func (upper) Encode(dst []byte, frame string) ([]byte, error) {
+	return append(dst, strings.ToUpper(frame)...), nil
+}
+
+// Example writes a codec of 4-byte frames and tries its decoder on a byte
+// slice with NewBuffer, as a test or a fuzz target would.
+func Example() {
+	src := codec.NewBuffer([]byte("pingpongpi"))
+	for {
+		frame, ok, err := upper{}.Decode(src)
+		if !ok || err != nil {
+			break
+		}
+		fmt.Println(frame)
+	}
+	fmt.Printf("%d bytes left: %q\n", src.Len(), src.Bytes())
+	wire, _ := upper{}.Encode(nil, "pong")
+	fmt.Printf("%s\n", wire)
+	// Output:
+	// ping
+	// pong
+	// 2 bytes left: "pi"
+	// PONG
+}
+
+// ExampleTrailingBytesError: input that ends inside a frame is an item
+// error with the count of bytes left over.
+func ExampleTrailingBytesError() {
+	a, b, err := socket.UnixPair()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+
+	send := combinators.AndThen(aio.WriteAll(a, []byte("pingpo")), func(int) future.Future[struct{}] {
+		return aio.Shutdown(a)
+	})
+	frames := codec.NewFramedRead(b, upper{})
+	_, err = driver.Run(combinators.Join(send, combinators.Collect(frames)))
+	var te *codec.TrailingBytesError
+	fmt.Println(errors.As(err, &te), te.N, errors.Is(err, codec.ErrTrailingBytes))
+	fmt.Println(te)
+	// Output:
+	// true 2 true
+	// codec: 2 bytes left over at end of input
+}
+
+// ExampleFramed_Split reads with one half and writes with the other: an
+// echo of 4-byte frames, answered upper-case.
+func ExampleFramed_Split() {
+	a, b, err := socket.UnixPair()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+
+	in, out := codec.NewFramed(b, upper{}).Split()
+	echo := combinators.Forward(in, out)
+	ask := combinators.AndThen(aio.WriteAll(a, []byte("pingpong")), func(int) future.Future[[]byte] {
+		return combinators.AndThen(aio.Shutdown(a), func(struct{}) future.Future[[]byte] { return aio.ReadToEnd(a) })
+	})
+	res, err := driver.Run(combinators.Join(echo, ask))
+	fmt.Printf("%s %v\n", res.Second, err)
+	// Output: PINGPONG <nil>
+}
+
+// ExampleUpgrade reads a line, then switches the same connection to
+// length-delimited frames: the bytes of the first frame, which came in the
+// same read as the line, are decoded by the new codec.
+func ExampleUpgrade() {
+	a, b, err := socket.UnixPair()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+
+	wire := []byte("UPGRADE binary\n\x00\x00\x00\x03abc\x00\x00\x00\x02de")
+	send := combinators.AndThen(aio.WriteAll(a, wire), func(int) future.Future[struct{}] { return aio.Shutdown(a) })
+	lines := codec.NewFramed(b, codec.NewLines())
+	read := combinators.AndThen(combinators.IntoFuture(lines), func(h combinators.Head[string]) future.Future[[][]byte] {
+		fmt.Println("line:", h.Item.Value())
+		return combinators.Collect(codec.Upgrade(lines, codec.NewLengthDelimited()))
+	})
+	res, err := driver.Run(combinators.Join(send, read))
+	fmt.Printf("frames: %q %v\n", res.Second, err)
+	// Output:
+	// line: UPGRADE binary
+	// frames: ["abc" "de"] <nil>
+}
+
+// stalled is a writer whose peer reads nothing: every write is pending,
+// and it keeps the waker to call when the peer reads.
+type stalled struct{ waker future.Waker }
+
+func (s *stalled) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
+	s.waker = cx.Waker()
+	return future.Pending[int]()
+}
+func (s *stalled) PollFlush(cx *future.Context) future.Poll[struct{}] { return future.Ok(struct{}{}) }
+func (s *stalled) PollShutdown(cx *future.Context) future.Poll[struct{}] {
+	return future.Ok(struct{}{})
+}
+
+// ExampleFramedWrite_SetHighWaterMark shows backpressure: with a mark of
+// 8 bytes and a peer that reads nothing, PollReady turns pending once 8
+// bytes are buffered, with the task's waker parked in the writer.
+func ExampleFramedWrite_SetHighWaterMark() {
+	w := &stalled{}
+	sink := codec.NewFramedWrite(w, upper{})
+	sink.SetHighWaterMark(8)
+	cx := future.NewContext(nil, nil) // polled by hand, outside a loop
+	for _, frame := range []string{"abcd", "efgh", "ijkl"} {
+		if sink.PollReady(cx).IsPending() {
+			fmt.Println("pending before", frame)
+			break
+		}
+		fmt.Println("sent", frame, sink.StartSend(frame))
+	}
+	fmt.Println("buffered:", sink.Buffered(), "waker parked:", w.waker != nil)
+	// Output:
+	// sent abcd <nil>
+	// sent efgh <nil>
+	// pending before ijkl
+	// buffered: 8 waker parked: true
 }
