@@ -213,6 +213,17 @@ func (c *LengthDelimited) Decode(src *Buffer) ([]byte, bool, error) {
 	return frame, true, nil
 }
 
+// DecodeEOF is Decode at the end of input. Once it answers no frame, the
+// decoder is reset: a frame too long that was being skipped ended with the
+// input.
+func (c *LengthDelimited) DecodeEOF(src *Buffer) ([]byte, bool, error) {
+	frame, ok, err := c.Decode(src)
+	if !ok && err == nil {
+		c.discard = 0
+	}
+	return frame, ok, err
+}
+
 // tooLong reports a frame of n bytes after its length field and starts
 // skipping its bytes, the head included.
 func (c *LengthDelimited) tooLong(src *Buffer, n uint64) error {

@@ -115,14 +115,16 @@ func (l *Lines) Decode(src *Buffer) (string, bool, error) {
 }
 
 // DecodeEOF is Decode at the end of input: the last line may lack its
-// newline.
+// newline. Once it answers no line, the decoder is reset: a line too long
+// that was being skipped ended with the input.
 func (l *Lines) DecodeEOF(src *Buffer) (string, bool, error) {
 	s, ok, err := l.Decode(src)
-	if ok || err != nil || src.Len() == 0 {
+	if ok || err != nil {
 		return s, ok, err
 	}
-	if l.discarding {
+	if src.Len() == 0 || l.discarding {
 		src.Advance(src.Len())
+		l.next, l.discarding = 0, false
 		return "", false, nil
 	}
 	s = string(dropCR(src.Bytes()))

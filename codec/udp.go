@@ -52,7 +52,9 @@ func (e *DatagramError) Unwrap() error { return e.Err }
 // packets to send, each frame encoded into one datagram to its address.
 //
 // Each datagram is decoded alone, as if it were the whole input (Decode,
-// then DecodeEOF when the decoder has it and gave no frame): a datagram
+// then DecodeEOF when the decoder has it and gave no frame; after a
+// datagram that failed, DecodeEOF of an empty input resets the decoder's
+// state, so the next datagram starts afresh): a datagram
 // that does not make exactly one frame, or that the decoder refuses, is a
 // [*DatagramError] item error, and the stream goes on. A receive error is
 // an item error too (a datagram larger than the buffer: socket's
@@ -134,6 +136,12 @@ func (f *UDPFramed[In, Out]) decode(data []byte, from netip.AddrPort) (In, error
 	}
 	if err == nil && ok && src.Len() == 0 {
 		return frame, nil
+	}
+	if f.eofDec != nil {
+		// The datagram is the whole input: let the decoder drop what it
+		// kept of it (a long line it was skipping), so that the next
+		// datagram starts afresh.
+		f.eofDec.DecodeEOF(&Buffer{})
 	}
 	var zero In
 	return zero, &DatagramError{Addr: from, Len: len(data), Left: src.Len(), Err: err}

@@ -142,3 +142,41 @@ func TestUDPFramedLinesAndClose(t *testing.T) {
 		t.Errorf("after Close: %v, %v; want the end", got, err)
 	}
 }
+
+// TestUDPFramedResetsDecoder: a datagram holding a line too long is an
+// item error, and the next datagram is decoded afresh (the decoder does
+// not go on skipping the long line into it); so for a length-delimited
+// frame too long.
+func TestUDPFramedResetsDecoder(t *testing.T) {
+	loop := loopkit.CheckedLoop(t)
+	a, b := bindUDP(t), bindUDP(t)
+	to := b.LocalAddr().AddrPort()
+	raw := func(s string) future.Future[int] { return a.SendTo([]byte(s), to) }
+	send := combinators.AndThen(raw("far too long"), func(int) future.Future[int] {
+		return combinators.AndThen(raw("ok\n"), func(int) future.Future[int] {
+			return combinators.AndThen(raw("\x00\x00\x00\x09too long!"), func(int) future.Future[int] { return raw("\x00\x00\x00\x02ok") })
+		})
+	})
+	lines := codec.NewUDPFramed(b, codec.NewLinesMax(4))
+	res, err := loopkit.Block(t, loop, combinators.Join(send, combinators.Collect(combinators.Take(
+		combinators.MapStream(combinators.DropErrors(combinators.InspectErr(lines, func(err error) {
+			if !errors.Is(err, codec.ErrLineTooLong) {
+				t.Errorf("item error %v; want ErrLineTooLong", err)
+			}
+		})), func(p codec.Packet[string]) string { return p.Frame }), 1))))
+	if err != nil || !cmp.Equal(res.Second, []string{"ok"}) {
+		t.Fatalf("lines = %q, %v; want [ok] after the error", res.Second, err)
+	}
+	ld, _ := codec.LengthDelimitedBuilder{}.MaxFrameLength(4).Build()
+	frames := codec.NewUDPFramed(b, ld)
+	got, err := loopkit.Block(t, loop, combinators.Collect(combinators.Take(combinators.MapStream(frames,
+		func(p codec.Packet[[]byte]) string { return string(p.Frame) }), 2)))
+	if err == nil || !errors.Is(err, codec.ErrFrameTooLarge) {
+		t.Fatalf("first length-delimited datagram: %q, %v; want ErrFrameTooLarge", got, err)
+	}
+	got, err = loopkit.Block(t, loop, combinators.Collect(combinators.Take(combinators.MapStream(frames,
+		func(p codec.Packet[[]byte]) string { return string(p.Frame) }), 1)))
+	if err != nil || !cmp.Equal(got, []string{"ok"}) {
+		t.Fatalf("the next datagram: %q, %v; want [ok]", got, err)
+	}
+}
