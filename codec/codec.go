@@ -36,8 +36,9 @@ package codec
 //     bytes it skips (input it discards), but never a partial frame it will
 //     need again;
 //   - bad input: err is not nil. Whether decoding can go on after it is the
-//     codec's to say in its documentation (a Lines decoder resumes at the next
-//     newline; most codecs cannot resynchronise and the framed stream ends).
+//     codec's to say: a decoder that can implements [Resumer] (a Lines
+//     decoder resumes at the next newline); after the errors of other
+//     decoders the framed stream ends.
 //
 // Decode must not keep src's bytes after it returns: a frame that refers to
 // them must copy them, since the buffer is reused.
