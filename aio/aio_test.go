@@ -5,12 +5,9 @@ import (
 	"io"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/testkit"
-	"github.com/eddyio/eddy/stream"
 )
 
 // step is one answer of a scripted reader or writer: pending (waking the
@@ -192,85 +189,5 @@ func TestSplit(t *testing.T) {
 	}
 	if w.PollShutdown(cx); rw.shutdowns != 1 {
 		t.Errorf("WriteHalf.PollShutdown did not reach the writer")
-	}
-}
-
-// collectLines polls a stream to its end.
-func collectLines(t *testing.T, s stream.Stream[string]) ([]string, []error) {
-	t.Helper()
-	var got []string
-	var errs []error
-	cx := future.NewContext(nil, nil)
-	for range 10000 {
-		p := s.PollNext(cx)
-		switch {
-		case p.IsEnd():
-			if again := s.PollNext(cx); !again.IsEnd() {
-				t.Errorf("PollNext after the end = %v; want the end", again)
-			}
-			return got, errs
-		case p.IsItem() && p.Err() != nil:
-			errs = append(errs, p.Err())
-		case p.IsItem():
-			got = append(got, p.Value())
-		}
-	}
-	t.Fatal("Lines did not end")
-	return nil, nil
-}
-
-func TestLines(t *testing.T) {
-	tests := []struct {
-		name     string
-		reads    []step
-		limit    int
-		want     []string
-		wantErrs []error
-	}{
-		{name: "empty"},
-		{name: "one without newline", reads: []step{{data: "solo"}}, want: []string{"solo"}},
-		{name: "crlf and split reads", reads: []step{{data: "a\r"}, {pending: true}, {data: "\nb\n\nc"}},
-			want: []string{"a", "b", "", "c"}},
-		{name: "trailing newline", reads: []step{{data: "x\ny\n"}}, want: []string{"x", "y"}},
-		{name: "read error ends it", reads: []step{{data: "ok\npart"}, {err: errBoom}},
-			want: []string{"ok"}, wantErrs: []error{errBoom}},
-		{name: "too long", limit: 4, reads: []step{{data: "abc\nabcdefgh\n"}},
-			want: []string{"abc"}, wantErrs: []error{aio.ErrLineTooLong}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := &script{reads: tc.reads}
-			s := aio.Lines(r)
-			if tc.limit > 0 {
-				s = aio.LinesLimit(r, tc.limit)
-			}
-			if r.polls != 0 {
-				t.Fatal("Lines read before its first poll")
-			}
-			got, errs := collectLines(t, s)
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("lines (-want +got):\n%s", diff)
-			}
-			if len(errs) != len(tc.wantErrs) || (len(errs) > 0 && !errors.Is(errs[0], tc.wantErrs[0])) {
-				t.Errorf("item errors = %v; want %v", errs, tc.wantErrs)
-			}
-		})
-	}
-}
-
-func TestLinesBigInput(t *testing.T) {
-	var reads []step
-	var want []string
-	for i := range 3000 {
-		line := string(make([]byte, i%97)) + "z"
-		want = append(want, line)
-		reads = append(reads, step{data: line + "\n"})
-		if i%10 == 0 {
-			reads = append(reads, step{pending: true})
-		}
-	}
-	got, errs := collectLines(t, aio.Lines(&script{reads: reads}))
-	if len(errs) != 0 || !cmp.Equal(got, want) {
-		t.Fatalf("got %d lines, %v; want %d", len(got), errs, len(want))
 	}
 }

@@ -126,29 +126,3 @@ func ExampleShutdown() {
 	fmt.Printf("%s %v\n", res.First, err)
 	// Output: answer to question <nil>
 }
-
-// ExampleLinesLimit bounds the length of a line, so that a peer cannot
-// make the reader buffer without end: a longer line is an item error,
-// ErrLineTooLong, and the stream ends after it.
-func ExampleLinesLimit() {
-	a, b, err := socket.UnixPair()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer a.Close()
-	defer b.Close()
-
-	send := combinators.AndThen(aio.WriteAll(a, []byte("short\nfits in 16\nthis line is far too long\nnever read\n")),
-		func(int) future.Future[struct{}] { return aio.Shutdown(a) })
-	var lines []string
-	read := combinators.ForEach(aio.LinesLimit(b, 16), func(line string) future.Future[struct{}] {
-		lines = append(lines, line)
-		return future.Done()
-	})
-	_, err = driver.Run(combinators.Join(send, read))
-	fmt.Printf("%q\n", lines)
-	fmt.Println(errors.Is(err, aio.ErrLineTooLong))
-	// Output:
-	// ["short" "fits in 16"]
-	// true
-}

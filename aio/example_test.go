@@ -37,24 +37,6 @@ func Example() {
 	// Output: pong, and goodbye <nil>
 }
 
-// ExampleLines reads a line-oriented protocol as a stream of strings.
-func ExampleLines() {
-	client, server, err := socket.UnixPair()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer client.Close()
-	defer server.Close()
-
-	send := combinators.AndThen(aio.WriteAll(client, []byte("HELO eddy\r\nNOOP\nQUIT")), func(int) future.Future[struct{}] {
-		return aio.Shutdown(client)
-	})
-	read := combinators.Collect(aio.Lines(server))
-	res, err := driver.Run(combinators.Join(send, read))
-	fmt.Printf("%q %v\n", res.Second, err)
-	// Output: ["HELO eddy" "NOOP" "QUIT"] <nil>
-}
-
 // ExampleSplit copies a socket's input back to it with its two halves.
 func ExampleSplit() {
 	client, server, err := socket.UnixPair()

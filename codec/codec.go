@@ -3,6 +3,28 @@
 // to what is to be written, and the framed transports run them over an
 // aio.AsyncReader and aio.AsyncWriter as a stream of frames and a sink of
 // frames.
+//
+// # Framed transports
+//
+// [FramedRead] is the stream of the frames a decoder takes off a reader,
+// [FramedWrite] the sink of the frames an encoder writes, and [Framed] both
+// over one connection, splittable into its halves. [Upgrade] moves a Framed,
+// buffers and all, to a codec of other frame types (a protocol upgrade).
+// [UDPFramed] is a stream and a sink of [Packet] values over a UDP socket,
+// one datagram per frame.
+//
+// An idle framed connection holds no buffer: the read buffer comes from a
+// shared pool while a frame is being read and goes back when every byte read
+// has been decoded; the write buffer goes back when it has been written out.
+// The write side applies backpressure: PollReady answers pending while the
+// output buffered is above a high-water mark.
+//
+// # Codecs
+//
+// [Bytes] passes raw chunks, [Lines] splits text lines ([ReadLines] is the
+// common case in one call), [LengthDelimited] reads and writes frames with a
+// length header ([LengthDelimitedBuilder] for other layouts). docs/codecs.md
+// shows how to write one.
 package codec
 
 // Decoder takes frames off the front of the input buffered so far.
@@ -14,8 +36,9 @@ package codec
 //     bytes it skips (input it discards), but never a partial frame it will
 //     need again;
 //   - bad input: err is not nil. Whether decoding can go on after it is the
-//     codec's to say in its documentation (a Lines decoder resumes at the next
-//     newline; most codecs cannot resynchronise and the framed stream ends).
+//     codec's to say: a decoder that can implements [Resumer] (a Lines
+//     decoder resumes at the next newline); after the errors of other
+//     decoders the framed stream ends.
 //
 // Decode must not keep src's bytes after it returns: a frame that refers to
 // them must copy them, since the buffer is reused.

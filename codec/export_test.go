@@ -8,3 +8,6 @@ func ReadBufferCap[T any](f *FramedRead[T]) int { return cap(f.in.buf) }
 
 // WriteHoldsBuffer reports whether f holds an output buffer.
 func WriteHoldsBuffer[T any](f *FramedWrite[T]) bool { return f.holdsBuffer() }
+
+// LinesSearched is how far l has searched a partial line for a newline.
+func LinesSearched(l *Lines) int { return l.next }

@@ -197,7 +197,12 @@ func (f *FramedRead[T]) makeRoom() error {
 	if unread >= f.limit {
 		return ErrFrameTooLarge
 	}
-	want := max(minRead, f.in.need)
+	// Room for the frame the decoder said it waits for, else for a read
+	// worth making.
+	want, exact := minRead, f.in.need > 0
+	if exact {
+		want = f.in.need
+	}
 	if f.in.buf == nil && unread+want <= ReadBufferSize {
 		f.pooled = readPool.Get().(*[ReadBufferSize]byte)
 		f.in.buf, f.in.off = f.pooled[:0], 0
@@ -216,7 +221,11 @@ func (f *FramedRead[T]) makeRoom() error {
 	case need <= cap(f.in.buf):
 		f.in.buf = f.in.buf[:copy(f.in.buf, rest)]
 	default:
-		size := min(max(2*cap(f.in.buf), need), f.limit)
+		size := need
+		if !exact {
+			size = max(2*cap(f.in.buf), need)
+		}
+		size = min(size, f.limit)
 		grown := make([]byte, len(rest), size)
 		copy(grown, rest)
 		if f.pooled != nil {

@@ -48,6 +48,7 @@ import (
 var knownImports = map[string]string{
 	"aio":         "github.com/eddyio/eddy/aio",
 	"channel":     "github.com/eddyio/eddy/channel",
+	"codec":       "github.com/eddyio/eddy/codec",
 	"combinators": "github.com/eddyio/eddy/combinators",
 	"iocopy":      "github.com/eddyio/eddy/copy",
 	"driver":      "github.com/eddyio/eddy/driver",
