@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,7 +63,7 @@ func TestFromReaderLines(t *testing.T) {
 	r := aio.FromReader(b)
 	bridgeGoroutines(t, 0) // lazy: nothing started before the first poll
 	got, err := loopkit.Run(t, combinators.Collect(aio.Lines(r)))
-	if want := []string{"line 0", "line 1", "line 2"}; err != nil || !slicesEqual(got, want) {
+	if want := []string{"line 0", "line 1", "line 2"}; err != nil || !slices.Equal(got, want) {
 		t.Fatalf("Lines = %q, %v; want %q, nil", got, err, want)
 	}
 	bridgeGoroutines(t, 0)
@@ -68,8 +71,6 @@ func TestFromReaderLines(t *testing.T) {
 		t.Errorf("Close() = %v", err)
 	}
 }
-
-func slicesEqual(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") && len(a) == len(b) }
 
 // TestFromConnCopy copies 1 MiB from one net.Pipe to another with
 // copy.Copy between two ConnBridges.
@@ -234,5 +235,38 @@ func TestReadChunksError(t *testing.T) {
 	})))
 	if err == nil || err.Error() != "disk on fire" || len(items) != 1 {
 		t.Fatalf("Collect = %v (items %q); want the read error", err, items)
+	}
+}
+
+// TestFromReaderFile reads a regular file, which the reactor cannot poll,
+// in chunks through a bridge; the goroutine ends at the end of the file
+// and Close closes the file.
+func TestFromReaderFile(t *testing.T) {
+	loopkit.NoLeaks(t)
+	path := filepath.Join(t.TempDir(), "data")
+	want := bytes.Repeat([]byte("0123456789"), 5000)
+	if err := os.WriteFile(path, want, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := aio.FromReader(f)
+	got, err := loopkit.Run(t, combinators.Collect(aio.ReadChunks(r, 0)))
+	if err != nil || !bytes.Equal(bytes.Join(got, nil), want) {
+		t.Fatalf("ReadChunks = %d chunks, %v; want the file's %d bytes", len(got), err, len(want))
+	}
+	for _, c := range got {
+		if len(c) > aio.BridgeBuffer {
+			t.Errorf("a chunk of %d bytes; want at most BridgeBuffer", len(c))
+		}
+	}
+	bridgeGoroutines(t, 0)
+	if err := r.Close(); err != nil {
+		t.Errorf("Close() = %v", err)
+	}
+	if err := f.Close(); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("the file's Close() after the bridge's = %v; want os.ErrClosed (closed already)", err)
 	}
 }

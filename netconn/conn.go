@@ -40,8 +40,10 @@ type Conn struct {
 }
 
 // FromTCP returns a net.Conn view of s whose calls wait on loop's reactor.
-// s is registered with loop by the first Read or Write, unless it already
-// is; loop must be running for them to return (see the package doc).
+// s is registered with loop by the first Read or Write unless it already
+// is: a socket that a task connected or polled belongs to that task's loop
+// ([driver.LoopOf] in the task), and must be given that loop. loop must be
+// running for the calls to return (see the package doc).
 func FromTCP(s *socket.TCPStream, loop *driver.Loop) *Conn {
 	return newConn(s, "tcp", loop)
 }
