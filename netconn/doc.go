@@ -28,9 +28,9 @@
 //
 // # Cost
 //
-// A Conn holds no goroutine and no buffer: its waiting state is two small
-// channels and two task contexts, about 400 bytes on top of the socket, and
-// a deadline costs a runtime timer while it is set. Each wake-up goes
+// A Conn holds no goroutine and no buffer: its waiting state is the Conn,
+// two small channels and two task contexts, about 550 bytes on top of the
+// socket, and a deadline costs a runtime timer while it is set. Each wake-up goes
 // through the loop (the reactor's event, then the channel), one hop more
 // than package net's own poller; docs/interop.md has the measurement.
 package netconn
