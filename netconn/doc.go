@@ -15,7 +15,10 @@
 // signals. There is no second poller and no busy polling. The loop must be
 // running (a [driver.Runtime]'s loop, or a loop that a goroutine drives with
 // [driver.BlockOn]); a socket that is already registered with another loop
-// answers [driver.ErrWrongLoop] to the first Read or Write.
+// answers [driver.ErrWrongLoop] to the first Read or Write. The calls block:
+// they are for goroutines, never for a task, whose loop they would stop
+// (tasks use the socket itself, or [aio.FromConn] for a net.Conn that is
+// not an eddy socket).
 //
 // # Deadlines and closing
 //
