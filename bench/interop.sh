@@ -55,7 +55,9 @@ done
 median() { sort -n "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 eddy=$(median "$tmp/eddy")
 net=$(median "$tmp/net")
-echo "wrk -t1 -c$CONNS -d${DURATION}s, median of $REPS, pinned: ${server_pin:+yes}${server_pin:-no}"
+pinned=no
+[ -n "$server_pin" ] && pinned="server on CPU 0, wrk on CPU 1"
+echo "wrk -t1 -c$CONNS -d${DURATION}s, median of $REPS, pinned: $pinned"
 echo "eddy listener (netconn): $eddy requests/s"
 echo "net listener:            $net requests/s"
 echo "ratio eddy/net:          $(awk -v a="$eddy" -v b="$net" 'BEGIN {printf "%.2f", a / b}')"
