@@ -50,6 +50,9 @@ run() {
 
 for rep in $(seq "$REPS"); do
 	if [ $((rep % 2)) -eq 1 ]; then run eddy; run net; else run net; run eddy; fi
+	# The ratio within the repetition, whose two runs are back to back: less
+	# exposed to a load that drifts over the whole run than the medians are.
+	awk -v a="$(tail -n 1 "$tmp/eddy")" -v b="$(tail -n 1 "$tmp/net")" 'BEGIN {printf "%.3f\n", a / b}' >>"$tmp/ratio"
 done
 
 median() { sort -n "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
@@ -60,4 +63,5 @@ pinned=no
 echo "wrk -t1 -c$CONNS -d${DURATION}s, median of $REPS, pinned: $pinned"
 echo "eddy listener (netconn): $eddy requests/s"
 echo "net listener:            $net requests/s"
-echo "ratio eddy/net:          $(awk -v a="$eddy" -v b="$net" 'BEGIN {printf "%.2f", a / b}')"
+echo "ratio of the medians:    $(awk -v a="$eddy" -v b="$net" 'BEGIN {printf "%.2f", a / b}')"
+echo "median of the ratios of each repetition: $(median "$tmp/ratio") ($(sort -n "$tmp/ratio" | tr '\n' ' '| sed 's/ $//'))"
