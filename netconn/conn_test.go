@@ -170,3 +170,26 @@ func TestConnHalfClose(t *testing.T) {
 		})
 	}
 }
+
+// TestConnAllocs: a write and a read through Conns allocate nothing once
+// the sockets are registered.
+func TestConnAllocs(t *testing.T) {
+	loopkit.NoLeaks(t)
+	loop := loopkit.StartLoop(t)
+	a, b := unixPair(t, loop)
+	defer a.Close()
+	defer b.Close()
+	msg, buf := make([]byte, 64), make([]byte, 64)
+	roundTrip := func() {
+		if _, err := a.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(b, buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	roundTrip() // registers both
+	if n := testing.AllocsPerRun(100, roundTrip); n != 0 {
+		t.Errorf("a write and a read allocate %v times; want 0", n)
+	}
+}
