@@ -54,6 +54,7 @@ var knownImports = map[string]string{
 	"driver":      "github.com/eddyio/eddy/driver",
 	"future":      "github.com/eddyio/eddy/future",
 	"listener":    "github.com/eddyio/eddy/listener",
+	"netconn":     "github.com/eddyio/eddy/netconn",
 	"semaphore":   "github.com/eddyio/eddy/semaphore",
 	"socket":      "github.com/eddyio/eddy/socket",
 	"stream":      "github.com/eddyio/eddy/stream",

@@ -203,32 +203,46 @@ func (fd *FD) ClearReady(cx *future.Context, d Direction) {
 // retried, EAGAIN turned into pending with the waker parked. op reports the
 // raw errno; PollIO wraps it with name as an *os.SyscallError.
 func PollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func(sysfd int) (T, error)) future.Poll[T] {
+	p, _ := pollIO(fd, cx, d, name, op)
+	return p
+}
+
+// pollIO is PollIO that also returns the side's tick when the call was
+// made (see tick.go), for PollRead's short-read rule.
+func pollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func(sysfd int) (T, error)) (future.Poll[T], uint32) {
 	reg, err := fd.registration(cx)
 	if err != nil {
-		return future.Fail[T](err)
+		return future.Fail[T](err), 0
 	}
-	if p := reg.PollReady(cx, d); !p.IsReady() || p.Err() != nil {
+	p, tick := reg.pollReadyTick(cx, d)
+	if !p.IsReady() || p.Err() != nil {
 		if p.IsPending() {
-			return future.Pending[T]()
+			return future.Pending[T](), 0
 		}
-		return future.Fail[T](p.Err())
+		return future.Fail[T](p.Err()), 0
 	}
 	if err := fd.Incref(); err != nil {
-		return future.Fail[T](err)
+		return future.Fail[T](err), 0
 	}
 	defer fd.Decref()
 	for {
 		v, err := op(fd.sysfd)
 		switch err {
 		case nil:
-			return future.Ok(v)
+			return future.Ok(v), tick
 		case unix.EINTR:
 			continue
 		case unix.EAGAIN:
-			reg.ClearReady(cx, d)
-			return future.Pending[T]()
+			// An event dispatched by the loop since the side was seen
+			// ready (possible only when the caller is not the loop's
+			// goroutine) means it may be ready again: try once more.
+			var cleared bool
+			if cleared, tick = reg.clearReadyAt(cx, d, tick); cleared {
+				return future.Pending[T](), 0
+			}
+			continue
 		}
-		return future.Fail[T](os.NewSyscallError(name, err))
+		return future.Fail[T](os.NewSyscallError(name, err)), 0
 	}
 }
 
@@ -245,13 +259,13 @@ func (fd *FD) PollRead(cx *future.Context, p []byte) future.Poll[int] {
 	if len(p) == 0 {
 		return future.Ok(0)
 	}
-	r := PollIO(fd, cx, Read, "read", func(s int) (int, error) { return rawRead(s, p) })
+	r, tick := pollIO(fd, cx, Read, "read", func(s int) (int, error) { return rawRead(s, p) })
 	if r.IsReady() && r.Err() == nil {
 		switch n := r.Value(); {
 		case n == 0:
 			return future.Fail[int](io.EOF)
 		case n < len(p):
-			fd.reg.Load().ClearReadAfterShortRead(cx) // PollIO found it registered
+			fd.reg.Load().clearReadAfterShortReadAt(cx, tick) // pollIO found it registered
 		}
 	}
 	return r

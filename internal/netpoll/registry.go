@@ -215,6 +215,12 @@ type Registration struct {
 	closed     bool
 	readWaker  future.Waker
 	writeWaker future.Waker
+
+	// readTick and writeTick count the events that set each side ready,
+	// so that a goroutine other than the loop's, which can race the loop's
+	// Dispatch, clears readiness only if no event came since it looked
+	// (see clearReadyAt).
+	readTick, writeTick uint32
 }
 
 // ErrClosed is what a registration answers once it has been closed. It is
@@ -235,10 +241,12 @@ func (reg *Registration) setReady(ev Event) (rw, ww future.Waker) {
 	}
 	if ev.Readable {
 		reg.readReady = true
+		reg.readTick++
 		rw, reg.readWaker = reg.readWaker, nil
 	}
 	if ev.Writable {
 		reg.writeReady = true
+		reg.writeTick++
 		ww, reg.writeWaker = reg.writeWaker, nil
 	}
 	return rw, ww
@@ -248,19 +256,8 @@ func (reg *Registration) setReady(ev Event) (rw, ww future.Waker) {
 // pending, with cx's waker parked, when it is known not to be. A closed
 // registration answers [ErrClosed].
 func (reg *Registration) PollReady(cx *future.Context, d Direction) future.Poll[struct{}] {
-	reg.mu.Lock()
-	defer reg.mu.Unlock()
-	switch {
-	case reg.closed:
-		return future.Fail[struct{}](ErrClosed)
-	case d == Read && reg.readReady, d == Write && reg.writeReady:
-		return future.Ok(struct{}{})
-	case d == Read:
-		reg.readWaker = cx.Waker()
-	default:
-		reg.writeWaker = cx.Waker()
-	}
-	return future.Pending[struct{}]()
+	p, _ := reg.pollReadyTick(cx, d)
+	return p
 }
 
 // ClearReady records that a system call in direction d answered EAGAIN: the
