@@ -29,7 +29,6 @@ func echoLine(done chan<- result) func(*tlsio.Stream) future.Future[struct{}] {
 	}
 }
 
-
 // openssl returns the path of the openssl command, or skips the test.
 func openssl(t *testing.T) string {
 	path, err := exec.LookPath("openssl")
@@ -149,7 +148,6 @@ func TestOpenSSLKeyUpdate(t *testing.T) {
 		t.Errorf("server = %v", r.err)
 	}
 }
-
 
 // runFor runs cmd, killing it after d, and returns its standard output.
 func runFor(t *testing.T, cmd *exec.Cmd, d time.Duration) ([]byte, error) {
