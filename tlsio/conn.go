@@ -42,7 +42,6 @@ func (c *recordConn) Read(p []byte) (int, error) {
 	}
 	r := s.conn.PollRead(s.cx, p)
 	if r.IsPending() {
-		s.blocked = true
 		return 0, errWouldBlock
 	}
 	n, err := r.Result()

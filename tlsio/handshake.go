@@ -142,9 +142,7 @@ func (s *Stream) pollHandshake(cx *future.Context, r int) future.Poll[struct{}] 
 	case s.hsDone:
 		return future.Fail[struct{}](s.hsErr)
 	case s.hs.Load() == nil:
-		if p := s.startHandshake(cx); p.IsReady() {
-			return p
-		}
+		s.startHandshake(cx)
 	}
 	h := s.hs.Load()
 	h.mu.Lock()
@@ -221,20 +219,17 @@ func (s *Stream) pollHandshake(cx *future.Context, r int) future.Poll[struct{}] 
 // errWriteZero reports a stream below that accepted no bytes and no error.
 var errWriteZero = errors.New("tlsio: writer accepted 0 bytes")
 
-// startHandshake starts the handshake goroutine. It answers ready only if
-// the handshake cannot start.
-func (s *Stream) startHandshake(cx *future.Context) future.Poll[struct{}] {
+// startHandshake starts the handshake goroutine. The loop polling it, if
+// there is one, tracks it, so that the loop's Close stops a handshake still
+// under way; a stream polled with no driver runs its handshake untracked.
+func (s *Stream) startHandshake(cx *future.Context) {
 	h := newExchange()
 	if r, err := netpoll.RegistryOf(cx); err == nil {
-		h.reg = r.TrackCloser(h) // the loop's Close stops the handshake
-	} else {
-		s.endHandshake(err)
-		return future.Fail[struct{}](s.hsErr)
+		h.reg = r.TrackCloser(h)
 	}
 	s.hs.Store(h)
 	tc := s.tc
 	go func() { h.finish(tc.Handshake()) }()
-	return future.Pending[struct{}]()
 }
 
 // handshakeFuture is the future of Stream.Handshake.

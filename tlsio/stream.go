@@ -30,7 +30,6 @@ type Stream struct {
 	hsErr  error
 
 	cx      *future.Context // the polling task's, while a poll calls into tc
-	blocked bool            // the last read of the stream below was pending
 	sawEOF  bool            // the stream below reached its end
 	connErr error           // the last error of the stream below, as it gave it
 
@@ -120,7 +119,7 @@ func (s *Stream) PollRead(cx *future.Context, p []byte) future.Poll[int] {
 		return future.Ok(0)
 	}
 	s.flushForReader(cx)
-	s.cx, s.blocked = cx, false
+	s.cx = cx
 	n, err := s.tc.Read(p)
 	s.cx = nil
 	s.flushForReader(cx) // what reading wrote: a KeyUpdate, an alert
