@@ -112,7 +112,8 @@ func TestIdleConnections(t *testing.T) {
 		n, elapsed.Round(time.Millisecond), float64(elapsed.Microseconds())/float64(n))
 	t.Logf("server goroutines: %d before, %d with %d idle connections", goroutines0, goroutines1, n)
 	t.Logf("server live heap per idle connection: %d B (%d B in all)", (heap1-heap0)/uint64(n), heap1-heap0)
-	t.Logf("server RSS per idle connection: %d B (VmRSS %d kB before, %d kB after)", (rss1-rss0)*1024/uint64(n), rss0, rss1)
+	t.Logf("server RSS per idle connection: %d B (VmRSS %d kB before, %d kB after; memory that earlier tests freed is reused, so run this test alone for the figure)",
+		(rss1-rss0)*1024/uint64(n), rss0, rss1)
 	if extra := goroutines1 - goroutines0; extra > 10 {
 		t.Errorf("%d more goroutines with %d idle TLS connections; want none per connection", extra, n)
 	}
