@@ -87,12 +87,15 @@ func (h *exchange) answer(n int, err error) {
 	h.reply <- struct{}{}
 }
 
-// Close fails the operation under way and every later one with
-// net.ErrClosed-like errStopped, so the goroutine's handshake fails and the
-// goroutine ends. It does not wait for it. The loop's Close calls it for a
-// handshake still running when the loop shuts down.
+// Close fails the goroutine's operation under way and every later one with
+// errStopped, so its handshake fails and the goroutine ends; it does not
+// wait for it. The loop's Close calls it (the exchange is tracked by the
+// loop) for a handshake still running when the loop shuts down.
 func (h *exchange) Close() error { h.stop(errStopped); return nil }
 
+// stop is Close with the reason the handshake fails with: the goroutine's
+// pending operation is answered with err unless the loop is doing its I/O
+// right now (busy), in which case the loop answers it when done.
 func (h *exchange) stop(err error) {
 	h.mu.Lock()
 	if h.closed == nil {
