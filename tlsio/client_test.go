@@ -18,7 +18,7 @@ import (
 // connection to serve on a goroutine and closes it afterwards (Close sends
 // close_notify). It returns the address; the listener and the goroutines
 // end with the test.
-func goServer(t *testing.T, cfg *tls.Config, serve func(*tls.Conn)) string {
+func goServer(t testing.TB, cfg *tls.Config, serve func(*tls.Conn)) string {
 	t.Helper()
 	loopkit.NoLeaks(t)
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)

@@ -109,7 +109,7 @@ type result struct {
 // serve runs an eddy TLS server on a loop of its own: every accepted
 // connection becomes a tlsio.Server stream handed to handle, in a task of
 // its own. It returns the address.
-func serve(t *testing.T, cfg *tls.Config, handle func(*tlsio.Stream) future.Future[struct{}]) string {
+func serve(t testing.TB, cfg *tls.Config, handle func(*tlsio.Stream) future.Future[struct{}]) string {
 	t.Helper()
 	loopkit.NoLeaks(t)
 	loop := loopkit.StartLoop(t)
