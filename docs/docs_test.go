@@ -59,6 +59,7 @@ var knownImports = map[string]string{
 	"socket":      "github.com/eddyio/eddy/socket",
 	"stream":      "github.com/eddyio/eddy/stream",
 	"timer":       "github.com/eddyio/eddy/timer",
+	"tlsio":       "github.com/eddyio/eddy/tlsio",
 
 	"atomic":  "sync/atomic",
 	"bufio":   "bufio",
@@ -75,6 +76,7 @@ var knownImports = map[string]string{
 	"signal":  "os/signal",
 	"slices":  "slices",
 	"strings": "strings",
+	"tls":     "crypto/tls",
 	"sync":    "sync",
 	"syscall": "syscall",
 	"time":    "time",

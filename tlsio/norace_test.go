@@ -1,0 +1,5 @@
+//go:build !race
+
+package tlsio_test
+
+const raceOn = false
