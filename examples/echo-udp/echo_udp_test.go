@@ -119,8 +119,8 @@ func TestEchoUDPWithTools(t *testing.T) {
 			if _, err := io.WriteString(client.Stdin, line); err != nil {
 				t.Fatal(err)
 			}
-			out := client.WaitStdout(t, "the echo", func(out []byte) bool { return len(out) >= len(line) })
-			if string(out) != line {
+			client.WaitStdout(t, "the echo", func(out []byte) bool { return len(out) >= len(line) })
+			if out := client.Stdout(); string(out) != line {
 				t.Errorf("%s got %q back; want %q", tool.name, out, line)
 			}
 		})

@@ -137,11 +137,11 @@ func (p *Proc) Stderr() string {
 }
 
 // WaitStdout waits until done reports true of everything the program wrote
-// to its standard output so far, and returns that; it fails the test after
-// Timeout, or if the program exits first.
-func (p *Proc) WaitStdout(t testing.TB, what string, done func(out []byte) bool) []byte {
+// to its standard output so far (done must not keep out); it fails the test
+// after Timeout, or if the program exits first. Stdout returns a copy.
+func (p *Proc) WaitStdout(t testing.TB, what string, done func(out []byte) bool) {
 	t.Helper()
-	return p.wait(t, what, func() []byte { return p.stdout.Bytes() }, done)
+	p.wait(t, what, func() []byte { return p.stdout.Bytes() }, done)
 }
 
 // WaitStderr waits until the program's standard error matches re, and
@@ -156,16 +156,14 @@ func (p *Proc) WaitStderr(t testing.TB, re *regexp.Regexp) []string {
 	return m
 }
 
-func (p *Proc) wait(t testing.TB, what string, out func() []byte, done func([]byte) bool) []byte {
+func (p *Proc) wait(t testing.TB, what string, out func() []byte, done func([]byte) bool) {
 	t.Helper()
 	deadline := time.After(Timeout)
 	for {
 		p.mu.Lock()
-		b := out()
-		if done(b) {
-			b = bytes.Clone(b)
+		if done(out()) {
 			p.mu.Unlock()
-			return b
+			return
 		}
 		changed := p.changed
 		p.mu.Unlock()
@@ -175,14 +173,18 @@ func (p *Proc) wait(t testing.TB, what string, out func() []byte, done func([]by
 			p.mu.Lock()
 			ok := done(out())
 			p.mu.Unlock()
-			if !ok {
-				t.Fatalf("program exited (%v) before %s; stdout:\n%q\nstderr:\n%s", p.result, what, p.Stdout(), p.Stderr())
+			if ok {
+				return
 			}
+			t.Fatalf("program exited (%v) before %s; stdout ends:\n%q\nstderr ends:\n%s", p.result, what, tail(p.Stdout()), tail([]byte(p.Stderr())))
 		case <-deadline:
-			t.Fatalf("no %s after %v; stdout:\n%q\nstderr:\n%s", what, Timeout, p.Stdout(), p.Stderr())
+			t.Fatalf("no %s after %v; stdout ends:\n%q\nstderr ends:\n%s", what, Timeout, tail(p.Stdout()), tail([]byte(p.Stderr())))
 		}
 	}
 }
+
+// tail returns the last 2 KiB of b, for a failure's message.
+func tail(b []byte) []byte { return b[max(0, len(b)-2048):] }
 
 var listeningRE = regexp.MustCompile(`listening on (\S+)`)
 
