@@ -58,7 +58,6 @@ func main() {
 		log.Fatal(err)
 	}
 	defer l.Close()
-	log.Printf("listening on %v", l.Addr())
 
 	room, rx := channel.Broadcast[message](*backlog)
 	rx.Close() // each client subscribes when it has given its name
@@ -68,8 +67,14 @@ func main() {
 		return driver.Spawn(aio.Closing(conn, chat(conn, room, *timeout)))
 	})
 
+	// The signals are watched from the first poll on, and only then is the
+	// address logged: whoever reads that line may signal at once.
 	stop := signal.First(os.Interrupt, syscall.SIGTERM)
-	_, err = driver.Run(combinators.SelectEither(server, stop))
+	listening := future.Lazy(func() (struct{}, error) {
+		log.Printf("listening on %v", l.Addr())
+		return struct{}{}, nil
+	})
+	_, err = driver.Run(combinators.SelectEither(stop, combinators.Join(listening, server)))
 	var cut *driver.ShutdownError
 	if errors.As(err, &cut) {
 		log.Printf("stopped; closed %d connections", len(cut.Cancelled))

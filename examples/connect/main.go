@@ -56,8 +56,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// The signals first: SelectEither polls stop before cat does any I/O.
 	stop := signal.First(os.Interrupt, syscall.SIGTERM)
-	if _, err := driver.Run(combinators.SelectEither(cat, stop)); err != nil {
+	if _, err := driver.Run(combinators.SelectEither(stop, cat)); err != nil {
 		log.Fatal(err)
 	}
 }

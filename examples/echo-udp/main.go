@@ -81,11 +81,16 @@ func main() {
 		log.Fatal(err)
 	}
 	defer sock.Close()
-	log.Printf("listening on %v", sock.LocalAddr())
 
-	echo := &server{sock: sock, buf: make([]byte, 64<<10), n: -1}
+	var echo future.Future[struct{}] = &server{sock: sock, buf: make([]byte, 64<<10), n: -1}
+	// The signals are watched from the first poll on, and only then is the
+	// address logged: whoever reads that line may signal at once.
 	stop := signal.First(os.Interrupt, syscall.SIGTERM)
-	if _, err := driver.Run(combinators.SelectEither[struct{}](echo, stop)); err != nil {
+	listening := future.Lazy(func() (struct{}, error) {
+		log.Printf("listening on %v", sock.LocalAddr())
+		return struct{}{}, nil
+	})
+	if _, err := driver.Run(combinators.SelectEither(stop, combinators.Join(listening, echo))); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -34,7 +34,6 @@ func main() {
 		log.Fatal(err)
 	}
 	defer l.Close()
-	log.Printf("listening on %v", l.Addr())
 
 	server := combinators.ForEach(listener.KeepAccepting(l.Incoming()), func(conn *socket.TCPStream) future.Future[struct{}] {
 		// Each connection writes through a handle of its own on the
@@ -58,8 +57,14 @@ func main() {
 		return driver.Spawn(print) // a task per connection
 	})
 
+	// The signals are watched from the first poll on, and only then is the
+	// address logged: whoever reads that line may signal at once.
 	stop := signal.First(os.Interrupt, syscall.SIGTERM)
-	_, err = driver.Run(combinators.SelectEither(server, stop))
+	listening := future.Lazy(func() (struct{}, error) {
+		log.Printf("listening on %v", l.Addr())
+		return struct{}{}, nil
+	})
+	_, err = driver.Run(combinators.SelectEither(stop, combinators.Join(listening, server)))
 	var cut *driver.ShutdownError
 	if errors.As(err, &cut) {
 		log.Printf("stopped; closed %d connections", len(cut.Cancelled))

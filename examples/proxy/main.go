@@ -35,7 +35,6 @@ func main() {
 		log.Fatal(err)
 	}
 	defer l.Close()
-	log.Printf("listening on %v (proxying to %v)", l.Addr(), *to)
 
 	server := combinators.ForEach(listener.KeepAccepting(l.Incoming()), func(client *socket.TCPStream) future.Future[struct{}] {
 		proxy := combinators.AndThen(socket.ConnectTCP(*to), func(server *socket.TCPStream) future.Future[iocopy.Transferred] {
@@ -53,8 +52,14 @@ func main() {
 		})))
 	})
 
+	// The signals are watched from the first poll on, and only then is the
+	// address logged: whoever reads that line may signal at once.
 	stop := signal.First(os.Interrupt, syscall.SIGTERM)
-	_, err = driver.Run(combinators.SelectEither(server, stop))
+	listening := future.Lazy(func() (struct{}, error) {
+		log.Printf("listening on %v (proxying to %v)", l.Addr(), *to)
+		return struct{}{}, nil
+	})
+	_, err = driver.Run(combinators.SelectEither(stop, combinators.Join(listening, server)))
 	var cut *driver.ShutdownError
 	if errors.As(err, &cut) {
 		log.Printf("stopped; closed %d connections", len(cut.Cancelled))
