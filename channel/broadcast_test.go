@@ -293,11 +293,10 @@ func TestBroadcastStress(t *testing.T) {
 	tx, rx := channel.Broadcast[msg](16)
 	receivers := []*channel.BroadcastReceiver[msg]{rx, tx.Subscribe(), tx.Subscribe(), tx.Subscribe()}
 	tallies := make([]tally, len(receivers))
-	var wg sync.WaitGroup
-	onLoop := func(i int) {
-		defer wg.Done()
+	// Receivers 0 and 1 are tasks on two loops, 2 and 3 goroutines.
+	onLoop := func(i int) <-chan loopkit.Outcome[struct{}] {
 		r, c := receivers[i], &tallies[i]
-		loopkit.Run(t, future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+		return loopkit.Spawn(loopkit.StartLoop(t), future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
 			for {
 				p := r.PollNext(cx)
 				switch {
@@ -310,6 +309,7 @@ func TestBroadcastStress(t *testing.T) {
 			}
 		}))
 	}
+	var wg sync.WaitGroup
 	onGoroutine := func(i int) {
 		defer wg.Done()
 		r, c := receivers[i], &tallies[i]
@@ -321,9 +321,8 @@ func TestBroadcastStress(t *testing.T) {
 			c.take(v, err)
 		}
 	}
-	wg.Add(4)
-	go onLoop(0)
-	go onLoop(1)
+	loops := []<-chan loopkit.Outcome[struct{}]{onLoop(0), onLoop(1)}
+	wg.Add(2)
 	go onGoroutine(2)
 	go onGoroutine(3)
 	senders := []*channel.BroadcastSender[msg]{tx, tx.Clone()}
@@ -336,13 +335,19 @@ func TestBroadcastStress(t *testing.T) {
 					t.Errorf("Send() = %v", err)
 					return
 				}
-				if seq%64 == 0 {
+				switch {
+				case seq%1024 == 0:
+					time.Sleep(100 * time.Microsecond) // let the receivers catch up
+				case seq%64 == 0:
 					runtime.Gosched()
 				}
 			}
 		})
 	}
 	sent.Wait()
+	for _, l := range loops {
+		loopkit.Await(t, l)
+	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
