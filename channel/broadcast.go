@@ -28,12 +28,12 @@ type broadcastState[T any] struct {
 // Broadcast returns the two ends of a channel that hands every value sent
 // to every receiver: one sender (cloned with Clone if several producers
 // need one) and receivers made with Subscribe, each of which receives every
-// value sent after it was made. capacity (at least 1) is how many values
-// the channel keeps for receivers that have not taken them yet; a send
-// never waits, and a receiver that falls further behind loses the oldest
-// (see [BroadcastReceiver]). The channel keeps the last capacity values
-// until they are overwritten or every receiver is closed. Either end may be
-// used from a task or any goroutine.
+// value sent after it was made. capacity is how many values the channel
+// keeps for receivers that have not taken them yet (below 1 it is taken as
+// 1); a send never waits, and a receiver that falls further behind loses
+// the oldest (see [BroadcastReceiver]). The channel keeps the last capacity
+// values until they are overwritten or every receiver is closed. Either end
+// may be used from a task or any goroutine.
 func Broadcast[T any](capacity int) (*BroadcastSender[T], *BroadcastReceiver[T]) {
 	b := &broadcastState[T]{ring: make([]T, max(capacity, 1)), senders: 1, receivers: 1}
 	return newBroadcastSender(b, &broadcastSenderState{}), newBroadcastReceiver(b, &broadcastNode{})
