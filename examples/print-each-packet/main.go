@@ -45,7 +45,7 @@ func main() {
 			return future.Done()
 		}
 		peer := conn.RemoteAddr()
-		print := combinators.Then(iocopy.Copy(conn, out), func(n int64, err error) {
+		show := combinators.Then(iocopy.Copy(conn, out), func(n int64, err error) {
 			if err != nil {
 				log.Printf("%v: closed with error: %v", peer, err)
 			} else {
@@ -54,7 +54,7 @@ func main() {
 			conn.Close()
 			out.Close()
 		})
-		return driver.Spawn(print) // a task per connection
+		return driver.Spawn(show) // a task per connection
 	})
 
 	// The signals are watched from the first poll on, and only then is the
