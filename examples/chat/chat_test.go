@@ -125,7 +125,7 @@ func dialSmall(t *testing.T, port string) net.Conn {
 }
 
 // TestChatNonReader: while bob sends 40,000 lines of 1 KiB, mallory joins
-// and never reads, and dozer stops reading until 1,000 of bob's lines have
+// and never reads, and dozer stops reading until 500 of bob's lines have
 // gone by and then reads as fast as she can. alice gets every line, in
 // order; mallory is disconnected when her socket has taken nothing for the
 // write timeout (she then finds a reset or the end of the stream after at
@@ -135,7 +135,7 @@ func dialSmall(t *testing.T, port string) net.Conn {
 // 40 MiB go through.
 func TestChatNonReader(t *testing.T) {
 	const lines, window, lineSize = 40000, 100, 1000
-	srv, port := startChat(t, "-write-timeout", "2s")
+	srv, port := startChat(t, "-write-timeout", "3s")
 	alice := join(t, port, "alice")
 	bob := join(t, port, "bob")
 	alice.expect(t, "bob has joined the chat\n")
@@ -178,7 +178,7 @@ func TestChatNonReader(t *testing.T) {
 		alice.nc.WaitStdout(t, fmt.Sprintf("alice's line %d", i+window-1), func(out []byte) bool {
 			return bytes.Contains(out[max(0, len(out)-4*lineSize):], last)
 		})
-		if i+window == 1000 {
+		if i+window == 500 {
 			close(wake)
 		}
 		if i%(50*window) == 0 {
@@ -187,7 +187,7 @@ func TestChatNonReader(t *testing.T) {
 	}
 	maxRSS = max(maxRSS, srv.RSS(t))
 	why := srv.WaitStderr(t, regexp.MustCompile(`mallory disconnected: .*`))[0]
-	if !strings.Contains(why, "timed out after 2s") {
+	if !strings.Contains(why, "timed out after 3s") {
 		t.Errorf("server logged %q; want mallory disconnected by the write timeout", why)
 	}
 	slow := srv.WaitStderr(t, regexp.MustCompile(`dozer disconnected: .*`))[0]
