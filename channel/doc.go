@@ -9,6 +9,10 @@
 //   - [Watch]: the latest value, for configuration and shutdown signals;
 //     many receivers, each seeing every change it has not seen yet
 //     (latest wins).
+//   - [Broadcast]: one sender (cloneable), many receivers, each receiving
+//     every value sent after it subscribed; a send never waits, and a
+//     receiver that falls more than the capacity behind learns how many
+//     values it missed ([LaggedError]) and goes on.
 //
 // Every channel is usable between tasks of one loop, between loops, and
 // between eddy tasks and ordinary goroutines: each has polling methods for
@@ -44,5 +48,18 @@
 // nothing in steady state when done with the Sink methods, TrySend,
 // SendBlocking, PollNext, TryRecv or RecvBlocking; the ring buffer grows by
 // doubling (up to the capacity) and is then reused. Send and the other
-// methods that return a future allocate that future.
+// methods that return a future allocate that future. A broadcast channel
+// allocates its ring once, when made; its Send, PollNext, TryRecv and
+// RecvBlocking allocate nothing except the error of a lag.
+//
+// # A slow broadcast receiver loses, the others do not wait
+//
+// A broadcast channel keeps the last capacity values and a send never
+// waits, so one receiver that stops taking values neither stalls the
+// sender and the other receivers nor grows the channel's memory: once it is
+// more than capacity values behind, the oldest values it has not taken are
+// overwritten, and its next receive answers a [*LaggedError] with the
+// count it missed before going on with the oldest value still kept (the
+// policy of Tokio's broadcast channel). Whoever needs every value treats
+// the lag as the end (and, say, disconnects that client).
 package channel

@@ -16,3 +16,7 @@ var ErrEmpty = errors.New("channel: empty")
 // ErrCanceled is the error of a oneshot receiver whose sender was closed
 // without sending a value.
 var ErrCanceled = errors.New("channel: sender closed without sending")
+
+// ErrLagged is matched (with errors.Is) by the [*LaggedError] of a
+// broadcast receiver that fell behind and missed values.
+var ErrLagged = errors.New("channel: receiver lagged")

@@ -25,3 +25,16 @@ func Waiting[T any](r *Receiver[T]) int {
 	}
 	return n
 }
+
+// BroadcastWaiting reports how many receivers of s's channel have a waker
+// parked.
+func BroadcastWaiting[T any](s *BroadcastSender[T]) int {
+	b := s.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for w := b.waiters.Front(); w != nil; w = b.waiters.Next(w) {
+		n++
+	}
+	return n
+}

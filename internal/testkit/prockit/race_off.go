@@ -1,0 +1,5 @@
+//go:build !race
+
+package prockit
+
+const raceEnabled = false
