@@ -136,3 +136,5 @@ func (e *errorList) all() []error {
 		}
 	}
 }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
