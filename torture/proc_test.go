@@ -170,11 +170,28 @@ type baseline struct {
 	rss int64
 }
 
-// baseline records the server's idle state.
+// baseline records the server's idle state, once it has closed every
+// connection: it runs only its own tasks (an acceptor per loop and the
+// server's future) and holds only its listeners.
 func (s *serverProc) baseline(t testing.TB) baseline {
 	t.Helper()
-	return baseline{fds: s.fds(t), st: s.stats(t), rss: s.rss(t)}
+	for end := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		b := baseline{fds: s.fds(t), st: s.stats(t), rss: s.rss(t)}
+		if b.st.Tasks == serverTasks && b.st.Registered == serverLoops && s.fds(t) == b.fds {
+			return b
+		}
+		if time.Now().After(end) {
+			t.Fatalf("server not idle 30 s after the warm-up: %d tasks, %d registered", b.st.Tasks, b.st.Registered)
+		}
+	}
 }
+
+// The idle server's tasks and registered descriptors: an acceptor and a
+// listener per loop, and the future of Run.
+const (
+	serverLoops = 2
+	serverTasks = serverLoops + 1
+)
 
 // heapSlack is how far above its idle figure the server's live heap may
 // be once every connection is gone: the registry's slab of slots, which

@@ -91,7 +91,7 @@ func (c *counters) report(format string, args ...any) {
 // JSON line, and shuts down on "quit" or the end of stdin.
 func serverMain(spec string) int {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	loops := fs.Int("loops", 2, "event loops")
+	loops := fs.Int("loops", serverLoops, "event loops")
 	idle := fs.Duration("idle", 0, "idle timeout of a connection (0: none)")
 	nofile := fs.Uint64("nofile", 0, "RLIMIT_NOFILE soft limit to run under (0: inherited)")
 	if err := fs.Parse(strings.Fields(spec)); err != nil {
