@@ -73,7 +73,9 @@ func (l *lines) PollNext(cx *future.Context) stream.Poll[string] {
 			}
 			break
 		}
-		if len(l.buf)-l.start > l.max {
+		if unread := l.buf[l.start:]; len(unread) > l.max && (len(unread) > l.max+1 || unread[l.max] != '\r') {
+			// Too long even if its end-of-line marker comes next: a
+			// line of max bytes may wait here with the '\r' of its "\r\n".
 			l.finish()
 			return stream.Fail[string](ErrLineTooLong)
 		}

@@ -1,6 +1,7 @@
 package aio_test
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -256,4 +258,61 @@ func TestLinesSteadyStateAllocs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLinesLimitCRLFAcrossReads: a line of exactly the limit whose "\r\n"
+// is split between two reads is a line, as when it comes in one read; it
+// used to be refused as too long once its '\r' was buffered.
+func TestLinesLimitCRLFAcrossReads(t *testing.T) {
+	for _, sizes := range [][]byte{{255}, {3, 0}} { // "abc\r\n" in one read; "abc\r", then "\n"
+		cx, _ := testkit.NewContext()
+		s := aio.LinesLimit(&chunkReader{data: []byte("abc\r\nde\r"), sizes: sizes}, 3)
+		var got []string
+		for range 20 {
+			p := s.PollNext(cx)
+			if p.IsPending() {
+				continue
+			}
+			if p.IsEnd() || p.Err() != nil {
+				if err := p.Err(); err != nil {
+					t.Errorf("pieces %v: error %v after %q", sizes, err, got)
+				}
+				break
+			}
+			got = append(got, p.Value())
+		}
+		if diff := cmp.Diff([]string{"abc", "de"}, got); diff != "" {
+			t.Errorf("pieces %v: lines (-want +got):\n%s", sizes, diff)
+		}
+	}
+}
+
+// chunkReader serves data in the pieces that sizes says (each byte of
+// sizes is a piece of 1 to 256 bytes, cycled), answering pending before a
+// piece whenever the size byte is odd, and waking its task at once.
+type chunkReader struct {
+	data, sizes []byte
+	i           int
+	waited      bool
+}
+
+func (c *chunkReader) PollRead(cx *future.Context, p []byte) future.Poll[int] {
+	if len(c.data) == 0 {
+		return future.Result(0, io.EOF)
+	}
+	size := 1 << 16
+	if len(c.sizes) > 0 {
+		b := c.sizes[c.i%len(c.sizes)]
+		if b%2 == 1 && !c.waited {
+			c.waited = true
+			cx.Waker().Wake()
+			return future.Pending[int]()
+		}
+		c.waited = false
+		c.i++
+		size = int(b) + 1
+	}
+	n := copy(p[:min(len(p), size)], c.data)
+	c.data = c.data[n:]
+	return future.Ok(n)
 }
