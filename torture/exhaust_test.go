@@ -72,10 +72,10 @@ func TestDescriptorExhaustion(t *testing.T) {
 		})
 	}
 
-	// Wait until the count of served clients stops growing for a second:
-	// the server is out of descriptors.
+	// Wait until the server is out of descriptors and the count of served
+	// clients has stopped growing for a second.
 	last, since := int64(-1), time.Now()
-	for time.Since(since) < time.Second {
+	for time.Since(since) < time.Second || s.fds(t) < limit {
 		if failed.Load() > 0 {
 			t.Fatalf("%d clients failed; first errors: %v", failed.Load(), errs.all())
 		}
