@@ -14,10 +14,12 @@ import (
 // connections (5,000; 100) stays open and keeps echoing, and checks that
 // every byte of every cycle comes back, the steady connections are served
 // throughout, and the server ends where it started. It reports cycles per
-// second and the steady connections' latency.
+// second and the steady connections' latency. The server runs with an
+// idle timeout of a minute (never reached), so every cycle also arms and
+// removes a timer.
 func TestChurn(t *testing.T) {
 	cycles, steady, workers := scale(2000, 200000), scale(100, 5000), 32
-	s := startServer(t, "")
+	s := startServer(t, "-idle 1m")
 	warmUp(t, s)
 	b := s.baseline(t)
 	deadline := time.Now().Add(time.Duration(scale(60, 420)) * time.Second)
