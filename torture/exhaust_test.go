@@ -104,7 +104,7 @@ func TestDescriptorExhaustion(t *testing.T) {
 	}
 
 	// And the server waits for descriptors without spinning.
-	window := time.Duration(scale(2, 5)) * time.Second
+	window := time.Duration(scale(1, 5)) * time.Second
 	c0, w0 := s.cpu(t), time.Now()
 	time.Sleep(window)
 	used, wall := s.cpu(t)-c0, time.Since(w0)

@@ -9,11 +9,11 @@ import (
 
 // TestHostilePath echoes 100 connections carrying 100 MiB in all (20 and
 // 4 MiB in the short form) through a proxy that cuts the stream into
-// random pieces of 1 byte to 64 KiB, delays some, stalls a few for 200 ms,
-// and resets every tenth connection part-way. Every connection the proxy
-// did not reset must get its bytes back exactly, and every one it reset
-// must end with an error, never a hang or a clean end; the server must end
-// where it started.
+// random pieces of 1 byte to 64 KiB, delays some, stalls a few for 200 ms
+// (50 ms in the short form), and resets every tenth connection part-way.
+// Every connection the proxy did not reset must get its bytes back
+// exactly, and every one it reset must end with an error, never a hang or
+// a clean end; the server must end where it started.
 func TestHostilePath(t *testing.T) {
 	conns, total := scale(20, 100), scale(4<<20, 100<<20)
 	size := total / conns
@@ -21,7 +21,7 @@ func TestHostilePath(t *testing.T) {
 	warmUp(t, s)
 	b := s.baseline(t)
 	p := startProxy(t, s.addr, proxyConfig{MaxPiece: 64 << 10, DelayProb: 0.05, MaxDelay: 2 * time.Millisecond,
-		StallProb: 0.002, Stall: 200 * time.Millisecond, ResetEvery: 10, ResetBefore: int64(size)})
+		StallProb: 0.002, Stall: time.Duration(scale(50, 200)) * time.Millisecond, ResetEvery: 10, ResetBefore: int64(size)})
 	deadline := time.Now().Add(time.Duration(scale(60, 300)) * time.Second)
 	errs := newErrorList()
 	var failed, reset, exact atomic.Int64

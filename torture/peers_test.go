@@ -83,7 +83,7 @@ func TestNeverReads(t *testing.T) {
 	}
 	defer hog.Close()
 	const giB = 1 << 30
-	window := time.Duration(scale(2, 5)) * time.Second
+	window := time.Duration(scale(1, 5)) * time.Second
 	var written atomic.Int64
 	wrote := make(chan error, 1)
 	go func() {
