@@ -16,10 +16,24 @@ import (
 // throughout, and the server ends where it started. It reports cycles per
 // second and the steady connections' latency. The server runs with an
 // idle timeout of a minute (never reached), so every cycle also arms and
-// removes a timer.
+// removes a timer. It runs once with each way a server spreads its
+// connections over its loops: a listener per loop (SO_REUSEPORT), and one
+// acceptor handing connections to the least busy loop.
 func TestChurn(t *testing.T) {
+	for _, spread := range []string{"ReusePort", "Handoff"} {
+		t.Run(spread, func(t *testing.T) {
+			flags := "-idle 1m"
+			if spread == "Handoff" {
+				flags += " -handoff"
+			}
+			churn(t, flags)
+		})
+	}
+}
+
+func churn(t *testing.T, flags string) {
 	cycles, steady, workers := scale(2000, 200000), scale(100, 5000), 32
-	s := startServer(t, "-idle 1m")
+	s := startServer(t, flags)
 	warmUp(t, s)
 	b := s.baseline(t)
 	deadline := time.Now().Add(time.Duration(scale(60, 420)) * time.Second)

@@ -15,11 +15,24 @@ import (
 // CPU time over the wait stays under a fifth of one core: listener's
 // KeepAccepting backs off after EMFILE), and that once the held clients
 // close, every waiting client is accepted and echoed exactly. It reports
-// the recovery time.
+// the recovery time. It runs with a listener per loop and with one
+// acceptor handing connections over (listener.Handoff).
 func TestDescriptorExhaustion(t *testing.T) {
+	for _, spread := range []string{"ReusePort", "Handoff"} {
+		t.Run(spread, func(t *testing.T) {
+			flags := "-nofile 256"
+			if spread == "Handoff" {
+				flags += " -handoff"
+			}
+			exhaust(t, flags)
+		})
+	}
+}
+
+func exhaust(t *testing.T, flags string) {
 	const limit = 256
 	n := scale(400, 2000)
-	s := startServer(t, "-nofile 256")
+	s := startServer(t, flags)
 	warmUp(t, s)
 	b := s.baseline(t)
 	deadline := time.Now().Add(time.Duration(scale(90, 180)) * time.Second)

@@ -94,6 +94,7 @@ func serverMain(spec string) int {
 	loops := fs.Int("loops", serverLoops, "event loops")
 	idle := fs.Duration("idle", 0, "idle timeout of a connection (0: none)")
 	nofile := fs.Uint64("nofile", 0, "RLIMIT_NOFILE soft limit to run under (0: inherited)")
+	handoff := fs.Bool("handoff", false, "accept on one loop and hand connections to the least busy (listener.Handoff)")
 	if err := fs.Parse(strings.Fields(spec)); err != nil {
 		return 2
 	}
@@ -116,7 +117,11 @@ func serverMain(spec string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	srv, err := listener.BindServer(rt, "127.0.0.1:0")
+	cfg := listener.ServerConfig{}
+	if *handoff {
+		cfg.Spread = listener.Handoff
+	}
+	srv, err := cfg.Bind(rt, "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		rt.Shutdown(context.Background())
