@@ -22,7 +22,7 @@ import (
 func TestChurn(t *testing.T) {
 	for _, spread := range []string{"ReusePort", "Handoff"} {
 		t.Run(spread, func(t *testing.T) {
-			flags := "-idle 1m"
+			flags := idleFlags
 			if spread == "Handoff" {
 				flags += " -handoff"
 			}

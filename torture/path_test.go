@@ -17,7 +17,7 @@ import (
 func TestHostilePath(t *testing.T) {
 	conns, total := scale(20, 100), scale(4<<20, 100<<20)
 	size := total / conns
-	s := startServer(t, "")
+	s := startServer(t, idleFlags)
 	warmUp(t, s)
 	b := s.baseline(t)
 	p := startProxy(t, s.addr, proxyConfig{MaxPiece: 64 << 10, DelayProb: 0.05, MaxDelay: 2 * time.Millisecond,

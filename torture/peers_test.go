@@ -73,7 +73,7 @@ const copyBufferBound = 1 << 20
 // socket buffers), the server's live heap stays within a constant (1 MiB)
 // of idle, and other connections keep echoing; their latency is reported.
 func TestNeverReads(t *testing.T) {
-	s := startServer(t, "")
+	s := startServer(t, idleFlags)
 	warmUp(t, s)
 	b := s.baseline(t)
 	deadline := time.Now().Add(120 * time.Second)
@@ -138,7 +138,7 @@ func TestNeverReads(t *testing.T) {
 // connection and end where it started.
 func TestResetMidTransfer(t *testing.T) {
 	resetters, normal, size := scale(50, 200), scale(20, 50), 256<<10
-	s := startServer(t, "")
+	s := startServer(t, idleFlags)
 	warmUp(t, s)
 	b := s.baseline(t)
 	deadline := time.Now().Add(120 * time.Second)
@@ -195,7 +195,7 @@ func TestResetMidTransfer(t *testing.T) {
 // while before reading: each must get all its bytes back, then EOF.
 func TestHalfCloseAndWait(t *testing.T) {
 	clients, size, pause := scale(10, 50), 1<<20, time.Duration(scale(300, 1000))*time.Millisecond
-	s := startServer(t, "")
+	s := startServer(t, idleFlags)
 	warmUp(t, s)
 	b := s.baseline(t)
 	deadline := time.Now().Add(120 * time.Second)

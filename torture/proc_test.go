@@ -269,3 +269,8 @@ func (s *serverProc) stop(t testing.TB) {
 }
 
 func mib(n uint64) float64 { return float64(n) / (1 << 20) }
+
+// idleFlags give a server an idle timeout that the scenario never reaches,
+// so that every connection also arms a timer, which must be gone however
+// the connection ends (a reset, a half-close, a client that never reads).
+const idleFlags = "-idle 1m"
