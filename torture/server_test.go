@@ -59,7 +59,10 @@ type counters struct {
 func (c *counters) fail(err error) {
 	kind := "other"
 	switch {
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ENOTCONN):
+		// ENOTCONN: the shutdown after the copy found the connection
+		// reset already (the peer closed and answered the last echoed
+		// bytes with a reset), as package net's CloseWrite would.
 		kind = "reset"
 	case errors.Is(err, timer.ErrTimeout):
 		kind = "timeout"
