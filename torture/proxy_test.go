@@ -222,7 +222,9 @@ func (p *proxy) Close() {
 	p.wg.Wait()
 }
 
-// isReset reports whether err is what a reset connection answers.
+// isReset reports whether err is what a reset connection answers: a read
+// or write fails with ECONNRESET or EPIPE, and a half-close (shutdown)
+// that comes after the reset with ENOTCONN.
 func isReset(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ENOTCONN)
 }
