@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	iocopy "github.com/eddyio/eddy/copy"
 	"github.com/eddyio/eddy/future"
@@ -62,7 +63,7 @@ func TestFromReaderLines(t *testing.T) {
 	}()
 	r := aio.FromReader(b)
 	bridgeGoroutines(t, 0) // lazy: nothing started before the first poll
-	got, err := loopkit.Run(t, combinators.Collect(aio.Lines(r)))
+	got, err := loopkit.Run(t, combinators.Collect(codec.ReadLines(r)))
 	if want := []string{"line 0", "line 1", "line 2"}; err != nil || !slices.Equal(got, want) {
 		t.Fatalf("Lines = %q, %v; want %q, nil", got, err, want)
 	}

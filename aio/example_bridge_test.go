@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -26,7 +27,7 @@ func ExampleFromReader() {
 	r := aio.FromReader(server)
 	defer r.Close() // closes the pipe too
 
-	lines, err := driver.Run(combinators.Collect(aio.Lines(r)))
+	lines, err := driver.Run(combinators.Collect(codec.ReadLines(r)))
 	fmt.Printf("%q %v\n", lines, err)
 	// Output: ["HELO eddy" "NOOP" "QUIT"] <nil>
 }

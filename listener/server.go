@@ -2,7 +2,9 @@ package listener
 
 import (
 	"errors"
+	"fmt"
 	"net"
+	"runtime/debug"
 	"strconv"
 	"sync"
 
@@ -115,6 +117,9 @@ func (s *Server) Close() error {
 // server's runtime, accepts connections and starts handle(conn) as a task
 // of its own for each, spread over the loops. Accept errors are dropped
 // as [KeepAccepting] drops them, pausing while descriptors are exhausted.
+// handle runs in the accept task; if it panics, the connection is closed
+// and its task fails with a *[future.PanicError], which the driver
+// reports, and accepting goes on.
 // Serve ends, closing the listeners, when [Server.Close] is called or the
 // runtime begins to shut down ([driver.Stopping]); connections still
 // being served are then the runtime's to finish or cancel.
@@ -201,9 +206,24 @@ func (s *Server) newAcceptLoop(l *TCPListener, g *acceptGroup, handoff bool, han
 	// The seed's server, on one listener: each accepted connection is
 	// served by a task of its own, until the runtime begins to stop.
 	serve := combinators.ForEach(KeepAccepting(l.Incoming()), func(c *socket.TCPStream) future.Future[struct{}] {
-		return spawn(handle(c))
+		return spawn(build(handle, c))
 	})
 	return &acceptLoop{l: l, g: g, run: combinators.Select(driver.Stopping(), serve)}
+}
+
+// build calls handle(c). The handler is the user's code and runs in the
+// accept task, so a panic in it would end the acceptor and leave its
+// listener open with nobody accepting: instead c is closed, and the task
+// spawned for c fails with the *future.PanicError, which the driver
+// reports as it reports a panicking task; accepting goes on.
+func build(handle func(*socket.TCPStream) future.Future[struct{}], c *socket.TCPStream) (f future.Future[struct{}]) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.Close()
+			f = future.Failed[struct{}](&future.PanicError{Future: fmt.Sprintf("listener.Serve handler %T", handle), Value: v, Stack: debug.Stack()})
+		}
+	}()
+	return handle(c)
 }
 
 // acceptLoop is one loop's accept task: the server's pipeline raced against

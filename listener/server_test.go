@@ -9,6 +9,7 @@ import (
 	"net"
 	"sync"
 	"testing"
+	"time"
 
 	iocopy "github.com/eddyio/eddy/copy"
 
@@ -209,5 +210,82 @@ func testShutdownBusy(t *testing.T, spread listener.Spread) {
 		if n, err := c.Read(make([]byte, 1)); n != 0 || err == nil {
 			t.Errorf("connection %d after Shutdown: Read() = %d, %v; want the end", conns*3/4+i, n, err)
 		}
+	}
+}
+
+// TestServerHandlerPanic: a handler that panics for a connection ends
+// only that connection (closed, the panic reported as a
+// *future.PanicError) and the server goes on accepting on every loop. The
+// handler runs in the accept task, so a panic used to end the acceptor of
+// that loop: its listener stayed open with nobody accepting, the clients
+// the kernel gave it hung, and Serve never ended.
+func TestServerHandlerPanic(t *testing.T) {
+	for _, spread := range []listener.Spread{listener.ReusePort, listener.Handoff} {
+		t.Run(spread.String(), func(t *testing.T) {
+			loopkit.NoLeaks(t)
+			var mu sync.Mutex
+			var panics []*future.PanicError
+			rt, err := driver.NewRuntime(driver.RuntimeConfig{Loops: 2, Config: driver.Config{
+				Logf: func(format string, args ...any) {
+					for _, a := range args {
+						if pe, ok := a.(*future.PanicError); ok {
+							mu.Lock()
+							panics = append(panics, pe)
+							mu.Unlock()
+							return
+						}
+					}
+					t.Errorf("driver: "+format, args...)
+				}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := listener.ServerConfig{Spread: spread}.Bind(rt, "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var calls sync.Mutex
+			n := 0
+			echo := echoOn(func(*driver.Loop) {})
+			rt.Spawn(srv.Serve(func(c *socket.TCPStream) future.Future[struct{}] {
+				calls.Lock()
+				n++
+				odd := n%2 == 1
+				calls.Unlock()
+				if odd {
+					panic("handler panic")
+				}
+				return echo(c)
+			}))
+			const conns = 32
+			echoed := 0
+			for i := range conns { // one at a time: every other handler call panics
+				c, err := net.Dial("tcp", srv.Addr().String())
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				err = roundTrip(c, message(i, 64))
+				c.Close()
+				var ne net.Error
+				if errors.As(err, &ne) && ne.Timeout() {
+					t.Fatalf("connection %d hung: %v", i, err)
+				}
+				if err == nil {
+					echoed++
+				}
+			}
+			if err := rt.Shutdown(context.Background()); err != nil {
+				t.Errorf("Shutdown() = %v", err)
+			}
+			if echoed != conns/2 || len(panics) != conns/2 {
+				t.Errorf("%d connections echoed and %d panics reported; want %d each", echoed, len(panics), conns/2)
+			}
+			for _, pe := range panics {
+				if pe.Value != "handler panic" {
+					t.Errorf("reported panic %v; want the handler's", pe)
+				}
+			}
+		})
 	}
 }

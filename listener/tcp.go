@@ -104,7 +104,10 @@ func (c TCPConfig) BindAddr(a *net.TCPAddr) (*TCPListener, error) {
 	case network == "tcp4" && a.IP.To4() == nil, network == "tcp6" && a.IP != nil && a.IP.To4() != nil:
 		return nil, opErr(&net.AddrError{Err: "address family does not match network " + network, Addr: a.String()})
 	}
-	sa, family := sockaddr.FromTCP(a)
+	sa, family, err := sockaddr.FromTCP(a)
+	if err != nil {
+		return nil, opErr(err)
+	}
 	fd, err := sockopen.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
 		return nil, opErr(err)

@@ -312,3 +312,21 @@ func dial(t testing.TB, l *listener.TCPListener) *net.TCPConn {
 	t.Cleanup(func() { c.Close() })
 	return c.(*net.TCPConn)
 }
+
+// TestBindTCPAddrInvalidIP: an IP that is neither 4 nor 16 bytes long is
+// an error, as in package net; it used to bind the unspecified address,
+// every interface.
+func TestBindTCPAddrInvalidIP(t *testing.T) {
+	for _, network := range []string{"tcp", "tcp6"} {
+		l, err := listener.TCPConfig{Network: network}.BindAddr(&net.TCPAddr{IP: net.IP{127, 0, 1}})
+		if err == nil {
+			t.Errorf("BindAddr(%s, 3-byte IP) bound %v; want an error", network, l.Addr())
+			l.Close()
+			continue
+		}
+		var ae *net.AddrError
+		if !errors.As(err, &ae) || !strings.Contains(err.Error(), "invalid IP address") {
+			t.Errorf("BindAddr(%s, 3-byte IP) = %v; want a *net.AddrError saying invalid IP address", network, err)
+		}
+	}
+}

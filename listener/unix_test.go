@@ -277,3 +277,21 @@ func TestUnixListenerClosedByLoop(t *testing.T) {
 		t.Errorf("Close after the loop closed it = %v; want net.ErrClosed", err)
 	}
 }
+
+// TestBindUnixNULPath: a path with a NUL byte is refused before bind. It
+// used to bind the path up to the NUL, fail on the lstat that records the
+// socket file, and leave that file behind.
+func TestBindUnixNULPath(t *testing.T) {
+	dir := t.TempDir()
+	l, err := BindUnix(filepath.Join(dir, "sock\x00tail"))
+	if err == nil {
+		l.Close()
+		t.Fatalf("BindUnix(path with NUL) = nil error; want one")
+	}
+	if !strings.Contains(err.Error(), "NUL") {
+		t.Errorf("BindUnix(path with NUL) = %v; want it to say NUL", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+		t.Errorf("BindUnix(path with NUL) left %s behind", ents[0].Name())
+	}
+}

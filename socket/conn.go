@@ -112,8 +112,9 @@ func (c *conn) setAddrs(laddr, raddr net.Addr) {
 	}
 	c.local, _ = laddr.(*net.TCPAddr)
 	if ta, ok := raddr.(*net.TCPAddr); ok && ta != nil {
-		sa, _ := sockaddr.FromTCP(ta)
-		c.setPeer(sa)
+		if sa, _, err := sockaddr.FromTCP(ta); err == nil {
+			c.setPeer(sa)
+		}
 	}
 }
 

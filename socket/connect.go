@@ -166,7 +166,10 @@ func connectState(fd *netpoll.FD) (bool, error) {
 
 // start opens a socket and begins connecting it to c.raddr.
 func (c *connect) start() error {
-	sa, family := sockaddr.FromTCP(c.raddr)
+	sa, family, err := sockaddr.FromTCP(c.raddr)
+	if err != nil {
+		return err
+	}
 	fd, err := sockopen.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
 		return err

@@ -312,3 +312,21 @@ func pair(t testing.TB) (*socket.TCPStream, *net.TCPConn) {
 	t.Cleanup(func() { s.Close() })
 	return s, peer
 }
+
+// TestConnectTCPAddrInvalidIP: an IP that is neither 4 nor 16 bytes long
+// is an error, as in package net; it used to connect to the unspecified
+// address, which is this host.
+func TestConnectTCPAddrInvalidIP(t *testing.T) {
+	loop := loopkit.StartLoop(t)
+	l := listen(t)
+	port := l.Addr().(*net.TCPAddr).Port
+	s, err := loopkit.Await(t, loopkit.Spawn(loop, socket.ConnectTCPAddr(&net.TCPAddr{IP: net.IP{127, 0, 1}, Port: port})))
+	if err == nil {
+		t.Fatalf("ConnectTCPAddr(3-byte IP) connected to %v; want an error", s.RemoteAddr())
+		s.Close()
+	}
+	var ae *net.AddrError
+	if !errors.As(err, &ae) || !strings.Contains(err.Error(), "invalid IP address") {
+		t.Errorf("ConnectTCPAddr(3-byte IP) = %v; want a *net.AddrError saying invalid IP address", err)
+	}
+}

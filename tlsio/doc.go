@@ -8,7 +8,7 @@
 // beside it for the tls.Config.
 //
 //	s := tlsio.Server(conn, cfg) // lazy: nothing happens until polled
-//	lines := aio.Lines(s)        // the first read runs the handshake
+//	lines := codec.ReadLines(s)        // the first read runs the handshake
 //
 // # How it works
 //

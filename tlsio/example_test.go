@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -78,7 +79,7 @@ func ExampleServer() {
 
 	server := combinators.AndThen(l.Accept(), func(c *socket.TCPStream) future.Future[string] {
 		s := tlsio.Server(c, cfg)
-		lines := combinators.Collect(combinators.Take(aio.Lines(s), 1)) // runs the handshake first
+		lines := combinators.Collect(combinators.Take(codec.ReadLines(s), 1)) // runs the handshake first
 		reply := combinators.AndThen(lines, func(got []string) future.Future[string] {
 			answer := []byte(strings.ToUpper(got[0]) + "\n")
 			sent := combinators.AndThen(aio.WriteAll(s, answer), func(int) future.Future[struct{}] {

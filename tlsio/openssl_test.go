@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/tlsio"
@@ -18,7 +19,7 @@ import (
 // (close_notify, FIN) and closes it.
 func echoLine(done chan<- result) func(*tlsio.Stream) future.Future[struct{}] {
 	return func(s *tlsio.Stream) future.Future[struct{}] {
-		first := combinators.Collect(combinators.Take(aio.Lines(s), 1))
+		first := combinators.Collect(combinators.Take(codec.ReadLines(s), 1))
 		answered := combinators.AndThen(first, func(lines []string) future.Future[struct{}] {
 			line := []byte(strings.Join(lines, "") + "\n")
 			return combinators.AndThen(aio.WriteAll(s, line), func(int) future.Future[struct{}] { return aio.Shutdown(s) })

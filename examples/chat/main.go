@@ -29,6 +29,7 @@ import (
 
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/channel"
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
@@ -91,7 +92,7 @@ func chat(conn *socket.TCPStream, room *channel.BroadcastSender[message], timeou
 		return combinators.Discard(timer.Timeout(aio.WriteAll(w, []byte(text)), timeout))
 	}
 	askName := combinators.AndThen(write("Please enter your username:\n"), func(struct{}) future.Future[combinators.Head[string]] {
-		return combinators.IntoFuture(aio.LinesLimit(r, maxLine))
+		return combinators.IntoFuture(codec.NewFramedRead(r, codec.NewLinesMax(maxLine)))
 	})
 	return combinators.AndThen(askName, func(first combinators.Head[string]) future.Future[struct{}] {
 		name, err := first.Item.Result()

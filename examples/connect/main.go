@@ -22,6 +22,7 @@ import (
 	"syscall"
 
 	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/combinators"
 	iocopy "github.com/eddyio/eddy/copy"
 	"github.com/eddyio/eddy/driver"
@@ -96,7 +97,7 @@ func catUDP(addr string, in, out *fs.File) (future.Future[struct{}], error) {
 		sock.Close()
 		return nil, err
 	}
-	send := combinators.ForEach(aio.Lines(in), func(line string) future.Future[struct{}] {
+	send := combinators.ForEach(codec.ReadLines(in), func(line string) future.Future[struct{}] {
 		return combinators.Discard(sock.Send([]byte(line + "\n")))
 	})
 	recv := combinators.ForEach(sock.Datagrams(0), func(d socket.Datagram) future.Future[struct{}] {

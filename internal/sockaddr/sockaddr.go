@@ -6,6 +6,7 @@
 package sockaddr
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
@@ -13,21 +14,28 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// FromTCP returns the unix socket address and address family of a.
-func FromTCP(a *net.TCPAddr) (unix.Sockaddr, int) {
+// FromTCP returns the unix socket address and address family of a. A nil
+// IP is the unspecified IPv6 address; an IP that is neither 4 nor 16
+// bytes long is an error, as in package net, not the unspecified address
+// (which would bind every interface, or connect to this host).
+func FromTCP(a *net.TCPAddr) (unix.Sockaddr, int, error) {
 	return fromIPPort(a.IP, a.Port, a.Zone)
 }
 
-// FromUDP returns the unix socket address and address family of a.
-func FromUDP(a *net.UDPAddr) (unix.Sockaddr, int) {
+// FromUDP returns the unix socket address and address family of a, as
+// FromTCP does.
+func FromUDP(a *net.UDPAddr) (unix.Sockaddr, int, error) {
 	return fromIPPort(a.IP, a.Port, a.Zone)
 }
 
-func fromIPPort(ip net.IP, port int, zone string) (unix.Sockaddr, int) {
+func fromIPPort(ip net.IP, port int, zone string) (unix.Sockaddr, int, error) {
+	if len(ip) != 0 && len(ip) != net.IPv4len && len(ip) != net.IPv6len {
+		return nil, 0, &net.AddrError{Err: "invalid IP address", Addr: fmt.Sprint([]byte(ip))}
+	}
 	if ip4 := ip.To4(); ip4 != nil {
 		sa := &unix.SockaddrInet4{Port: port}
 		copy(sa.Addr[:], ip4)
-		return sa, unix.AF_INET
+		return sa, unix.AF_INET, nil
 	}
 	sa := &unix.SockaddrInet6{Port: port}
 	if ip == nil {
@@ -41,7 +49,7 @@ func fromIPPort(ip net.IP, port int, zone string) (unix.Sockaddr, int) {
 			sa.ZoneId = uint32(n)
 		}
 	}
-	return sa, unix.AF_INET6
+	return sa, unix.AF_INET6, nil
 }
 
 // ToTCP converts a unix socket address to a *net.TCPAddr (nil if it is not

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,10 +18,15 @@ var ErrEmptyUnixPath = errors.New("socket: empty Unix socket path")
 
 // FromUnix returns the unix socket address of path. A path that starts with
 // '@' names a Linux abstract socket (no file); on other systems it is an
-// error. A path longer than the kernel's sun_path is an error that says so.
+// error. A path longer than the kernel's sun_path is an error that says so,
+// and so is a file system path with a NUL byte: the kernel would stop
+// reading it there and bind (or connect to) a shorter path than asked.
 func FromUnix(path string) (*unix.SockaddrUnix, error) {
 	if path == "" {
 		return nil, ErrEmptyUnixPath
+	}
+	if !IsAbstract(path) && strings.IndexByte(path, 0) >= 0 {
+		return nil, fmt.Errorf("socket: Unix socket path %q contains a NUL byte", path)
 	}
 	if IsAbstract(path) && !abstractNames {
 		return nil, fmt.Errorf("socket: %q: abstract Unix socket names (\"@name\") exist only on Linux", path)
