@@ -359,3 +359,20 @@ func TestLinesHugeLine(t *testing.T) {
 		t.Errorf("decoding a %d-byte line allocated %d bytes; want under 16 MiB", size, alloc)
 	}
 }
+
+// TestLinesLimitCRLFAcrossReads: a line of exactly the maximum whose "\r\n"
+// arrives split between reads is a line, as when it comes whole (the '\r'
+// alone must not make it too long).
+func TestLinesLimitCRLFAcrossReads(t *testing.T) {
+	dec := codec.NewLinesMax(3)
+	if line, ok, err := dec.Decode(codec.NewBuffer([]byte("abc\r"))); ok || err != nil {
+		t.Fatalf("Decode(%q) = %q, %v, %v; want need more", "abc\r", line, ok, err)
+	}
+	src := codec.NewBuffer([]byte("abc\r\n"))
+	if line, ok, err := dec.Decode(src); !ok || err != nil || line != "abc" {
+		t.Fatalf("Decode(%q) = %q, %v, %v; want %q", "abc\r\n", line, ok, err, "abc")
+	}
+	if src.Len() != 0 {
+		t.Errorf("%d bytes left unconsumed", src.Len())
+	}
+}
