@@ -95,7 +95,7 @@ func idleConnections(t *testing.T, n int, partial bool) {
 			lim = raised
 		}
 	}
-	if need := uint64(n + 200); lim.Cur < need {
+	if need := uint64(n + 200); uint64(lim.Cur) < need {
 		n = int(lim.Cur) - 200
 		t.Logf("RLIMIT_NOFILE is %d: %d connections instead of %d", lim.Cur, n, idleConns)
 		if n < 100 {

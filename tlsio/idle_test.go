@@ -173,13 +173,13 @@ func raiseNoFile(n uint64) error {
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return err
 	}
-	if lim.Cur >= n {
+	if uint64(lim.Cur) >= n {
 		return nil
 	}
-	if lim.Max < n {
+	if uint64(lim.Max) < n {
 		return fmt.Errorf("hard limit %d", lim.Max)
 	}
-	lim.Cur = n
+	lim.Cur = lim.Max // at least n
 	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 }
 
