@@ -1,142 +1,46 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/eddyio/eddy/internal/leaktest"
-)
-
-// The tinykv binary, built by the first test that starts it (with -race
-// when the tests run with it), so that fuzzing workers build nothing.
-var (
-	binOnce sync.Once
-	binDir  string
-	bin     string
-	binErr  error
+	"github.com/eddyio/eddy/internal/testkit/prockit"
 )
 
 func TestMain(m *testing.M) {
 	code := leaktest.Check(m)
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	prockit.RemoveBuilds()
 	os.Exit(code)
-}
-
-// build builds the binary once.
-func build(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "eddy-tinykv-test"); binErr != nil {
-			return
-		}
-		bin = filepath.Join(binDir, "tinykv")
-		args := []string{"build", "-o", bin}
-		if raceEnabled {
-			args = append(args, "-race")
-		}
-		if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return bin
 }
 
 // server is a running tinykv process.
 type server struct {
+	*prockit.Proc
 	addr string
-	cmd  *exec.Cmd
-	exit chan error // receives the result of cmd.Wait once
-
-	mu    sync.Mutex
-	lines []string
-	found chan string // the "listening on" line
 }
 
-var listeningRE = regexp.MustCompile(`listening on (\S+)`)
-
-// startServer runs the binary on a free port of 127.0.0.1 and waits until
-// it logs its address. The process is interrupted (and, failing that,
-// killed) when the test ends, and must exit cleanly.
+// startServer runs the program (built once for the package's tests) on a
+// free port of 127.0.0.1 and waits until it logs its address. The process
+// is interrupted when the test ends, and must exit cleanly.
 func startServer(t *testing.T, flags ...string) *server {
 	t.Helper()
-	bin := build(t)
-	s := &server{exit: make(chan error, 1), found: make(chan string, 1)}
-	s.cmd = exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-loops", "2"}, flags...)...)
-	// A race-enabled binary sleeps 1 s at exit unless told otherwise.
-	s.cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
-	stderr, err := s.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.cmd.Stdout = s.cmd.Stderr
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	scanned := make(chan struct{})
-	go func() {
-		defer close(scanned)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			s.mu.Lock()
-			s.lines = append(s.lines, sc.Text())
-			s.mu.Unlock()
-			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
-				s.found <- m[1]
-			}
-		}
-	}()
-	go func() {
-		<-scanned // Wait closes the pipe: read it all first
-		s.exit <- s.cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		s.cmd.Process.Signal(os.Interrupt)
-		select {
-		case err := <-s.exit:
-			if err != nil {
-				t.Errorf("server exited with %v after SIGINT; log:\n%s", err, s.log())
-			}
-		case <-time.After(10 * time.Second):
-			s.cmd.Process.Kill()
-			<-s.exit
-			t.Errorf("server did not exit within 10s of SIGINT; log:\n%s", s.log())
-		}
-		if l := s.log(); strings.Contains(l, "DATA RACE") || strings.Contains(l, "panic") {
-			t.Errorf("server log reports a race or a panic:\n%s", l)
-		}
-	})
-	select {
-	case s.addr = <-s.found:
-	case err := <-s.exit:
-		s.exit <- err
-		t.Fatalf("server exited (%v) before listening; log:\n%s", err, s.log())
-	case <-time.After(20 * time.Second):
-		t.Fatalf("server not listening after 20s; log:\n%s", s.log())
-	}
-	return s
+	p := prockit.Start(t, prockit.BuildOnce(t, "."), append([]string{"-addr", "127.0.0.1:0", "-loops", "2"}, flags...)...)
+	t.Cleanup(func() { p.Stop(t, syscall.SIGINT) })
+	return &server{Proc: p, addr: p.Addr(t)}
 }
 
-func (s *server) log() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return strings.Join(s.lines, "\n")
-}
+// log is what the server has written to its standard error so far.
+func (s *server) log() string { return s.Stderr() }
 
 func dial(t *testing.T, addr string) net.Conn {
 	t.Helper()

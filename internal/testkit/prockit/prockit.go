@@ -33,6 +33,13 @@ const Timeout = 20 * time.Second
 func Build(t testing.TB, dir string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "prog")
+	build(t, bin, dir)
+	return bin
+}
+
+// build compiles the main package in dir into bin.
+func build(t testing.TB, bin, dir string) {
+	t.Helper()
 	args := []string{"build", "-o", bin}
 	if raceEnabled {
 		args = append(args, "-race")
@@ -41,7 +48,48 @@ func Build(t testing.TB, dir string) string {
 	if err != nil {
 		t.Fatalf("go build %s: %v\n%s", dir, err, out)
 	}
+}
+
+// shared holds the binaries of BuildOnce, one per package directory, in a
+// directory of their own that RemoveBuilds deletes.
+var shared struct {
+	sync.Mutex
+	dir  string
+	bins map[string]string
+}
+
+// BuildOnce is Build done once per test binary for each dir: the tests of a
+// package that start its program many times share one build. The binaries
+// outlive the test that built them; TestMain removes them with RemoveBuilds.
+func BuildOnce(t testing.TB, dir string) string {
+	t.Helper()
+	shared.Lock()
+	defer shared.Unlock()
+	if bin, ok := shared.bins[dir]; ok {
+		return bin
+	}
+	if shared.dir == "" {
+		d, err := os.MkdirTemp("", "eddy-prockit")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared.dir, shared.bins = d, map[string]string{}
+	}
+	bin := filepath.Join(shared.dir, strconv.Itoa(len(shared.bins)))
+	build(t, bin, dir)
+	shared.bins[dir] = bin
 	return bin
+}
+
+// RemoveBuilds deletes the binaries BuildOnce made; call it from TestMain
+// after the tests ran.
+func RemoveBuilds() {
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+		shared.dir, shared.bins = "", nil
+	}
 }
 
 // Proc is a running program. Its standard output and standard error are
