@@ -376,3 +376,37 @@ func ExampleFramedWrite_SetHighWaterMark() {
 	// pending before ijkl
 	// buffered: 8 waker parked: true
 }
+
+// ExampleRespond serves a line protocol: each request line gets its answer,
+// and "quit" gets a last one, after which the server closes its side.
+func ExampleRespond() {
+	client, server, err := socket.UnixPair()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	defer server.Close()
+
+	requests, answers := codec.NewFramed(server, codec.NewLines()).Split()
+	handle := func(line string) (string, bool) {
+		if line == "quit" {
+			return "bye", true
+		}
+		return strings.ToUpper(line), false
+	}
+	refuse := func(err error) (string, bool) { return "error: " + err.Error(), true }
+	serve := combinators.Forward(codec.Respond(requests, handle, refuse), answers)
+
+	ask := combinators.AndThen(aio.WriteAll(client, []byte("hello\nworld\nquit\nignored\n")),
+		func(int) future.Future[[]byte] { return aio.ReadToEnd(client) })
+	out, err := driver.Run(combinators.Map(combinators.Join(serve, ask),
+		func(r combinators.Pair[struct{}, []byte]) []byte { return r.Second }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(string(out))
+	// Output:
+	// HELLO
+	// WORLD
+	// bye
+}

@@ -77,7 +77,7 @@ func run(addr string, loops int) error {
 		r, w := conn.Split()
 		requests, responses := codec.NewFramedPair(r, w, new(httpCodec)).Split()
 		h := new(handler)
-		serve := combinators.Forward(answer(requests, h.serve, h.refuse), responses)
+		serve := combinators.Forward(codec.Respond(requests, h.serve, h.refuse), responses)
 		return combinators.Then(aio.Closing(conn, serve), func(_ struct{}, err error) {
 			if err != nil && !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
 				log.Printf("connection from %v: %v", conn.RemoteAddr(), err)

@@ -39,7 +39,7 @@ func serveOne(t *testing.T) (net.Conn, *driver.Loop, *codec.FramedRead[*Request]
 		rd, wr := codec.NewFramedPair(r, w, &httpCodec{ResponseEncoder: ResponseEncoder{now: fixedClock}}).Split()
 		framed <- halves{rd, wr}
 		h := new(handler)
-		return combinators.Then(combinators.Forward(answer(rd, h.serve, h.refuse), wr),
+		return combinators.Then(combinators.Forward(codec.Respond(rd, h.serve, h.refuse), wr),
 			func(struct{}, error) { conn.Close(); close(done) })
 	}))
 	c, err := net.Dial("tcp", l.Addr().String())

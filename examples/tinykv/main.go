@@ -82,7 +82,7 @@ func run(addr string, loops int, store *Store) error {
 		r, w := conn.Split()
 		commands, replies := codec.NewFramedPair(r, w, new(respCodec)).Split()
 		s := &session{store: store}
-		serve := combinators.Forward(answer(commands, s.serve, s.refuse), replies)
+		serve := combinators.Forward(codec.Respond(commands, s.serve, s.refuse), replies)
 		return combinators.Then(aio.Closing(conn, serve), func(_ struct{}, err error) {
 			if err != nil && !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
 				log.Printf("connection from %v: %v", conn.RemoteAddr(), err)

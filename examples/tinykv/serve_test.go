@@ -40,7 +40,7 @@ func serveOne(t *testing.T) (net.Conn, *driver.Loop, *codec.FramedRead[*Command]
 		framed <- halves{rd, wr}
 		s := &session{store: NewStore()}
 		s.store.Set([]byte("key:1"), []byte("value"))
-		return combinators.Then(combinators.Forward(answer(rd, s.serve, s.refuse), wr),
+		return combinators.Then(combinators.Forward(codec.Respond(rd, s.serve, s.refuse), wr),
 			func(struct{}, error) { conn.Close(); close(done) })
 	}))
 	c, err := net.Dial("tcp", l.Addr().String())
