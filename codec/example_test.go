@@ -410,3 +410,18 @@ func ExampleRespond() {
 	// WORLD
 	// bye
 }
+
+// ExampleStorage copies a frame out of the read buffer into pooled
+// storage, and gives it back once the frame is done with.
+func ExampleStorage() {
+	var mem codec.Storage
+	src := codec.NewBuffer([]byte("PING\r\nrest"))
+	frame := append(mem.Take(4), src.Bytes()[:4]...)
+	src.Advance(6)
+	fmt.Printf("%s %v\n", frame, mem.Held())
+	mem.Release()
+	fmt.Println(mem.Held())
+	// Output:
+	// PING true
+	// false
+}

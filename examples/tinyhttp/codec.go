@@ -99,8 +99,8 @@ type RequestDecoder struct {
 	req     Request
 	head    []byte // a copy of the current request's head, in headMem
 	body    []byte // a copy of its body, in bodyMem
-	headMem storage
-	bodyMem storage
+	headMem codec.Storage
+	bodyMem codec.Storage
 	headEnd int // bytes of head found in an earlier call (0: not yet)
 	length  int // its Content-Length
 }
@@ -108,8 +108,8 @@ type RequestDecoder struct {
 // release gives the storage of the last request back; d.req no longer
 // refers to it.
 func (d *RequestDecoder) release() {
-	d.headMem.release()
-	d.bodyMem.release()
+	d.headMem.Release()
+	d.bodyMem.Release()
 	d.head, d.body = nil, nil
 	d.req = Request{Headers: d.req.Headers[:0]}
 	if cap(d.req.Headers) > 16 {
@@ -161,7 +161,7 @@ func (d *RequestDecoder) Decode(src *codec.Buffer) (*Request, bool, error) {
 		src.Reserve(total - len(in)) // the body's length is known
 		return nil, false, nil
 	}
-	d.body = append(d.bodyMem.take(d.length), in[d.headEnd:total]...)
+	d.body = append(d.bodyMem.Take(d.length), in[d.headEnd:total]...)
 	d.req.Body = d.body
 	src.Advance(total)
 	d.headEnd = 0
@@ -172,7 +172,7 @@ func (d *RequestDecoder) Decode(src *codec.Buffer) (*Request, bool, error) {
 // the empty line) into d.req, after copying head into d.head, and the
 // Content-Length into d.length.
 func (d *RequestDecoder) parseHead(head []byte) error {
-	d.head = append(d.headMem.take(len(head)), head...)
+	d.head = append(d.headMem.Take(len(head)), head...)
 	b := d.head
 	r := &d.req
 	r.Headers = r.Headers[:0]

@@ -242,10 +242,10 @@ func FuzzRequestDecoder(f *testing.F) {
 			if src.Len() > before {
 				t.Fatalf("buffer grew")
 			}
-			if cap(d.head) > max(MaxHeaderBytes, storageSize) || cap(d.body) > max(MaxBodyBytes, storageSize) {
+			if cap(d.head) > max(MaxHeaderBytes, codec.StorageSize) || cap(d.body) > max(MaxBodyBytes, codec.StorageSize) {
 				t.Fatalf("decoder keeps %d bytes of head, %d of body", cap(d.head), cap(d.body))
 			}
-			if !ok && err == nil && d.headEnd == 0 && (d.headMem.held() || d.bodyMem.held()) {
+			if !ok && err == nil && d.headEnd == 0 && (d.headMem.Held() || d.bodyMem.Held()) {
 				t.Fatalf("decoder holds storage while it waits for a request")
 			}
 			buf = append(buf[:0], src.Bytes()...)

@@ -103,7 +103,7 @@ func TestIdleHoldsNoBuffer(t *testing.T) {
 	held := func() (in, out bool) {
 		ch := loopkit.Spawn(loop, future.Lazy(func() ([2]bool, error) {
 			dec := rd.Decoder().(*httpCodec)
-			return [2]bool{rd.Buffered() != nil || dec.headMem.held() || dec.bodyMem.held(), wr.Buffered() != 0}, nil
+			return [2]bool{rd.Buffered() != nil || dec.headMem.Held() || dec.bodyMem.Held(), wr.Buffered() != 0}, nil
 		}))
 		v, _ := loopkit.Await(t, ch)
 		return v[0], v[1]

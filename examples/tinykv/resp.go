@@ -59,7 +59,7 @@ type Command struct {
 type CommandDecoder struct {
 	cmd   Command
 	store []byte // the current command, in mem
-	mem   storage
+	mem   codec.Storage
 	spans []span // where each argument is in store
 	// need is the length of input below which a command already looked at
 	// cannot be whole, so that a large value arriving piece by piece is not
@@ -75,7 +75,7 @@ var _ codec.MaxFrameLengther = (*CommandDecoder)(nil)
 // release gives the storage of the last command back; d.cmd no longer
 // refers to it.
 func (d *CommandDecoder) release() {
-	d.mem.release()
+	d.mem.Release()
 	d.store = nil
 	clear(d.cmd.Args)
 	d.cmd.Args, d.spans = d.cmd.Args[:0], d.spans[:0]
@@ -101,7 +101,7 @@ func (d *CommandDecoder) Decode(src *codec.Buffer) (*Command, bool, error) {
 		if in[0] == '*' {
 			n, err = d.parseArray(src, in)
 			if n > 0 {
-				d.store = append(d.mem.take(n), in[:n]...)
+				d.store = append(d.mem.Take(n), in[:n]...)
 			}
 		} else {
 			n, err = d.parseInline(in) // the words are in store already
@@ -220,7 +220,7 @@ func (d *CommandDecoder) parseInline(in []byte) (int, error) {
 	}
 	// The words are split, and quoted ones unescaped, in a copy of the
 	// line, which the spans index.
-	d.store = append(d.mem.take(len(line)), line...)
+	d.store = append(d.mem.Take(len(line)), line...)
 	d.spans = d.spans[:0]
 	b := d.store
 	i := 0

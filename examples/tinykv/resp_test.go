@@ -241,10 +241,10 @@ func FuzzCommandDecoder(f *testing.F) {
 			if src.Len() > before {
 				t.Fatalf("buffer grew")
 			}
-			if cap(d.store) > max(MaxCommandLength, storageSize) || len(d.spans) > MaxArgs {
+			if cap(d.store) > max(MaxCommandLength, codec.StorageSize) || len(d.spans) > MaxArgs {
 				t.Fatalf("decoder keeps %d bytes, %d spans", cap(d.store), len(d.spans))
 			}
-			if !ok && d.mem.held() {
+			if !ok && d.mem.Held() {
 				t.Fatalf("decoder holds storage while it waits for a command")
 			}
 			buf = append(buf[:0], src.Bytes()...)

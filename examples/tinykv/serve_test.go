@@ -107,7 +107,7 @@ func TestIdleHoldsNoBuffer(t *testing.T) {
 	held := func() (in, out bool) {
 		ch := loopkit.Spawn(loop, future.Lazy(func() ([2]bool, error) {
 			dec := rd.Decoder().(*respCodec)
-			return [2]bool{rd.Buffered() != nil || dec.mem.held(), wr.Buffered() != 0}, nil
+			return [2]bool{rd.Buffered() != nil || dec.mem.Held(), wr.Buffered() != 0}, nil
 		}))
 		v, _ := loopkit.Await(t, ch)
 		return v[0], v[1]
