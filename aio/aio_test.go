@@ -12,68 +12,6 @@ import (
 
 // step is one answer of a scripted reader or writer: pending (waking the
 // task first, so a poll loop makes progress), some bytes, or an error.
-type step struct {
-	pending bool
-	data    string // for reads: the bytes given; for writes: ignored
-	n       int    // for writes: bytes accepted
-	err     error
-}
-
-// script answers PollRead and PollWrite from a list of steps.
-type script struct {
-	reads, writes []step
-	written       []byte
-	shutdowns     int
-	polls         int
-}
-
-func (s *script) PollRead(cx *future.Context, p []byte) future.Poll[int] {
-	s.polls++
-	if len(s.reads) == 0 {
-		return future.Fail[int](io.EOF)
-	}
-	st := s.reads[0]
-	if st.pending {
-		s.reads = s.reads[1:]
-		cx.Waker().Wake()
-		return future.Pending[int]()
-	}
-	n := copy(p, st.data)
-	if n < len(st.data) {
-		s.reads[0].data = st.data[n:]
-	} else {
-		s.reads = s.reads[1:]
-	}
-	if st.err != nil && n == len(st.data) {
-		return future.Result(n, st.err)
-	}
-	return future.Ok(n)
-}
-
-func (s *script) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
-	s.polls++
-	if len(s.writes) == 0 {
-		s.written = append(s.written, p...)
-		return future.Ok(len(p))
-	}
-	st := s.writes[0]
-	s.writes = s.writes[1:]
-	if st.pending {
-		cx.Waker().Wake()
-		return future.Pending[int]()
-	}
-	n := min(st.n, len(p))
-	s.written = append(s.written, p[:n]...)
-	return future.Result(n, st.err)
-}
-
-func (s *script) PollFlush(*future.Context) future.Poll[struct{}] { return future.Ok(struct{}{}) }
-
-func (s *script) PollShutdown(*future.Context) future.Poll[struct{}] {
-	s.shutdowns++
-	return future.Ok(struct{}{})
-}
-
 // run polls f until it is ready (testkit.RunPolls), checks that a later
 // poll is an error, and returns the result and the number of polls.
 func run[T any](t *testing.T, f future.Future[T]) (T, int, error) {
@@ -91,26 +29,26 @@ var errBoom = errors.New("boom")
 func TestWriteAll(t *testing.T) {
 	tests := []struct {
 		name    string
-		writes  []step
+		Writes  []testkit.IOStep
 		wantN   int
 		wantErr error
 		want    string
 	}{
 		{name: "one write", wantN: 5, want: "hello"},
-		{name: "partial and pending", writes: []step{{n: 2}, {pending: true}, {n: 1}, {n: 9}}, wantN: 5, want: "hello"},
-		{name: "error keeps count", writes: []step{{n: 3}, {err: errBoom}}, wantN: 3, wantErr: errBoom, want: "hel"},
-		{name: "zero write", writes: []step{{n: 0}}, wantN: 0, wantErr: io.ErrShortWrite, want: ""},
+		{name: "partial and pending", Writes: []testkit.IOStep{{N: 2}, {Pending: true}, {N: 1}, {N: 9}}, wantN: 5, want: "hello"},
+		{name: "error keeps count", Writes: []testkit.IOStep{{N: 3}, {Err: errBoom}}, wantN: 3, wantErr: errBoom, want: "hel"},
+		{name: "zero write", Writes: []testkit.IOStep{{N: 0}}, wantN: 0, wantErr: io.ErrShortWrite, want: ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := &script{writes: tc.writes}
+			w := &testkit.ScriptIO{Writes: tc.Writes}
 			f := aio.WriteAll(w, []byte("hello"))
-			if w.polls != 0 {
+			if w.WriteCalls != 0 {
 				t.Fatal("WriteAll wrote before its first poll")
 			}
 			n, _, err := run(t, f)
-			if n != tc.wantN || !errors.Is(err, tc.wantErr) || string(w.written) != tc.want {
-				t.Errorf("WriteAll = %d, %v, wrote %q; want %d, %v, %q", n, err, w.written, tc.wantN, tc.wantErr, tc.want)
+			if n != tc.wantN || !errors.Is(err, tc.wantErr) || string(w.Written) != tc.want {
+				t.Errorf("WriteAll = %d, %v, wrote %q; want %d, %v, %q", n, err, w.Written, tc.wantN, tc.wantErr, tc.want)
 			}
 		})
 	}
@@ -119,20 +57,20 @@ func TestWriteAll(t *testing.T) {
 func TestReadExact(t *testing.T) {
 	tests := []struct {
 		name    string
-		reads   []step
+		Reads   []testkit.IOStep
 		size    int
 		wantN   int
 		wantErr error
 	}{
-		{name: "in pieces", reads: []step{{data: "ab"}, {pending: true}, {data: "cdef"}}, size: 5, wantN: 5},
-		{name: "short input", reads: []step{{data: "ab"}}, size: 5, wantN: 2, wantErr: io.ErrUnexpectedEOF},
+		{name: "in pieces", Reads: []testkit.IOStep{{Data: "ab"}, {Pending: true}, {Data: "cdef"}}, size: 5, wantN: 5},
+		{name: "short input", Reads: []testkit.IOStep{{Data: "ab"}}, size: 5, wantN: 2, wantErr: io.ErrUnexpectedEOF},
 		{name: "empty input", size: 3, wantN: 0, wantErr: io.EOF},
-		{name: "read error", reads: []step{{data: "a"}, {err: errBoom}}, size: 3, wantN: 1, wantErr: errBoom},
+		{name: "read error", Reads: []testkit.IOStep{{Data: "a"}, {Err: errBoom}}, size: 3, wantN: 1, wantErr: errBoom},
 		{name: "zero length", size: 0, wantN: 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &script{reads: tc.reads}
+			r := &testkit.ScriptIO{Reads: tc.Reads}
 			buf := make([]byte, tc.size)
 			n, _, err := run(t, aio.ReadExact(r, buf))
 			if n != tc.wantN || !errors.Is(err, tc.wantErr) {
@@ -147,12 +85,12 @@ func TestReadToEnd(t *testing.T) {
 	for i := range big {
 		big[i] = byte(i)
 	}
-	r := &script{reads: []step{{data: "x"}, {pending: true}, {data: string(big)}}}
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "x"}, {Pending: true}, {Data: string(big)}}}
 	got, _, err := run(t, aio.ReadToEnd(r))
 	if err != nil || len(got) != len(big)+1 || got[0] != 'x' || string(got[1:]) != string(big) {
 		t.Fatalf("ReadToEnd = %d bytes, %v; want %d bytes, nil", len(got), err, len(big)+1)
 	}
-	r = &script{reads: []step{{data: "ab"}, {err: errBoom}}}
+	r = &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "ab"}, {Err: errBoom}}}
 	got, _, err = run(t, aio.ReadToEnd(r))
 	if string(got) != "ab" || !errors.Is(err, errBoom) {
 		t.Errorf("ReadToEnd with an error = %q, %v; want %q, %v", got, err, "ab", errBoom)
@@ -160,18 +98,18 @@ func TestReadToEnd(t *testing.T) {
 }
 
 func TestShutdown(t *testing.T) {
-	w := &script{}
+	w := &testkit.ScriptIO{}
 	f := aio.Shutdown(w)
-	if w.shutdowns != 0 {
+	if w.Shutdowns != 0 {
 		t.Fatal("Shutdown shut down before its first poll")
 	}
-	if _, _, err := run(t, f); err != nil || w.shutdowns != 1 {
-		t.Errorf("Shutdown = %v after %d shutdowns; want nil after 1", err, w.shutdowns)
+	if _, _, err := run(t, f); err != nil || w.Shutdowns != 1 {
+		t.Errorf("Shutdown = %v after %d shutdowns; want nil after 1", err, w.Shutdowns)
 	}
 }
 
 func TestSplit(t *testing.T) {
-	rw := &script{reads: []step{{data: "in"}}}
+	rw := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "in"}}}
 	r, w := aio.Split(rw)
 	buf := make([]byte, 4)
 	cx := future.NewContext(nil, nil)
@@ -181,13 +119,13 @@ func TestSplit(t *testing.T) {
 	if p := r.PollReadReady(cx); !p.IsReady() || p.Err() != nil {
 		t.Errorf("ReadHalf.PollReadReady of a reader without readiness = %v; want ready", p)
 	}
-	if p := w.PollWrite(cx, []byte("out")); p.Value() != 3 || string(rw.written) != "out" {
-		t.Errorf("WriteHalf.PollWrite = %v, wrote %q", p, rw.written)
+	if p := w.PollWrite(cx, []byte("out")); p.Value() != 3 || string(rw.Written) != "out" {
+		t.Errorf("WriteHalf.PollWrite = %v, wrote %q", p, rw.Written)
 	}
 	if p := w.PollFlush(cx); !p.IsReady() {
 		t.Errorf("WriteHalf.PollFlush = %v", p)
 	}
-	if w.PollShutdown(cx); rw.shutdowns != 1 {
+	if w.PollShutdown(cx); rw.Shutdowns != 1 {
 		t.Errorf("WriteHalf.PollShutdown did not reach the writer")
 	}
 }

@@ -11,39 +11,40 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/socket"
 )
 
 func TestRead(t *testing.T) {
 	tests := []struct {
 		name      string
-		reads     []step
+		Reads     []testkit.IOStep
 		size      int
 		want      string
 		wantErr   error
 		wantPolls int
 	}{
-		{name: "ready", reads: []step{{data: "hello"}}, size: 8, want: "hello", wantPolls: 1},
-		{name: "one read only", reads: []step{{data: "he"}, {data: "llo"}}, size: 8, want: "he", wantPolls: 1},
-		{name: "pending first", reads: []step{{pending: true}, {pending: true}, {data: "hi"}}, size: 8, want: "hi", wantPolls: 3},
-		{name: "short buffer", reads: []step{{data: "hello"}}, size: 3, want: "hel", wantPolls: 1},
+		{name: "ready", Reads: []testkit.IOStep{{Data: "hello"}}, size: 8, want: "hello", wantPolls: 1},
+		{name: "one read only", Reads: []testkit.IOStep{{Data: "he"}, {Data: "llo"}}, size: 8, want: "he", wantPolls: 1},
+		{name: "pending first", Reads: []testkit.IOStep{{Pending: true}, {Pending: true}, {Data: "hi"}}, size: 8, want: "hi", wantPolls: 3},
+		{name: "short buffer", Reads: []testkit.IOStep{{Data: "hello"}}, size: 3, want: "hel", wantPolls: 1},
 		{name: "end of input", size: 8, wantErr: io.EOF, wantPolls: 1},
-		{name: "error", reads: []step{{pending: true}, {err: errBoom}}, size: 8, wantErr: errBoom, wantPolls: 2},
+		{name: "error", Reads: []testkit.IOStep{{Pending: true}, {Err: errBoom}}, size: 8, wantErr: errBoom, wantPolls: 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &script{reads: tc.reads}
+			s := &testkit.ScriptIO{Reads: tc.Reads}
 			buf := make([]byte, tc.size)
 			f := aio.Read(s, buf)
-			if s.polls != 0 {
-				t.Fatalf("building read %d times; want 0", s.polls)
+			if s.ReadCalls != 0 {
+				t.Fatalf("building read %d times; want 0", s.ReadCalls)
 			}
 			n, polls, err := run(t, f)
 			if got := string(buf[:n]); got != tc.want || !errors.Is(err, tc.wantErr) {
 				t.Errorf("Read = %q, %v; want %q, %v", got, err, tc.want, tc.wantErr)
 			}
-			if polls != tc.wantPolls || s.polls != tc.wantPolls {
-				t.Errorf("%d polls, %d reads; want %d of each", polls, s.polls, tc.wantPolls)
+			if polls != tc.wantPolls || s.ReadCalls != tc.wantPolls {
+				t.Errorf("%d polls, %d reads; want %d of each", polls, s.ReadCalls, tc.wantPolls)
 			}
 		})
 	}

@@ -26,9 +26,9 @@ func strs(s stream.Stream[[]byte]) stream.Stream[string] {
 }
 
 func TestFramedReadBytes(t *testing.T) {
-	r := &script{reads: []step{{data: "ab"}, {pending: true}, {data: "cde"}, {pending: true}, {data: "f", err: io.EOF}}}
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "ab"}, {Pending: true}, {Data: "cde"}, {Pending: true}, {Data: "f", Err: io.EOF}}}
 	s := codec.NewFramedRead(r, codec.Bytes{})
-	if r.readCalls != 0 {
+	if r.ReadCalls != 0 {
 		t.Fatal("NewFramedRead read before its first poll")
 	}
 	got := testkit.Drain(t, strs(s))
@@ -47,7 +47,7 @@ func TestFramedReadBytes(t *testing.T) {
 // TestFramedReadDecodesAcrossReads: frames split across reads and several
 // frames in one read come out whole and in order.
 func TestFramedReadDecodesAcrossReads(t *testing.T) {
-	r := &script{reads: []step{{data: "ab"}, {pending: true}, {data: "cdefgh"}, {data: "ijk"}, {pending: true}, {data: "l"}}}
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "ab"}, {Pending: true}, {Data: "cdefgh"}, {Data: "ijk"}, {Pending: true}, {Data: "l"}}}
 	got := testkit.Drain(t, codec.NewFramedRead(r, fixed{n: 3}))
 	want := []string{"item abc", "item def", "item ghi", "item jkl", "end"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -58,7 +58,7 @@ func TestFramedReadDecodesAcrossReads(t *testing.T) {
 // TestFramedReadTrailingBytes: input that ends inside a frame is a
 // *TrailingBytesError with the count, and the stream ends.
 func TestFramedReadTrailingBytes(t *testing.T) {
-	r := &script{reads: []step{{data: "abcd"}, {pending: true}, {data: "ef"}}}
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "abcd"}, {Pending: true}, {Data: "ef"}}}
 	s := codec.NewFramedRead(r, fixed{n: 4})
 	cx, _ := testkit.NewContext()
 	var frames []string
@@ -94,13 +94,13 @@ func TestFramedReadTrailingBytes(t *testing.T) {
 // TestFramedReadErrorEnds: a read error is an item error and ends the
 // stream; a decoder's error ends it too unless the decoder resumes.
 func TestFramedReadErrorEnds(t *testing.T) {
-	r := &script{reads: []step{{data: "abc"}, {err: errBoom}}}
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "abc"}, {Err: errBoom}}}
 	got := testkit.Drain(t, codec.NewFramedRead(r, fixed{n: 2}))
 	want := []string{"item ab", "err boom", "end"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("frames (-want +got):\n%s", diff)
 	}
-	bad := &script{reads: []step{{data: "xyz"}}}
+	bad := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "xyz"}}}
 	got = testkit.Drain(t, codec.NewFramedRead(bad, failing{}))
 	want = []string{"err failing: bad input", "end"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -121,7 +121,7 @@ func (failing) Decode(src *codec.Buffer) (string, bool, error) {
 // never grew beyond that.
 func TestFramedReadFrameTooLarge(t *testing.T) {
 	big := strings.Repeat("x", 100<<10)
-	r := &script{reads: []step{{data: big}}}
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: big}}}
 	s := codec.NewFramedRead(r, maxFixed{fixed: fixed{n: 1 << 20}, max: 20 << 10})
 	cx, _ := testkit.NewContext()
 	var maxCap int
@@ -150,12 +150,12 @@ func TestFramedReadFrameTooLarge(t *testing.T) {
 // pooled buffer (and to none while idle).
 func TestFramedReadLargeFrame(t *testing.T) {
 	frame := strings.Repeat("0123456789abcdef", 3000) // 48,000 bytes
-	var reads []step
+	var reads []testkit.IOStep
 	for i := 0; i < len(frame); i += 5000 {
-		reads = append(reads, step{data: frame[i:min(i+5000, len(frame))]}, step{pending: true})
+		reads = append(reads, testkit.IOStep{Data: frame[i:min(i+5000, len(frame))]}, testkit.IOStep{Pending: true})
 	}
-	reads = append(reads, step{data: frame + frame[:10]}, step{pending: true}, step{data: frame[10:]})
-	r := &readyScript{script: script{reads: reads}}
+	reads = append(reads, testkit.IOStep{Data: frame + frame[:10]}, testkit.IOStep{Pending: true}, testkit.IOStep{Data: frame[10:]})
+	r := &readyScript{ScriptIO: testkit.ScriptIO{Reads: reads}}
 	s := codec.NewFramedRead(r, fixed{n: len(frame)})
 	cx, _ := testkit.NewContext()
 	var n int
@@ -185,10 +185,10 @@ func TestFramedReadLargeFrame(t *testing.T) {
 // before the reader is ready.
 func TestFramedReadIdleHoldsNoBuffer(t *testing.T) {
 	for _, ready := range []bool{false, true} {
-		steps := []step{{pending: true}, {data: "abcd"}, {pending: true}, {data: "ef"}, {pending: true}, {data: "gh"}, {pending: true}}
-		var r aio.AsyncReader = &script{reads: steps}
+		steps := []testkit.IOStep{{Pending: true}, {Data: "abcd"}, {Pending: true}, {Data: "ef"}, {Pending: true}, {Data: "gh"}, {Pending: true}}
+		var r aio.AsyncReader = &testkit.ScriptIO{Reads: steps}
 		if ready {
-			r = &readyScript{script: script{reads: steps}}
+			r = &readyScript{ScriptIO: testkit.ScriptIO{Reads: steps}}
 		}
 		s := codec.NewFramedRead(r, fixed{n: 4})
 		cx, _ := testkit.NewContext()
@@ -314,7 +314,7 @@ func (skipAll) Decode(src *codec.Buffer) (string, bool, error) {
 
 // TestFramedReadAbandon gives a partial frame's buffer back at once.
 func TestFramedReadAbandon(t *testing.T) {
-	r := &script{reads: []step{{data: "ab"}, {pending: true}}}
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "ab"}, {Pending: true}}}
 	s := codec.NewFramedRead(r, fixed{n: 4})
 	cx, _ := testkit.NewContext()
 	if p := s.PollNext(cx); !p.IsPending() || !codec.ReadHoldsBuffer(s) {
@@ -333,7 +333,7 @@ func TestFramedReadAbandon(t *testing.T) {
 // TestFramedWrite: frames are encoded into the buffer, written on flush,
 // the writer flushed, and the buffer released; close shuts down.
 func TestFramedWrite(t *testing.T) {
-	w := &script{writes: []step{{n: 2}, {pending: true}, {n: 100}}}
+	w := &testkit.ScriptIO{Writes: []testkit.IOStep{{N: 2}, {Pending: true}, {N: 100}}}
 	s := codec.NewFramedWrite(w, fixed{n: 3})
 	for _, frame := range []string{"abc", "def"} {
 		if _, err := testkit.Run(t, combinators.SinkSend[string](s, frame)); err != nil {
@@ -343,14 +343,14 @@ func TestFramedWrite(t *testing.T) {
 	if err := s.StartSend("toolong"); err == nil || err.Error() != "fixed: frame of 7 bytes" {
 		t.Errorf("StartSend of a frame the encoder refuses = %v", err)
 	}
-	if string(w.written) != "abcdef" || w.flushes != 2 {
-		t.Errorf("written %q with %d flushes; want abcdef, 2", w.written, w.flushes)
+	if string(w.Written) != "abcdef" || w.Flushes != 2 {
+		t.Errorf("written %q with %d flushes; want abcdef, 2", w.Written, w.Flushes)
 	}
 	if codec.WriteHoldsBuffer(s) {
 		t.Error("FramedWrite holds a buffer after a flush")
 	}
-	if _, err := testkit.Run(t, future.PollFn(s.PollClose)); err != nil || w.shutdowns != 1 {
-		t.Fatalf("PollClose = %v after %d shutdowns", err, w.shutdowns)
+	if _, err := testkit.Run(t, future.PollFn(s.PollClose)); err != nil || w.Shutdowns != 1 {
+		t.Fatalf("PollClose = %v after %d shutdowns", err, w.Shutdowns)
 	}
 	cx, _ := testkit.NewContext()
 	if err := s.StartSend("ghi"); !errors.Is(err, codec.ErrClosed) {
@@ -366,7 +366,7 @@ func TestFramedWrite(t *testing.T) {
 
 // TestFramedWriteError: a write error fails the sink for good.
 func TestFramedWriteError(t *testing.T) {
-	w := &script{writes: []step{{n: 1, err: errBoom}}}
+	w := &testkit.ScriptIO{Writes: []testkit.IOStep{{N: 1, Err: errBoom}}}
 	s := codec.NewFramedWrite(w, codec.Bytes{})
 	cx, _ := testkit.NewContext()
 	if err := s.StartSend([]byte("abc")); err != nil {
@@ -381,7 +381,7 @@ func TestFramedWriteError(t *testing.T) {
 	if p := s.PollReady(cx); !errors.Is(p.Err(), errBoom) {
 		t.Errorf("PollReady after a write error = %v; want boom", testkit.Describe(p))
 	}
-	zero := codec.NewFramedWrite(&script{writes: []step{{n: 0}}}, codec.Bytes{})
+	zero := codec.NewFramedWrite(&testkit.ScriptIO{Writes: []testkit.IOStep{{N: 0}}}, codec.Bytes{})
 	if err := zero.StartSend([]byte("abc")); err != nil {
 		t.Fatal(err)
 	}
@@ -505,9 +505,9 @@ func TestFramedWriteAbandon(t *testing.T) {
 // a codec of another frame type keeps the bytes read and not yet decoded,
 // and the output not yet written.
 func TestFramedSplitAndUpgrade(t *testing.T) {
-	rw := &script{
-		reads:  []step{{data: "ab"}, {data: "cdefghij"}},
-		writes: []step{{pending: true}},
+	rw := &testkit.ScriptIO{
+		Reads:  []testkit.IOStep{{Data: "ab"}, {Data: "cdefghij"}},
+		Writes: []testkit.IOStep{{Pending: true}},
 	}
 	f := codec.NewFramed(rw, fixed{n: 2})
 	r, w := f.Split()
@@ -546,14 +546,14 @@ func TestFramedSplitAndUpgrade(t *testing.T) {
 	if _, err := testkit.Run(t, future.PollFn(g.PollClose)); err != nil {
 		t.Fatal(err)
 	}
-	if string(rw.written) != "xy!" || rw.shutdowns != 1 {
-		t.Errorf("written %q, %d shutdowns; want xy!, 1", rw.written, rw.shutdowns)
+	if string(rw.Written) != "xy!" || rw.Shutdowns != 1 {
+		t.Errorf("written %q, %d shutdowns; want xy!, 1", rw.Written, rw.Shutdowns)
 	}
 }
 
 // TestFramedSetCodec swaps a codec of the same frame types in place.
 func TestFramedSetCodec(t *testing.T) {
-	rw := &script{reads: []step{{data: "abcdefg"}}}
+	rw := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "abcdefg"}}}
 	f := codec.NewFramed(rw, fixed{n: 2})
 	cx, _ := testkit.NewContext()
 	if p := f.PollNext(cx); testkit.DescribeItem(p) != "item ab" {

@@ -12,6 +12,7 @@ import (
 	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 )
 
 // The fuzz targets feed each decoder arbitrary input through a FramedRead,
@@ -24,14 +25,14 @@ import (
 // chunked returns a script that gives data in reads of 1 to 32 bytes
 // (their sizes drawn from seed), each followed by a pending answer when
 // the seed's bit says so.
-func chunked(data []byte, seed uint8) *script {
-	r := &script{}
+func chunked(data []byte, seed uint8) *testkit.ScriptIO {
+	r := &testkit.ScriptIO{}
 	size := int(seed%32) + 1
 	for i, k := 0, 0; i < len(data); k++ {
 		n := min(size+k%3, len(data)-i)
-		r.reads = append(r.reads, step{data: string(data[i : i+n])})
+		r.Reads = append(r.Reads, testkit.IOStep{Data: string(data[i : i+n])})
 		if seed&(1<<(k%8)) != 0 {
-			r.reads = append(r.reads, step{pending: true})
+			r.Reads = append(r.Reads, testkit.IOStep{Pending: true})
 		}
 		i += n
 	}

@@ -55,16 +55,16 @@ func TestLengthDelimitedLayouts(t *testing.T) {
 			}
 			// Two frames back to back, fed a byte at a time and whole.
 			wire := tc.wire + tc.wire
-			r := &script{}
+			r := &testkit.ScriptIO{}
 			for i := range len(wire) {
-				r.reads = append(r.reads, step{data: wire[i : i+1]}, step{pending: true})
+				r.Reads = append(r.Reads, testkit.IOStep{Data: wire[i : i+1]}, testkit.IOStep{Pending: true})
 			}
 			want := []string{"item " + tc.frame, "item " + tc.frame, "end"}
 			if diff := cmp.Diff(want, testkit.Drain(t, strs(codec.NewFramedRead(r, c)))); diff != "" {
 				t.Errorf("byte at a time (-want +got):\n%s", diff)
 			}
 			c, _ = tc.b.Build()
-			whole := &script{reads: []step{{data: wire}}}
+			whole := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: wire}}}
 			if diff := cmp.Diff(want, testkit.Drain(t, strs(codec.NewFramedRead(whole, c)))); diff != "" {
 				t.Errorf("whole (-want +got):\n%s", diff)
 			}
@@ -121,11 +121,11 @@ func TestLengthDelimitedEncodeErrors(t *testing.T) {
 func TestLengthDelimitedTooLong(t *testing.T) {
 	c, _ := codec.LengthDelimitedBuilder{}.MaxFrameLength(100).Build()
 	big := strings.Repeat("x", 50_000)
-	r := &script{reads: []step{
-		{data: "\x00\x00\x00\x02ok"},
-		{data: "\x00\x00\xc3\x50" + big[:1000]}, {pending: true},
-		{data: big[1000:30_000]}, {pending: true},
-		{data: big[30_000:] + "\x00\x00\x00\x04next"},
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{
+		{Data: "\x00\x00\x00\x02ok"},
+		{Data: "\x00\x00\xc3\x50" + big[:1000]}, {Pending: true},
+		{Data: big[1000:30_000]}, {Pending: true},
+		{Data: big[30_000:] + "\x00\x00\x00\x04next"},
 	}}
 	s := codec.NewFramedRead(r, c)
 	cx := future.NewContext(nil, nil)
@@ -155,12 +155,12 @@ func TestLengthDelimitedTooLong(t *testing.T) {
 	}
 	// A negative length cannot be skipped: the stream ends.
 	neg, _ := codec.LengthDelimitedBuilder{}.LengthAdjustment(-10).Build()
-	got = testkit.Drain(t, strs(codec.NewFramedRead(&script{reads: []step{{data: "\x00\x00\x00\x02ok"}}}, neg)))
+	got = testkit.Drain(t, strs(codec.NewFramedRead(&testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "\x00\x00\x00\x02ok"}}}, neg)))
 	if diff := cmp.Diff([]string{"err " + codec.ErrNegativeLength.Error(), "end"}, got); diff != "" {
 		t.Errorf("negative length (-want +got):\n%s", diff)
 	}
 	// A frame cut by the end of input is trailing bytes.
-	got = testkit.Drain(t, strs(codec.NewFramedRead(&script{reads: []step{{data: "\x00\x00\x00\x05abc"}}}, codec.NewLengthDelimited())))
+	got = testkit.Drain(t, strs(codec.NewFramedRead(&testkit.ScriptIO{Reads: []testkit.IOStep{{Data: "\x00\x00\x00\x05abc"}}}, codec.NewLengthDelimited())))
 	if diff := cmp.Diff([]string{"err codec: 7 bytes left over at end of input", "end"}, got); diff != "" {
 		t.Errorf("cut frame (-want +got):\n%s", diff)
 	}
@@ -171,10 +171,10 @@ func TestLengthDelimitedTooLong(t *testing.T) {
 func TestLengthDelimitedGrowsOnce(t *testing.T) {
 	payload := bytes.Repeat([]byte("0123456789"), 10_000) // 100,000 bytes
 	wire, _ := codec.NewLengthDelimited().Encode(nil, payload)
-	r := &script{reads: []step{{data: string(wire[:2])}, {pending: true}}}
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{{Data: string(wire[:2])}, {Pending: true}}}
 	wire = wire[2:]
 	for i := 0; i < len(wire); i += 4000 {
-		r.reads = append(r.reads, step{data: string(wire[i:min(i+4000, len(wire))])}, step{pending: true})
+		r.Reads = append(r.Reads, testkit.IOStep{Data: string(wire[i:min(i+4000, len(wire))])}, testkit.IOStep{Pending: true})
 	}
 	s := codec.NewFramedRead(r, codec.NewLengthDelimited())
 	cx := future.NewContext(nil, nil)

@@ -13,6 +13,7 @@ import (
 	"github.com/eddyio/eddy/codec"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/taskctx"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -45,38 +46,38 @@ func collectLines(t *testing.T, s stream.Stream[string]) ([]string, []error) {
 func TestLines(t *testing.T) {
 	tests := []struct {
 		name     string
-		reads    []step
+		Reads    []testkit.IOStep
 		max      int
 		want     []string
 		wantErrs []error
 	}{
 		{name: "empty"},
-		{name: "one without newline", reads: []step{{data: "solo"}}, want: []string{"solo"}},
-		{name: "crlf and split reads", reads: []step{{data: "a\r"}, {pending: true}, {data: "\nb\n\nc"}},
+		{name: "one without newline", Reads: []testkit.IOStep{{Data: "solo"}}, want: []string{"solo"}},
+		{name: "crlf and split reads", Reads: []testkit.IOStep{{Data: "a\r"}, {Pending: true}, {Data: "\nb\n\nc"}},
 			want: []string{"a", "b", "", "c"}},
-		{name: "last line with a carriage return", reads: []step{{data: "x\ny\r"}}, want: []string{"x", "y"}},
-		{name: "trailing newline", reads: []step{{data: "x\ny\n"}}, want: []string{"x", "y"}},
-		{name: "read error ends it", reads: []step{{data: "ok\npart"}, {err: errBoom}},
+		{name: "last line with a carriage return", Reads: []testkit.IOStep{{Data: "x\ny\r"}}, want: []string{"x", "y"}},
+		{name: "trailing newline", Reads: []testkit.IOStep{{Data: "x\ny\n"}}, want: []string{"x", "y"}},
+		{name: "read error ends it", Reads: []testkit.IOStep{{Data: "ok\npart"}, {Err: errBoom}},
 			want: []string{"ok"}, wantErrs: []error{errBoom}},
-		{name: "too long, newline in sight", max: 4, reads: []step{{data: "abc\nabcdefgh\nxyz\n"}},
+		{name: "too long, newline in sight", max: 4, Reads: []testkit.IOStep{{Data: "abc\nabcdefgh\nxyz\n"}},
 			want: []string{"abc", "xyz"}, wantErrs: []error{codec.ErrLineTooLong}},
-		{name: "too long across reads", max: 4, reads: []step{{data: "abc\nabcd"}, {pending: true}, {data: "efgh"}, {pending: true}, {data: "ij\nxyz"}},
+		{name: "too long across reads", max: 4, Reads: []testkit.IOStep{{Data: "abc\nabcd"}, {Pending: true}, {Data: "efgh"}, {Pending: true}, {Data: "ij\nxyz"}},
 			want: []string{"abc", "xyz"}, wantErrs: []error{codec.ErrLineTooLong}},
-		{name: "exactly the maximum with crlf split", max: 4, reads: []step{{data: "abcd\r"}, {pending: true}, {data: "\nefgh\r\n"}},
+		{name: "exactly the maximum with crlf split", max: 4, Reads: []testkit.IOStep{{Data: "abcd\r"}, {Pending: true}, {Data: "\nefgh\r\n"}},
 			want: []string{"abcd", "efgh"}},
-		{name: "too long at the end", max: 4, reads: []step{{data: "ok\nabcdefgh"}},
+		{name: "too long at the end", max: 4, Reads: []testkit.IOStep{{Data: "ok\nabcdefgh"}},
 			want: []string{"ok"}, wantErrs: []error{codec.ErrLineTooLong}},
-		{name: "two too long", max: 2, reads: []step{{data: "abc\nabc\nab\n"}},
+		{name: "two too long", max: 2, Reads: []testkit.IOStep{{Data: "abc\nabc\nab\n"}},
 			want: []string{"ab"}, wantErrs: []error{codec.ErrLineTooLong, codec.ErrLineTooLong}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &script{reads: tc.reads}
+			r := &testkit.ScriptIO{Reads: tc.Reads}
 			var s stream.Stream[string] = codec.ReadLines(r)
 			if tc.max > 0 {
 				s = codec.NewFramedRead(r, codec.NewLinesMax(tc.max))
 			}
-			if r.readCalls != 0 {
+			if r.ReadCalls != 0 {
 				t.Fatal("the line stream read before its first poll")
 			}
 			got, errs := collectLines(t, s)
@@ -91,17 +92,17 @@ func TestLines(t *testing.T) {
 }
 
 func TestLinesBigInput(t *testing.T) {
-	var reads []step
+	var reads []testkit.IOStep
 	var want []string
 	for i := range 3000 {
 		line := string(make([]byte, i%97)) + "z"
 		want = append(want, line)
-		reads = append(reads, step{data: line + "\n"})
+		reads = append(reads, testkit.IOStep{Data: line + "\n"})
 		if i%10 == 0 {
-			reads = append(reads, step{pending: true})
+			reads = append(reads, testkit.IOStep{Pending: true})
 		}
 	}
-	got, errs := collectLines(t, codec.ReadLines(&script{reads: reads}))
+	got, errs := collectLines(t, codec.ReadLines(&testkit.ScriptIO{Reads: reads}))
 	if len(errs) != 0 || !cmp.Equal(got, want) {
 		t.Fatalf("got %d lines, %v; want %d", len(got), errs, len(want))
 	}
@@ -149,10 +150,10 @@ func TestLinesKeepsSearchPosition(t *testing.T) {
 // whose reader answers pending gives its buffer back (contract 9), and
 // takes one again when input comes.
 func TestLinesIdleHoldsNoBuffer(t *testing.T) {
-	r := &script{reads: []step{
-		{data: "one\n"}, {pending: true},
-		{data: "two\nthr"}, {pending: true},
-		{data: "ee\n"}, {pending: true},
+	r := &testkit.ScriptIO{Reads: []testkit.IOStep{
+		{Data: "one\n"}, {Pending: true},
+		{Data: "two\nthr"}, {Pending: true},
+		{Data: "ee\n"}, {Pending: true},
 	}}
 	s := codec.ReadLines(r)
 	cx := future.NewContext(nil, nil)
@@ -192,11 +193,11 @@ func describe(p stream.Poll[string]) string {
 // buffer, so a stream parked on a quiet socket holds none, even before its
 // first line.
 func TestLinesWaitsForReadiness(t *testing.T) {
-	r := &readyScript{script: script{reads: []step{
-		{pending: true},
-		{data: "a\nb"}, {pending: true},
-		{data: "\n"}, {pending: true},
-		{data: "c\r\n"},
+	r := &readyScript{ScriptIO: testkit.ScriptIO{Reads: []testkit.IOStep{
+		{Pending: true},
+		{Data: "a\nb"}, {Pending: true},
+		{Data: "\n"}, {Pending: true},
+		{Data: "c\r\n"},
 	}}}
 	s := codec.ReadLines(r)
 	cx := future.NewContext(nil, nil)
@@ -217,19 +218,19 @@ func TestLinesWaitsForReadiness(t *testing.T) {
 // maximum still holds for such lines (the stream goes on after it).
 func TestLinesLongLineAcrossIdle(t *testing.T) {
 	long := strings.Repeat("0123456789abcdef", 1000) // 16,000 bytes
-	var reads []step
+	var reads []testkit.IOStep
 	for i := 0; i < len(long); i += 3000 {
-		reads = append(reads, step{data: long[i:min(i+3000, len(long))]}, step{pending: true})
+		reads = append(reads, testkit.IOStep{Data: long[i:min(i+3000, len(long))]}, testkit.IOStep{Pending: true})
 	}
-	reads = append(reads, step{data: "\nshort\n"}, step{pending: true},
-		step{data: long + "\npar"}, step{pending: true}, step{data: "tial\n"},
-		step{data: long + "x\n"})
+	reads = append(reads, testkit.IOStep{Data: "\nshort\n"}, testkit.IOStep{Pending: true},
+		testkit.IOStep{Data: long + "\npar"}, testkit.IOStep{Pending: true}, testkit.IOStep{Data: "tial\n"},
+		testkit.IOStep{Data: long + "x\n"})
 	for _, ready := range []bool{false, true} {
 		reader := func() aio.AsyncReader {
 			if ready {
-				return &readyScript{script: script{reads: append([]step(nil), reads...)}}
+				return &readyScript{ScriptIO: testkit.ScriptIO{Reads: append([]testkit.IOStep(nil), reads...)}}
 			}
-			return &script{reads: append([]step(nil), reads...)}
+			return &testkit.ScriptIO{Reads: append([]testkit.IOStep(nil), reads...)}
 		}
 		got, errs := collectLines(t, codec.ReadLines(reader()))
 		if len(errs) != 0 || !cmp.Equal(got, []string{long, "short", long, "partial", long + "x"}) {
