@@ -9,14 +9,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Parker waits for a Poller's events by parking the waiting goroutine in
-// Go's scheduler instead of blocking its thread in epoll_wait: a duplicate
-// of the epoll descriptor is registered with Go's own netpoller, which
-// wakes the goroutine when it turns readable (an epoll descriptor is
-// readable while events are ready). A thread blocked in a system call makes
-// the runtime hand its P to another thread, and win it back on return; a
-// parked goroutine costs the scheduler nothing, and a ping-pong workload
-// answers sooner.
+// Parker waits for a Poller's events, first with its thread blocked in
+// epoll_wait for a short while (blockFor), then, if nothing came, with the
+// goroutine parked in Go's scheduler: a duplicate of the epoll descriptor
+// is registered with Go's own netpoller, which wakes the goroutine when it
+// turns readable (an epoll descriptor is readable while events are ready).
+//
+// Blocking in epoll_wait answers a busy connection through one poller, and
+// the thread goes back to the loop with no scheduler hand-off; parking costs
+// a wake-up through two pollers (Go's, then eddy's epoll_wait) but frees
+// the thread and its P while the loop is idle for longer. Wake interrupts
+// either wait: the poller's eventfd is one of its events.
 //
 // Where the descriptor cannot be registered with Go's netpoller, and on the
 // BSDs, a Parker blocks in Poller.Wait. A Parker is used by one goroutine
@@ -80,13 +83,37 @@ func (k *Parker) tryWait(uintptr) bool {
 	return k.n > 0 || k.err != nil || k.p.woken
 }
 
-// Wait is Poller.Wait, with the goroutine parked rather than its thread
-// blocked while it waits: it fills events and returns how many, waiting up
-// to timeout (< 0: no limit, 0: a look without waiting).
+// blockFor is how long Wait blocks its thread in epoll_wait before it
+// parks the goroutine instead: about the time between two messages of a
+// busy connection, short enough that an idle loop soon gives its thread
+// back.
+const blockFor = time.Millisecond
+
+// Wait is Poller.Wait: it fills events and returns how many, waiting up to
+// timeout (< 0: no limit, 0: a look without waiting). It blocks the thread
+// in epoll_wait for up to blockFor (less if timeout is sooner), and parks
+// the goroutine for the rest of the wait.
 func (k *Parker) Wait(events []Event, timeout time.Duration) (int, error) {
 	if timeout == 0 || k.file == nil {
 		return k.p.Wait(events, timeout)
 	}
+	block := blockFor
+	if timeout > 0 && timeout <= block {
+		return k.p.Wait(events, timeout)
+	}
+	n, err := k.p.Wait(events, block)
+	if n > 0 || err != nil || k.p.woken {
+		return n, err
+	}
+	if timeout > 0 {
+		timeout -= block // an interrupted epoll_wait makes this wait shorter, never longer
+	}
+	return k.parkWait(events, timeout)
+}
+
+// parkWait is Wait with the goroutine parked in Go's netpoller rather than
+// its thread blocked: timeout is not 0, and k.file is set.
+func (k *Parker) parkWait(events []Event, timeout time.Duration) (int, error) {
 	// RawConn.Read calls tryWait before it parks, and again on each wake.
 	var deadline time.Time
 	if timeout > 0 {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -136,7 +137,7 @@ func (p *Poller) Wait(events []Event, timeout time.Duration) (int, error) {
 	if len(p.raw) < len(events) {
 		p.raw = make([]unix.EpollEvent, len(events))
 	}
-	n, err := unix.EpollWait(p.epfd, p.raw[:len(events)], waitMillis(timeout))
+	n, err := epollWait(p.epfd, p.raw[:len(events)], waitMillis(timeout))
 	if err != nil {
 		if err == unix.EINTR {
 			return 0, nil
@@ -162,6 +163,30 @@ func (p *Poller) Wait(events []Event, timeout time.Duration) (int, error) {
 		k++
 	}
 	return k, nil
+}
+
+// epollWait is epoll_wait(2), made as epoll_pwait with no signal mask,
+// which every Linux port has. A look that does not wait (msec 0) is a raw
+// system call, without the scheduler's bookkeeping for calls that may
+// block: it returns at once. A wait that may block goes through Syscall6,
+// so that the runtime can hand the blocked thread's P to other goroutines.
+// gnet's poll_opt build makes the same split. events is not empty.
+func epollWait(epfd int, events []unix.EpollEvent, msec int) (int, error) {
+	var (
+		r uintptr
+		e unix.Errno
+	)
+	if msec == 0 {
+		r, _, e = unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(epfd),
+			uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+	} else {
+		r, _, e = unix.Syscall6(unix.SYS_EPOLL_PWAIT, uintptr(epfd),
+			uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), uintptr(msec), 0, 0)
+	}
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
 }
 
 // drainWake resets the eventfd counter, then re-arms Wake.
