@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -378,6 +379,13 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 			return nil
 		}
 		if timeout != 0 {
+			// The wait may block this thread in epoll_wait (see
+			// netpoll.Parker): let the goroutines readied on this P,
+			// ones a task woke, say, run first, instead of waiting for
+			// the runtime to take the P from the blocked thread. Before
+			// sleeping is set, so that work they inject needs no Wake:
+			// the check below finds it.
+			runtime.Gosched()
 			l.runq.trim()
 			l.sleeping.Store(true)
 			if l.hasInjected() || l.stopReq.Load() {
