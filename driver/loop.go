@@ -385,6 +385,14 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 			// the runtime to take the P from the blocked thread. Before
 			// sleeping is set, so that work they inject needs no Wake:
 			// the check below finds it.
+			//
+			// Twice: Gosched puts the loop on the global run queue, and
+			// one schedule in 61 takes from that queue first, which
+			// would run the loop again ahead of the goroutines it
+			// readied; the next schedule takes them. With GOMAXPROCS 1
+			// one yield left about 2% of netconn's ping-pong round
+			// trips waiting out the 1 ms in epoll_wait.
+			runtime.Gosched()
 			runtime.Gosched()
 			l.runq.trim()
 			l.sleeping.Store(true)
