@@ -325,3 +325,35 @@ func TestCopyBufferOnlyWhileBusy(t *testing.T) {
 		})
 	}
 }
+
+// TestCopyNilEnds: a nil reader or writer is an error of the copy's first
+// poll, not a panic.
+func TestCopyNilEnds(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    future.Future[int64]
+		want error
+	}{
+		{"nil reader", iocopy.Copy(nil, &scriptWriter{}), iocopy.ErrNilReader},
+		{"nil writer", iocopy.Copy(&scriptReader{}, nil), iocopy.ErrNilWriter},
+		{"both nil", iocopy.Copy(nil, nil), iocopy.ErrNilReader},
+	} {
+		n, _, err := testkit.RunPolls(t, tc.f)
+		if n != 0 || !errors.Is(err, tc.want) {
+			t.Errorf("%s: Copy = %d, %v; want 0, %v", tc.name, n, err, tc.want)
+		}
+	}
+}
+
+// TestFutureSize keeps an idle copy in the 48-byte size class (its two
+// ends and its count; the positions in the buffer live in the pooled
+// buffer) and the pooled buffer at exactly BufferSize bytes, so that it
+// wastes no part of a larger size class.
+func TestFutureSize(t *testing.T) {
+	if iocopy.FutureSize > 48 {
+		t.Errorf("a Copy's state is %d bytes; want at most 48", iocopy.FutureSize)
+	}
+	if iocopy.PooledBufferSize != iocopy.BufferSize {
+		t.Errorf("the pooled buffer is %d bytes; want BufferSize, %d", iocopy.PooledBufferSize, iocopy.BufferSize)
+	}
+}

@@ -176,7 +176,7 @@ func (l *Loop) Spawn(f future.Future[struct{}]) {
 	if !l.closed.Load() {
 		t := &task{}
 		t.init(l, f)
-		t.state.Store(taskScheduled)
+		t.state().Store(taskScheduled)
 		l.pub.spawning.Add(1) // counted as load until drainInject adopts it
 		if l.inject(t) {
 			return
@@ -233,7 +233,7 @@ func (l *Loop) drainInject() {
 	l.injectMu.Unlock()
 	var adopted int64
 	for i, t := range batch {
-		if !l.linked(t) && t.state.Load() != taskDone {
+		if !l.linked(t) && t.state().Load() != taskDone {
 			l.link(t) // a new task: live from now on
 			adopted++
 			l.counts.spawned++
@@ -306,7 +306,7 @@ func (l *Loop) hasInjected() bool {
 
 // runTask polls one scheduled task and settles it.
 func (l *Loop) runTask(t *task) {
-	if t.state.Load() == taskDone {
+	if t.state().Load() == taskDone {
 		// Cancelled while queued (the root of a BlockOn that was stopped):
 		// nothing to poll.
 		return
@@ -502,7 +502,7 @@ func (l *Loop) closeCtx(ctx context.Context) error {
 		for l.tasks != nil {
 			t := l.tasks
 			names = append(names, t.name())
-			t.state.Store(taskDone)
+			t.state().Store(taskDone)
 			l.abandon(t) // contract 11: the task is told, and releases what it holds
 			t.fut = nil
 			l.unlink(t)

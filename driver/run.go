@@ -49,7 +49,7 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 	r := &rootTask{}
 	t := &r.task
 	t.init(l, rf)
-	t.state.Store(taskScheduled)
+	t.state().Store(taskScheduled)
 	l.root = r
 	defer func() { l.root = nil }()
 	l.link(t)
@@ -72,7 +72,7 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 
 // cancel drops a task that will never be polled again.
 func (l *Loop) cancel(t *task) {
-	t.state.Store(taskDone)
+	t.state().Store(taskDone)
 	t.fut = nil
 	l.unlink(t)
 }

@@ -159,7 +159,7 @@ func (s *stopSignal) wait(w future.Waker) bool {
 		// ended, so it stays within twice the tasks alive.
 		s.wakers = slices.DeleteFunc(s.wakers, func(w future.Waker) bool {
 			t, ok := w.(*task)
-			return ok && t.state.Load() == taskDone
+			return ok && t.state().Load() == taskDone
 		})
 		s.prune = max(2*len(s.wakers), 64)
 	}

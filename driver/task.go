@@ -20,16 +20,19 @@ const (
 )
 
 // task is one spawned future and the context it is polled with, in one
-// allocation: the root context and its bookkeeping live inside the task, and
-// the task itself is the Waker of its context, so waking allocates nothing.
-// Its loop is its context's executor.
+// allocation of 96 bytes: the root context and its bookkeeping live inside
+// the task, and the task itself is the Waker of its context, so waking
+// allocates nothing. Its loop is its context's executor, and its
+// scheduling state (taskIdle...) is st.Sched.
 type task struct {
 	fut        future.Future[struct{}]
-	state      atomic.Uint32
 	prev, next *task // the loop's list of live tasks; loop goroutine only
 	cx         future.Context
 	st         taskctx.State // the bookkeeping cx shares with derived contexts
 }
+
+// state is the task's scheduling state word.
+func (t *task) state() *atomic.Uint32 { return &t.st.Sched }
 
 // init makes the zero t a task of l that polls f.
 func (t *task) init(l *Loop, f future.Future[struct{}]) {
@@ -56,14 +59,14 @@ func (t *task) name() string {
 // Wake schedules the task; it is safe from any goroutine.
 func (t *task) Wake() {
 	for {
-		switch s := t.state.Load(); s {
+		switch s := t.state().Load(); s {
 		case taskIdle:
-			if t.state.CompareAndSwap(taskIdle, taskScheduled) {
+			if t.state().CompareAndSwap(taskIdle, taskScheduled) {
 				t.loop().inject(t)
 				return
 			}
 		case taskRunning:
-			if t.state.CompareAndSwap(taskRunning, taskNotified) {
+			if t.state().CompareAndSwap(taskRunning, taskNotified) {
 				return
 			}
 		default:
@@ -75,14 +78,14 @@ func (t *task) Wake() {
 // wakeLocal is Wake from the loop's own goroutine: a plain queue push.
 func (t *task) wakeLocal() {
 	for {
-		switch s := t.state.Load(); s {
+		switch s := t.state().Load(); s {
 		case taskIdle:
-			if t.state.CompareAndSwap(taskIdle, taskScheduled) {
+			if t.state().CompareAndSwap(taskIdle, taskScheduled) {
 				t.loop().runq.push(t)
 				return
 			}
 		case taskRunning:
-			if t.state.CompareAndSwap(taskRunning, taskNotified) {
+			if t.state().CompareAndSwap(taskRunning, taskNotified) {
 				return
 			}
 		default:
@@ -94,7 +97,7 @@ func (t *task) wakeLocal() {
 // poll polls the task once on the loop goroutine and reports whether it
 // finished.
 func (t *task) poll() (done bool, res future.Poll[struct{}]) {
-	t.state.Store(taskRunning)
+	t.state().Store(taskRunning)
 	taskctx.BeginPoll(&t.cx)
 	defer func() {
 		if v := recover(); v != nil {
@@ -102,7 +105,7 @@ func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 			res = future.Fail[struct{}](&future.PanicError{Future: t.name(), Value: v, Stack: debug.Stack()})
 		}
 		if done {
-			t.state.Store(taskDone) // the loop drops the future once it has reported
+			t.state().Store(taskDone) // the loop drops the future once it has reported
 		}
 	}()
 	res = t.fut.Poll(&t.cx)
@@ -115,10 +118,10 @@ func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 // park moves a task that answered pending back to idle, or queues it again
 // if it was woken while it ran. It reports whether the task is now idle.
 func (t *task) park() bool {
-	if t.state.CompareAndSwap(taskRunning, taskIdle) {
+	if t.state().CompareAndSwap(taskRunning, taskIdle) {
 		return true
 	}
-	t.state.Store(taskScheduled) // notified while running
+	t.state().Store(taskScheduled) // notified while running
 	t.loop().runq.push(t)
 	return false
 }

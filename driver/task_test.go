@@ -6,9 +6,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
@@ -295,10 +297,19 @@ func TestStoppedRootIsNotPolledAgain(t *testing.T) {
 	}
 }
 
-// TestTaskSize keeps a task (its root context and bookkeeping inside) in
-// the 112-byte size class: an idle connection pays for one.
+// TestTaskSize keeps a task (its future, its list links, its root context
+// and bookkeeping inside) in the 96-byte size class: an idle connection
+// pays for one.
 func TestTaskSize(t *testing.T) {
-	if driver.TaskSize > 112 {
-		t.Errorf("a task is %d bytes; want at most 112", driver.TaskSize)
+	if driver.TaskSize > 96 {
+		t.Errorf("a task is %d bytes; want at most 96", driver.TaskSize)
+	}
+}
+
+// TestStateSize keeps a task's bookkeeping (stall finding, scheduling
+// state, budget, waker taken) in 16 bytes, which the task's class needs.
+func TestStateSize(t *testing.T) {
+	if n := unsafe.Sizeof(taskctx.State{}); n > 16 {
+		t.Errorf("a taskctx.State is %d bytes; want at most 16", n)
 	}
 }

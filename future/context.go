@@ -73,7 +73,7 @@ func (cx *Context) init(st *taskctx.State, w Waker, e Executor) {
 	if w == nil {
 		w = NoopWaker
 	}
-	*st = taskctx.State{Budget: DefaultBudget}
+	st.Stalled, st.Budget, st.WakerTaken = nil, DefaultBudget, false // Sched is the driver's
 	*cx = Context{waker: w, exec: e, task: st}
 }
 
@@ -154,7 +154,12 @@ func (cx *Context) wakerTaken() bool { return cx.task.WakerTaken }
 // stalledChild returns the type of the first child future recorded by
 // checkPending since beginPoll, or nil. A task with such a child holds a
 // future that can never be woken, even though wakerTaken reports true.
-func (cx *Context) stalledChild() reflect.Type { return cx.task.Stalled }
+func (cx *Context) stalledChild() reflect.Type {
+	if st := cx.task.Stalled; st != nil {
+		return *st
+	}
+	return nil
+}
 
 // relink readies a derived context that a combinator keeps for another
 // poll: it keeps its waker, links it to the task of parent, and starts a new
@@ -169,9 +174,12 @@ func (cx *Context) relink(parent *Context) {
 // did not take this context's waker during the poll, f arranged no wake-up of
 // its own, even though the task's waker was taken (by the set itself); the
 // task then records f as stalled, the first such future since beginPoll, for
-// the driver's stall detector, which names its type. It allocates nothing.
+// the driver's stall detector, which names its type. It allocates nothing
+// unless it finds a stall (the finding is kept apart, so that a task does
+// not carry room for it).
 func (cx *Context) checkPending(f any) {
 	if !cx.taken && cx.task.Stalled == nil {
-		cx.task.Stalled = reflect.TypeOf(f)
+		t := reflect.TypeOf(f)
+		cx.task.Stalled = &t
 	}
 }

@@ -261,9 +261,55 @@ func (c *conn) CloseRead() error { return c.Shutdown(ShutdownRead) }
 func (c *conn) CloseWrite() error { return c.Shutdown(ShutdownWrite) }
 
 // Split returns a read half and a write half of the stream that can be
-// used by different tasks of its loop (see aio.Split). Closing the stream
+// used by different tasks of its loop, as [aio.Split] does, but allocates
+// nothing: the halves are views of the stream itself. Closing the stream
 // ends both.
-func (c *conn) Split() (*aio.ReadHalf, *aio.WriteHalf) { return aio.Split(c) }
+func (c *conn) Split() (*ReadHalf, *WriteHalf) { return (*ReadHalf)(c), (*WriteHalf)(c) }
+
+// ReadHalf is the read side of a split [TCPStream] or [UnixStream]: only
+// reads. It is a view of the stream (Split allocates nothing), so it lives
+// as long as the stream and ends when the stream is closed. It implements
+// aio.AsyncReader and aio.ReadinessReader.
+type ReadHalf conn
+
+// PollRead reads into p; see [TCPStream.PollRead].
+func (h *ReadHalf) PollRead(cx *future.Context, p []byte) future.Poll[int] {
+	return (*conn)(h).PollRead(cx, p)
+}
+
+// PollReadReady answers ready when a read may make progress; see
+// [TCPStream.PollReadReady].
+func (h *ReadHalf) PollReadReady(cx *future.Context) future.Poll[struct{}] {
+	return (*conn)(h).PollReadReady(cx)
+}
+
+// WriteHalf is the write side of a split [TCPStream] or [UnixStream]: only
+// writes, flushes and shuts down the write side. It is a view of the stream
+// (Split allocates nothing), so it lives as long as the stream and ends
+// when the stream is closed. It implements aio.AsyncWriter.
+type WriteHalf conn
+
+// The halves are the stream's reader and writer.
+var (
+	_ aio.ReadinessReader = (*ReadHalf)(nil)
+	_ aio.AsyncWriter     = (*WriteHalf)(nil)
+)
+
+// PollWrite writes from p; see [TCPStream.PollWrite].
+func (h *WriteHalf) PollWrite(cx *future.Context, p []byte) future.Poll[int] {
+	return (*conn)(h).PollWrite(cx, p)
+}
+
+// PollFlush is ready at once; see [TCPStream.PollFlush].
+func (h *WriteHalf) PollFlush(cx *future.Context) future.Poll[struct{}] {
+	return (*conn)(h).PollFlush(cx)
+}
+
+// PollShutdown shuts down the stream's write side; see
+// [TCPStream.PollShutdown].
+func (h *WriteHalf) PollShutdown(cx *future.Context) future.Poll[struct{}] {
+	return (*conn)(h).PollShutdown(cx)
+}
 
 // Close deregisters the socket from its loop, wakes every task parked on it
 // (they see net.ErrClosed), and closes the descriptor. A second Close

@@ -18,7 +18,9 @@
 //
 // A socket keeps one waker for a task reading and one for a task writing.
 // Split it ([TCPStream.Split]) to read in one task and write in another;
-// two tasks reading the same socket at once is a bug.
+// two tasks reading the same socket at once is a bug. The halves
+// ([ReadHalf], [WriteHalf]) are views of the stream: splitting allocates
+// nothing.
 //
 // # Errors and closing
 //

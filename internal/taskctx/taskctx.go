@@ -12,17 +12,26 @@
 // indirect call, and allocates nothing.
 package taskctx
 
-import "reflect"
+import (
+	"reflect"
+	"sync/atomic"
+)
 
 // State is the bookkeeping one task shares among its contexts (the root
 // context and those derived from it). Only package future reads and writes
-// its fields; the type lives here so that the driver can keep it inside its
-// task, by value, instead of package future allocating it apart (see
-// [Init]).
+// its fields but Sched, which is the driver's; the type lives here so that
+// the driver can keep it inside its task, by value, instead of package
+// future allocating it apart (see [Init]).
+//
+// It is 16 bytes, which with the task's future, its list links and its
+// root context keeps a task in the 96-byte size class: the stall finding
+// is a pointer, allocated only when a stall is found (a bug of the
+// program, reported by the driver), and the budget is 16 bits.
 type State struct {
-	Stalled    reflect.Type // the first child future that stalled in this poll
-	Budget     int32        // ready answers left in this turn
-	WakerTaken bool         // set when any context of the task handed out its waker
+	Stalled    *reflect.Type // the first child future that stalled in this poll, or nil
+	Sched      atomic.Uint32 // the driver's scheduling state of the task (idle, scheduled, running...)
+	Budget     int16         // ready answers left in this turn
+	WakerTaken bool          // set when any context of the task handed out its waker
 }
 
 // Hooks are the bookkeeping operations of a task context of type C.
