@@ -4,9 +4,9 @@ package netpoll
 
 import "time"
 
-// Parker waits for a Poller's events. On Linux it parks the waiting
-// goroutine in Go's netpoller instead of blocking its thread; here, for
-// now, it blocks in Poller.Wait.
+// Parker waits for a Poller's events. On Linux it blocks in epoll_wait for
+// up to a millisecond, then parks the waiting goroutine in Go's netpoller;
+// here, for now, it blocks in Poller.Wait.
 type Parker struct{ p *Poller }
 
 // NewParker returns a Parker for p.
