@@ -150,7 +150,7 @@ func (fd *FD) registration(cx *future.Context) (*Registration, error) {
 			}
 			continue // then arm it below
 		case reg.registry != r:
-			if reg.armed.Load() {
+			if reg.armed() {
 				return nil, ErrWrongLoop
 			}
 			switch reg.disown() {
@@ -162,7 +162,7 @@ func (fd *FD) registration(cx *future.Context) (*Registration, error) {
 			fd.reg.CompareAndSwap(reg, nil)
 			continue
 		}
-		if !reg.armed.Load() {
+		if !reg.armed() {
 			// The poller is handed the descriptor number under a reference,
 			// so a concurrent Close cannot close (and the kernel reuse) it
 			// first: the answer is then ErrClosed, never EBADF.
