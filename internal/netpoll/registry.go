@@ -70,7 +70,10 @@ func (r *Registry) Poller() *Poller { return r.poller }
 // until it is done. [FD] registers through [Registry.Track] and arms under a
 // reference of its own instead.
 func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
-	reg := r.Track(&FD{sysfd: fd, owner: owner})
+	o := &OwnedFD{owner: owner} // a nil owner: CloseAll closes nothing
+	o.FD.Init(fd)
+	o.owned = true
+	reg := r.Track(&o.FD)
 	if err := reg.arm(); err != nil {
 		r.release(reg)
 		return nil, err
@@ -158,8 +161,10 @@ func (r *Registry) CloseAll() {
 	r.mu.Lock()
 	var owners []Closer
 	for idx := range r.n {
-		if reg, _ := r.slot(idx); reg != nil && reg.fd.owner != nil {
-			owners = append(owners, reg.fd.owner)
+		if reg, _ := r.slot(idx); reg != nil {
+			if c := reg.fd.closer(); c != nil {
+				owners = append(owners, c)
+			}
 		}
 	}
 	r.mu.Unlock()
@@ -174,7 +179,9 @@ func (r *Registry) CloseAll() {
 // The registration is never armed; c closes it (Registration.Close) when c
 // is closed by its owner.
 func (r *Registry) TrackCloser(c Closer) *Registration {
-	return r.Track(&FD{sysfd: -1, owner: c})
+	o := &OwnedFD{}
+	o.Init(-1, c)
+	return r.Track(&o.FD)
 }
 
 // Closer is what owns a registered fd: closing it closes the fd.
@@ -359,7 +366,7 @@ func (reg *Registration) Close() bool {
 	reg.readWaker, reg.writeWaker = nil, nil
 	reg.unlock(s | regClosed)
 	if s&regArmed != 0 {
-		_ = reg.registry.poller.Delete(reg.fd.sysfd)
+		_ = reg.registry.poller.Delete(reg.fd.Sysfd())
 	}
 	reg.registry.release(reg)
 	if rw != nil {
@@ -386,7 +393,7 @@ func (reg *Registration) arm() error {
 		reg.unlock(s)
 		return nil
 	}
-	if err := reg.registry.poller.Add(reg.fd.sysfd, reg.token); err != nil {
+	if err := reg.registry.poller.Add(reg.fd.Sysfd(), reg.token); err != nil {
 		reg.unlock(s)
 		return err
 	}
