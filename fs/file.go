@@ -55,7 +55,7 @@ type File struct {
 	cur      *op
 
 	// Pollable descriptors: the reactor.
-	pfd      netpoll.FD
+	pfd      netpoll.OwnedFD
 	blocking bool // the descriptor is in blocking mode: check readiness with poll(2) first
 }
 

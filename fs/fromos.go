@@ -115,7 +115,7 @@ func (f *File) pollReadFD(cx *future.Context, p []byte) future.Poll[int] {
 	if len(p) == 0 {
 		return future.Ok(0)
 	}
-	r := netpoll.PollIO(&f.pfd, cx, netpoll.Read, "read", func(fd int) (int, error) {
+	r := netpoll.PollIO(&f.pfd.FD, cx, netpoll.Read, "read", func(fd int) (int, error) {
 		if err := ready(fd, unix.POLLIN); err != nil {
 			return 0, err
 		}
@@ -138,7 +138,7 @@ func (f *File) pollWriteFD(cx *future.Context, p []byte) future.Poll[int] {
 	if !f.blocking {
 		return f.wrapPoll("write", f.pfd.PollWrite(cx, p))
 	}
-	r := netpoll.PollIO(&f.pfd, cx, netpoll.Write, "write", func(fd int) (int, error) {
+	r := netpoll.PollIO(&f.pfd.FD, cx, netpoll.Write, "write", func(fd int) (int, error) {
 		if err := ready(fd, unix.POLLOUT); err != nil {
 			return 0, err
 		}

@@ -158,10 +158,10 @@ func TestAddrsRaceClose(t *testing.T) {
 }
 
 // TestStreamSize keeps a stream, its FD and its peer's address inline, in
-// the 80-byte size class: an idle accepted connection pays for one, and
+// the 64-byte size class: an idle accepted connection pays for one, and
 // for no address until one is asked.
 func TestStreamSize(t *testing.T) {
-	if n := unsafe.Sizeof(TCPStream{}); n > 80 {
-		t.Errorf("a TCPStream is %d bytes; want at most 80", n)
+	if n := unsafe.Sizeof(TCPStream{}); n > 64 {
+		t.Errorf("a TCPStream is %d bytes; want at most 64", n)
 	}
 }

@@ -24,7 +24,7 @@ import (
 // the net.Addr values are built on first use (RemoteAddr, an error) and
 // cached.
 type conn struct {
-	fd    netpoll.FD   // embedded: one allocation per stream
+	fd    netpoll.FD   // by value: one allocation per stream
 	local *net.TCPAddr // the local address when known without asking (the listener's), or nil
 
 	// named caches both addresses once built or looked up. It is set once
@@ -95,11 +95,11 @@ func (c *conn) peer() unix.Sockaddr {
 	return nil
 }
 
-// init wraps sysfd; owner is what the loop closes at shutdown (the socket
-// that embeds c).
-func (c *conn) init(sysfd int, kind connKind, owner netpoll.Closer) {
+// init wraps sysfd. A stream's Close is its FD's, so the FD needs no owner:
+// a loop that shuts down with the stream open closes the FD.
+func (c *conn) init(sysfd int, kind connKind) {
 	c.kind = kind
-	c.fd.Init(sysfd, owner)
+	c.fd.Init(sysfd)
 }
 
 // setAddrs records addresses already known (from accept or package net),

@@ -58,7 +58,7 @@ func init() {
 
 func newTCPStream(sysfd int) *TCPStream {
 	s := &TCPStream{}
-	s.conn.init(sysfd, kindTCP, s)
+	s.conn.init(sysfd, kindTCP)
 	return s
 }
 

@@ -46,7 +46,7 @@ func NewUnixStream(sysfd int) (*UnixStream, error) {
 
 func newUnixStream(sysfd int) *UnixStream {
 	s := &UnixStream{}
-	s.conn.init(sysfd, kindUnix, s)
+	s.conn.init(sysfd, kindUnix)
 	return s
 }
 

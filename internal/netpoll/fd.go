@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -19,9 +20,14 @@ import (
 // Errors from the Poll methods are raw: an *os.SyscallError wrapping the
 // errno, [ErrClosed], [future.ErrNoDriver], [ErrWrongLoop] or io.EOF. The
 // socket types wrap them in *net.OpError with the addresses.
+//
+// An FD is 24 bytes, inside every stream: if its loop shuts down with it
+// still open, the loop closes the FD itself. A resource whose Close does
+// more than close the descriptor (a listener, a datagram socket, a file)
+// uses an [OwnedFD], which names the owner the loop closes instead.
 type FD struct {
-	sysfd int
-	owner Closer // closed by the loop at shutdown; the socket that embeds us
+	sysfd int32
+	owned bool // fd is the FD of an OwnedFD
 	reg   atomic.Pointer[Registration]
 
 	// state counts system calls in flight (low bits) and holds the closed
@@ -29,29 +35,61 @@ type FD struct {
 	state atomic.Uint64
 }
 
+// OwnedFD is an FD with an owner: what the loop closes, in place of the
+// descriptor alone, if it shuts down with the fd registered (normally the
+// value that embeds the OwnedFD).
+type OwnedFD struct {
+	FD    // first: the registration finds the owner from the FD
+	owner Closer
+}
+
 const fdClosed = 1 << 63
 
 // NewFD wraps sysfd, which must already be non-blocking and close-on-exec.
 // owner is what the loop closes if it shuts down with the fd registered
-// (normally the socket that embeds the FD); nil means the FD itself.
+// (normally the value that holds the FD): with one, the FD is that of a new
+// [OwnedFD]; nil means the FD itself.
 func NewFD(sysfd int, owner Closer) *FD {
+	if owner != nil {
+		o := &OwnedFD{}
+		o.Init(sysfd, owner)
+		return &o.FD
+	}
 	fd := &FD{}
-	fd.Init(sysfd, owner)
+	fd.Init(sysfd)
 	return fd
 }
 
-// Init makes the zero FD that fd points to wrap sysfd, as [NewFD] does, so
-// that a socket can embed its FD by value (one allocation per socket, not
-// two). An FD must not be copied once initialised.
-func (fd *FD) Init(sysfd int, owner Closer) {
-	fd.sysfd, fd.owner = sysfd, owner
+// Init makes the zero FD that fd points to wrap sysfd, as [NewFD] does
+// with no owner, so that a socket can embed its FD by value (one
+// allocation per socket, not two). An FD must not be copied once
+// initialised.
+func (fd *FD) Init(sysfd int) { fd.sysfd = int32(sysfd) }
+
+// Init makes the zero OwnedFD that o points to wrap sysfd, with owner
+// closed by the loop at shutdown (nil: the FD itself). An OwnedFD must not
+// be copied once initialised.
+func (o *OwnedFD) Init(sysfd int, owner Closer) {
+	o.FD.Init(sysfd)
+	o.owned, o.owner = true, owner
 	if owner == nil {
-		fd.owner = fd
+		o.owner = &o.FD
 	}
 }
 
+// closer is what the loop closes at shutdown for fd: the owner of the
+// OwnedFD fd belongs to, or fd itself.
+func (fd *FD) closer() Closer {
+	if fd.owned {
+		// fd is the first field of an OwnedFD (owned is set only by
+		// OwnedFD.Init), so the two share an address.
+		return (*OwnedFD)(unsafe.Pointer(fd)).owner
+	}
+	return fd
+}
+
 // Sysfd returns the descriptor number, for socket options and addresses.
-func (fd *FD) Sysfd() int { return fd.sysfd }
+func (fd *FD) Sysfd() int { return int(fd.sysfd) }
 
 // Incref marks a system call in flight; it fails with [ErrClosed] after
 // Close. Every successful Incref is paired with Decref.
@@ -70,7 +108,7 @@ func (fd *FD) Incref() error {
 // Decref ends a system call; the last one after Close closes the descriptor.
 func (fd *FD) Decref() {
 	if s := fd.state.Add(^uint64(0)); s == fdClosed {
-		unix.Close(fd.sysfd)
+		unix.Close(int(fd.sysfd))
 	}
 }
 
@@ -150,7 +188,7 @@ func (fd *FD) registration(cx *future.Context) (*Registration, error) {
 			}
 			continue // then arm it below
 		case reg.registry != r:
-			if reg.armed.Load() {
+			if reg.armed() {
 				return nil, ErrWrongLoop
 			}
 			switch reg.disown() {
@@ -162,7 +200,7 @@ func (fd *FD) registration(cx *future.Context) (*Registration, error) {
 			fd.reg.CompareAndSwap(reg, nil)
 			continue
 		}
-		if !reg.armed.Load() {
+		if !reg.armed() {
 			// The poller is handed the descriptor number under a reference,
 			// so a concurrent Close cannot close (and the kernel reuse) it
 			// first: the answer is then ErrClosed, never EBADF.
@@ -226,7 +264,7 @@ func pollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func
 	}
 	defer fd.Decref()
 	for {
-		v, err := op(fd.sysfd)
+		v, err := op(int(fd.sysfd))
 		switch err {
 		case nil:
 			return future.Ok(v), tick

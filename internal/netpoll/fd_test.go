@@ -9,6 +9,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -328,5 +329,65 @@ func TestCloseDuringSyscallWakesTask(t *testing.T) {
 	}
 	if p := fd.PollRead(cx, make([]byte, 1)); !errors.Is(p.Err(), net.ErrClosed) {
 		t.Errorf("PollRead after the wake = %v; want net.ErrClosed", p.Err())
+	}
+}
+
+// TestFDSize keeps an FD (inside every stream) at 24 bytes: a 32-bit
+// descriptor number, the registration and the state word; the owner of
+// the few that need one is in an OwnedFD.
+func TestFDSize(t *testing.T) {
+	if n := unsafe.Sizeof(FD{}); n > 24 {
+		t.Errorf("an FD is %d bytes; want at most 24", n)
+	}
+}
+
+// TestOwnedFDCloser: a loop that shuts down with fds registered closes the
+// owner of an OwnedFD (and through NewFD with an owner), and a plain FD
+// itself, whose descriptor is then closed.
+func TestOwnedFDCloser(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	cx, _ := hostCx(r)
+	_, b1 := socketPair(t)
+	_, b2 := socketPair(t)
+	a3, b3 := testkit.SocketPair(t) // a3 is closed by the registry's CloseAll
+	defer unix.Close(b3)
+
+	owner := &closer{}
+	var owned OwnedFD
+	owned.Init(b1, owner)
+	viaNew := NewFD(b2, owner) // the FD of a new OwnedFD
+	plain := NewFD(a3, nil)
+	for _, fd := range []*FD{&owned.FD, viaNew, plain} {
+		if p := fd.PollReady(cx, Write); p.Err() != nil {
+			t.Fatalf("PollReady(Write) = %v", p.Err())
+		}
+	}
+	if c := owned.closer(); c != Closer(owner) {
+		t.Errorf("the closer of an OwnedFD is %T; want its owner", c)
+	}
+	if c := plain.closer(); c != Closer(plain) {
+		t.Errorf("the closer of a plain FD is %T; want the FD", c)
+	}
+	r.CloseAll()
+	if n := owner.n.Load(); n != 2 {
+		t.Errorf("CloseAll closed the owner %d times; want 2 (one per OwnedFD)", n)
+	}
+	if !plain.Closed() {
+		t.Error("CloseAll did not close the plain FD")
+	}
+	if n, err := unix.Read(b3, make([]byte, 1)); n != 0 || err != nil {
+		t.Errorf("its peer reads %d, %v after CloseAll; want 0, nil (the end of input): the plain FD's descriptor is still open", n, err)
+	}
+	// The owner was told, not the descriptors: release the registrations
+	// (the descriptors are closed by socketPair's cleanup).
+	owned.reg.Load().Close()
+	viaNew.reg.Load().Close()
+
+	// An OwnedFD with no owner is closed itself.
+	var self OwnedFD
+	self.Init(-1, nil)
+	if c := self.closer(); c != Closer(&self.FD) {
+		t.Errorf("the closer of an OwnedFD with no owner is %T; want its FD", c)
 	}
 }

@@ -3,6 +3,7 @@ package netpoll
 import (
 	"errors"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -69,7 +70,10 @@ func (r *Registry) Poller() *Poller { return r.poller }
 // until it is done. [FD] registers through [Registry.Track] and arms under a
 // reference of its own instead.
 func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
-	reg := r.Track(&FD{sysfd: fd, owner: owner})
+	o := &OwnedFD{owner: owner} // a nil owner: CloseAll closes nothing
+	o.FD.Init(fd)
+	o.owned = true
+	reg := r.Track(&o.FD)
 	if err := reg.arm(); err != nil {
 		r.release(reg)
 		return nil, err
@@ -83,7 +87,8 @@ func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
 // the first poll from this loop; a poll from another loop while it is still
 // unarmed moves the fd there (see [FD.Track]).
 func (r *Registry) Track(fd *FD) *Registration {
-	reg := &Registration{registry: r, fd: fd, readReady: true, writeReady: true}
+	reg := &Registration{registry: r, fd: fd}
+	reg.state.Store(regReadReady | regWriteReady)
 	r.mu.Lock()
 	var idx uint32
 	if n := len(r.free); n > 0 {
@@ -156,8 +161,10 @@ func (r *Registry) CloseAll() {
 	r.mu.Lock()
 	var owners []Closer
 	for idx := range r.n {
-		if reg, _ := r.slot(idx); reg != nil && reg.fd.owner != nil {
-			owners = append(owners, reg.fd.owner)
+		if reg, _ := r.slot(idx); reg != nil {
+			if c := reg.fd.closer(); c != nil {
+				owners = append(owners, c)
+			}
 		}
 	}
 	r.mu.Unlock()
@@ -172,7 +179,9 @@ func (r *Registry) CloseAll() {
 // The registration is never armed; c closes it (Registration.Close) when c
 // is closed by its owner.
 func (r *Registry) TrackCloser(c Closer) *Registration {
-	return r.Track(&FD{sysfd: -1, owner: c})
+	o := &OwnedFD{}
+	o.Init(-1, c)
+	return r.Track(&o.FD)
 }
 
 // Closer is what owns a registered fd: closing it closes the fd.
@@ -198,30 +207,73 @@ const (
 // tries its system call; on EAGAIN it calls ClearReady, which forgets the
 // readiness and parks the waker until the next edge. A task never makes a
 // system call while its side is known not ready.
+//
+// A registration is 64 bytes, which an idle connection pays for: its flags,
+// its readiness ticks and the lock of its wakers share one atomic word
+// (state), in place of a mutex, a row of booleans and two counters. A
+// side found ready is answered with one atomic load; the lock is taken to
+// park or take a waker, by the loop's goroutine nearly always, and held
+// for a few instructions (or, when the fd is first armed, one epoll_ctl).
 type Registration struct {
 	registry *Registry
 	fd       *FD // its descriptor number and the owner CloseAll closes
 	token    Token
 
-	// armed is set once the fd has been added to the poller; before that
-	// the registration only tracks the fd for CloseAll. Written under mu,
-	// read without it on the poll path.
-	armed atomic.Bool
-
-	mu         sync.Mutex // guards the fields below
-	readReady  bool
-	writeReady bool
-	readClosed bool // an event said no more data will arrive; final
-	closed     bool
-	readWaker  future.Waker
+	readWaker  future.Waker // guarded by the lock bit of state
 	writeWaker future.Waker
 
-	// readTick and writeTick count the events that set each side ready,
-	// so that a goroutine other than the loop's, which can race the loop's
-	// Dispatch, clears readiness only if no event came since it looked
-	// (see clearReadyAt).
-	readTick, writeTick uint32
+	// state holds the flags below, the lock bit and the read and write
+	// ticks (see tick.go). It changes only under the lock, and the
+	// unlock publishes it, so a lock-free Load sees a consistent word.
+	state atomic.Uint64
 }
+
+// The bits of Registration.state.
+const (
+	regLocked     uint64 = 1 << iota // a goroutine holds the lock: it alone changes the word and the wakers
+	regArmed                         // the fd is in the poller; before, the registration only tracks it for CloseAll
+	regClosed                        // closed: final
+	regReadReady                     // the read side may be ready
+	regWriteReady                    // the write side may be ready
+	regReadClosed                    // an event said no more data will arrive; final
+
+	// The ticks count the events that set each side ready, modulo
+	// 1<<tickBits, above the flags.
+	tickBits       = 28
+	tickMask       = 1<<tickBits - 1
+	readTickShift  = 8
+	writeTickShift = readTickShift + tickBits
+)
+
+// ready is the ready flag of side d.
+func ready(d Direction) uint64 {
+	if d == Read {
+		return regReadReady
+	}
+	return regWriteReady
+}
+
+// lock takes the lock bit of the state word and returns the word, which
+// the caller changes and hands to unlock. It spins briefly and then yields:
+// the holder is nearly always the loop's own goroutine, for a few
+// instructions.
+func (reg *Registration) lock() uint64 {
+	for spins := 0; ; spins++ {
+		if s := reg.state.Load(); s&regLocked == 0 && reg.state.CompareAndSwap(s, s|regLocked) {
+			return s | regLocked
+		}
+		if spins >= 8 {
+			runtime.Gosched()
+		}
+	}
+}
+
+// unlock publishes s, the state word as the lock's holder changed it, and
+// releases the lock.
+func (reg *Registration) unlock(s uint64) { reg.state.Store(s &^ regLocked) }
+
+// armed reports whether the fd has been added to the poller.
+func (reg *Registration) armed() bool { return reg.state.Load()&regArmed != 0 }
 
 // ErrClosed is what a registration answers once it has been closed. It is
 // net.ErrClosed, so errors.Is(err, net.ErrClosed) holds.
@@ -234,21 +286,19 @@ func (reg *Registration) Registry() *Registry { return reg.registry }
 func (reg *Registration) Token() Token { return reg.token }
 
 func (reg *Registration) setReady(ev Event) (rw, ww future.Waker) {
-	reg.mu.Lock()
-	defer reg.mu.Unlock()
+	s := reg.lock()
 	if ev.ReadClosed {
-		reg.readClosed = true
+		s |= regReadClosed
 	}
 	if ev.Readable {
-		reg.readReady = true
-		reg.readTick++
+		s = withTick(s|regReadReady, Read, tickOf(s, Read)+1)
 		rw, reg.readWaker = reg.readWaker, nil
 	}
 	if ev.Writable {
-		reg.writeReady = true
-		reg.writeTick++
+		s = withTick(s|regWriteReady, Write, tickOf(s, Write)+1)
 		ww, reg.writeWaker = reg.writeWaker, nil
 	}
+	reg.unlock(s)
 	return rw, ww
 }
 
@@ -260,25 +310,31 @@ func (reg *Registration) PollReady(cx *future.Context, d Direction) future.Poll[
 	return p
 }
 
+// park sets the waker of side d; the caller holds the lock.
+func (reg *Registration) park(d Direction, w future.Waker) {
+	if d == Read {
+		reg.readWaker = w
+	} else {
+		reg.writeWaker = w
+	}
+}
+
 // ClearReady records that a system call in direction d answered EAGAIN: the
 // side is not ready until the next edge, and cx's waker is parked for it.
 // Because the loop that owns the registration both makes the system calls
 // and dispatches the events, no edge can fall between the EAGAIN and this
 // call unseen.
 func (reg *Registration) ClearReady(cx *future.Context, d Direction) {
-	reg.mu.Lock()
-	defer reg.mu.Unlock()
-	if reg.closed {
+	s := reg.lock()
+	if s&regClosed != 0 {
+		reg.unlock(s)
 		// Closed while the system call was in flight: Close found no
 		// waker to wake, so wake the task now; its next poll sees ErrClosed.
 		cx.Waker().Wake()
 		return
 	}
-	if d == Read {
-		reg.readReady, reg.readWaker = false, cx.Waker()
-	} else {
-		reg.writeReady, reg.writeWaker = false, cx.Waker()
-	}
+	reg.park(d, cx.Waker())
+	reg.unlock(s &^ ready(d))
 }
 
 // ClearReadAfterShortRead records that a read on a stream socket returned
@@ -289,30 +345,28 @@ func (reg *Registration) ClearReady(cx *future.Context, d Direction) {
 // event said the read side is closed, the readiness is kept: the end of
 // input may be all that is left, and no new edge would announce it.
 func (reg *Registration) ClearReadAfterShortRead(cx *future.Context) {
-	reg.mu.Lock()
-	defer reg.mu.Unlock()
-	if reg.closed || reg.readClosed {
-		return
+	s := reg.lock()
+	if s&(regClosed|regReadClosed) == 0 {
+		reg.readWaker = cx.Waker()
+		s &^= regReadReady
 	}
-	reg.readReady, reg.readWaker = false, cx.Waker()
+	reg.unlock(s)
 }
 
 // Close marks the registration closed, removes the fd from the poller (if
 // it was armed) and the slab, and wakes the tasks parked on it so that they
 // see [ErrClosed]. It reports whether this call was the one that closed it.
 func (reg *Registration) Close() bool {
-	reg.mu.Lock()
-	if reg.closed {
-		reg.mu.Unlock()
+	s := reg.lock()
+	if s&regClosed != 0 {
+		reg.unlock(s)
 		return false
 	}
-	reg.closed = true
-	armed := reg.armed.Load()
 	rw, ww := reg.readWaker, reg.writeWaker
 	reg.readWaker, reg.writeWaker = nil, nil
-	reg.mu.Unlock()
-	if armed {
-		_ = reg.registry.poller.Delete(reg.fd.sysfd)
+	reg.unlock(s | regClosed)
+	if s&regArmed != 0 {
+		_ = reg.registry.poller.Delete(reg.fd.Sysfd())
 	}
 	reg.registry.release(reg)
 	if rw != nil {
@@ -326,20 +380,24 @@ func (reg *Registration) Close() bool {
 
 // arm adds the fd to the poller, once. The caller guarantees that the
 // descriptor number is open (FD holds a reference). A closed registration
-// answers [ErrClosed] and is never added.
+// answers [ErrClosed] and is never added. The lock is held across the
+// system call, so that a Close racing it either comes first (and the fd is
+// never added) or finds it armed (and deletes it).
 func (reg *Registration) arm() error {
-	reg.mu.Lock()
-	defer reg.mu.Unlock()
+	s := reg.lock()
 	switch {
-	case reg.closed:
+	case s&regClosed != 0:
+		reg.unlock(s)
 		return ErrClosed
-	case reg.armed.Load():
+	case s&regArmed != 0:
+		reg.unlock(s)
 		return nil
 	}
-	if err := reg.registry.poller.Add(reg.fd.sysfd, reg.token); err != nil {
+	if err := reg.registry.poller.Add(reg.fd.Sysfd(), reg.token); err != nil {
+		reg.unlock(s)
 		return err
 	}
-	reg.armed.Store(true)
+	reg.unlock(s | regArmed)
 	return nil
 }
 
@@ -354,17 +412,16 @@ const (
 // loop that polls it: it is closed without waking or closing anything, and
 // its slot freed.
 func (reg *Registration) disown() int {
-	reg.mu.Lock()
+	s := reg.lock()
 	switch {
-	case reg.closed:
-		reg.mu.Unlock()
+	case s&regClosed != 0:
+		reg.unlock(s)
 		return wasClosed
-	case reg.armed.Load():
-		reg.mu.Unlock()
+	case s&regArmed != 0:
+		reg.unlock(s)
 		return wasArmed
 	}
-	reg.closed = true
-	reg.mu.Unlock()
+	reg.unlock(s | regClosed)
 	reg.registry.release(reg)
 	return disowned
 }

@@ -291,10 +291,57 @@ func TestRegistryOf(t *testing.T) {
 	}
 }
 
-// TestRegistrationSize keeps a registration in the 80-byte size class: an
+// TestRegistrationSize keeps a registration in the 64-byte size class: an
 // idle connection pays for one.
 func TestRegistrationSize(t *testing.T) {
-	if n := unsafe.Sizeof(Registration{}); n > 80 {
-		t.Errorf("a Registration is %d bytes; want at most 80", n)
+	if n := unsafe.Sizeof(Registration{}); n > 64 {
+		t.Errorf("a Registration is %d bytes; want at most 64", n)
+	}
+}
+
+// readReady reports whether the read side is marked ready.
+func (reg *Registration) readReady() bool { return reg.state.Load()&regReadReady != 0 }
+
+// TestRegistrationBits: the flags, the lock bit and the two ticks share the
+// state word without overlapping, and a tick wraps within its own bits.
+func TestRegistrationBits(t *testing.T) {
+	flags := regLocked | regArmed | regClosed | regReadReady | regWriteReady | regReadClosed
+	if flags >= 1<<readTickShift {
+		t.Fatalf("the flags %#x reach into the read tick (bit %d)", flags, readTickShift)
+	}
+	if writeTickShift+tickBits > 64 {
+		t.Fatalf("the write tick ends at bit %d of 64", writeTickShift+tickBits)
+	}
+	s := flags
+	s = withTick(s, Read, 12345)
+	s = withTick(s, Write, tickMask) // the largest tick
+	if got := tickOf(s, Read); got != 12345 {
+		t.Errorf("read tick = %d; want 12345", got)
+	}
+	if got := tickOf(s, Write); got != tickMask {
+		t.Errorf("write tick = %d; want %d", got, tickMask)
+	}
+	if s&flags != flags {
+		t.Errorf("setting the ticks changed the flags: %#x", s&flags)
+	}
+	s = withTick(s, Write, tickOf(s, Write)+1) // wraps to 0
+	if got, rd := tickOf(s, Write), tickOf(s, Read); got != 0 || rd != 12345 {
+		t.Errorf("after wrapping: write tick %d, read tick %d; want 0 and 12345", got, rd)
+	}
+	if s&flags != flags {
+		t.Errorf("wrapping the write tick changed the flags: %#x", s&flags)
+	}
+
+	// setReady counts each side's events apart and keeps readClosed.
+	reg := &Registration{}
+	reg.state.Store(0)
+	reg.setReady(Event{Readable: true})
+	reg.setReady(Event{Readable: true, Writable: true, ReadClosed: true})
+	st := reg.state.Load()
+	if tickOf(st, Read) != 2 || tickOf(st, Write) != 1 {
+		t.Errorf("ticks after two read and one write events: read %d, write %d; want 2, 1", tickOf(st, Read), tickOf(st, Write))
+	}
+	if want := regReadReady | regWriteReady | regReadClosed; st != want|withTick(withTick(0, Read, 2), Write, 1) {
+		t.Errorf("state after the events = %#x; want flags %#x and the ticks, unlocked", st, want)
 	}
 }

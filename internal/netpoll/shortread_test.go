@@ -43,7 +43,7 @@ func TestShortReadClearsReadiness(t *testing.T) {
 	if p := fd.PollRead(cx, buf); p.Err() != nil || p.Value() != 1 {
 		t.Fatalf("PollRead = %d, %v; want 1, nil", p.Value(), p.Err())
 	}
-	if reg := fd.reg.Load(); reg.readReady {
+	if reg := fd.reg.Load(); reg.readReady() {
 		t.Fatalf("read side still ready after a short read")
 	}
 	if p := fd.PollRead(cx, buf); !p.IsPending() {
@@ -85,10 +85,7 @@ func TestShortReadKeepsEndOfInput(t *testing.T) {
 			}
 			if dispatchFirst {
 				dispatchUntil(t, r, func() bool {
-					reg := fd.reg.Load()
-					reg.mu.Lock()
-					defer reg.mu.Unlock()
-					return reg.readClosed
+					return fd.reg.Load().state.Load()&regReadClosed != 0
 				})
 			}
 			if p := fd.PollRead(cx, buf); p.Err() != nil || string(buf[:p.Value()]) != "ping" {

@@ -18,30 +18,52 @@ import "github.com/eddyio/eddy/future"
 // the loop's own goroutine the tick never moves under a call, and this
 // costs a counter increment per event.
 
-// pollReadyTick is PollReady that also returns the side's tick when it
-// answers ready.
-func (reg *Registration) pollReadyTick(cx *future.Context, d Direction) (future.Poll[struct{}], uint32) {
-	reg.mu.Lock()
-	defer reg.mu.Unlock()
-	switch {
-	case reg.closed:
-		return future.Fail[struct{}](ErrClosed), 0
-	case d == Read && reg.readReady, d == Write && reg.writeReady:
-		return future.Ok(struct{}{}), reg.tick(d)
-	case d == Read:
-		reg.readWaker = cx.Waker()
-	default:
-		reg.writeWaker = cx.Waker()
+// The ticks live in the registration's state word, tickBits bits a side,
+// so they wrap: a call would be fooled only if exactly a multiple of
+// 1<<tickBits events (some 268 million) were dispatched between its look
+// and its EAGAIN.
+
+// tickOf returns the tick of side d in the state word s.
+func tickOf(s uint64, d Direction) uint32 {
+	if d == Read {
+		return uint32(s>>readTickShift) & tickMask
 	}
-	return future.Pending[struct{}](), 0
+	return uint32(s>>writeTickShift) & tickMask
 }
 
-// tick returns the tick of side d. The caller holds mu.
-func (reg *Registration) tick(d Direction) uint32 {
-	if d == Read {
-		return reg.readTick
+// withTick returns s with the tick of side d set to tick (modulo
+// 1<<tickBits).
+func withTick(s uint64, d Direction, tick uint32) uint64 {
+	shift := uint(readTickShift)
+	if d == Write {
+		shift = writeTickShift
 	}
-	return reg.writeTick
+	return s&^(tickMask<<shift) | uint64(tick&tickMask)<<shift
+}
+
+// pollReadyTick is PollReady that also returns the side's tick when it
+// answers ready. A side seen ready (or a closed registration) is answered
+// from one load of the state word, without the lock.
+func (reg *Registration) pollReadyTick(cx *future.Context, d Direction) (future.Poll[struct{}], uint32) {
+	s := reg.state.Load()
+	switch {
+	case s&regClosed != 0:
+		return future.Fail[struct{}](ErrClosed), 0
+	case s&ready(d) != 0:
+		return future.Ok(struct{}{}), tickOf(s, d)
+	}
+	s = reg.lock()
+	p, tick := future.Pending[struct{}](), uint32(0)
+	switch {
+	case s&regClosed != 0:
+		p = future.Fail[struct{}](ErrClosed)
+	case s&ready(d) != 0:
+		p, tick = future.Ok(struct{}{}), tickOf(s, d)
+	default:
+		reg.park(d, cx.Waker())
+	}
+	reg.unlock(s)
+	return p, tick
 }
 
 // clearReadyAt is ClearReady for a system call that found EAGAIN after
@@ -49,19 +71,19 @@ func (reg *Registration) tick(d Direction) uint32 {
 // since, it leaves it ready and returns false and the new tick, and the
 // caller tries its call again.
 func (reg *Registration) clearReadyAt(cx *future.Context, d Direction, tick uint32) (bool, uint32) {
-	reg.mu.Lock()
-	defer reg.mu.Unlock()
-	switch now := reg.tick(d); {
-	case reg.closed:
+	s := reg.lock()
+	switch now := tickOf(s, d); {
+	case s&regClosed != 0:
+		reg.unlock(s)
 		// Closed while the system call was in flight: Close found no
 		// waker to wake, so wake the task now; its next poll sees ErrClosed.
 		cx.Waker().Wake()
 	case now != tick:
+		reg.unlock(s)
 		return false, now
-	case d == Read:
-		reg.readReady, reg.readWaker = false, cx.Waker()
 	default:
-		reg.writeReady, reg.writeWaker = false, cx.Waker()
+		reg.park(d, cx.Waker())
+		reg.unlock(s &^ ready(d))
 	}
 	return true, tick
 }
@@ -71,10 +93,10 @@ func (reg *Registration) clearReadyAt(cx *future.Context, d Direction, tick uint
 // may announce data that arrived after the short read, so the side is then
 // left ready.
 func (reg *Registration) clearReadAfterShortReadAt(cx *future.Context, tick uint32) {
-	reg.mu.Lock()
-	defer reg.mu.Unlock()
-	if reg.closed || reg.readClosed || reg.readTick != tick {
-		return
+	s := reg.lock()
+	if s&(regClosed|regReadClosed) == 0 && tickOf(s, Read) == tick {
+		reg.readWaker = cx.Waker()
+		s &^= regReadReady
 	}
-	reg.readReady, reg.readWaker = false, cx.Waker()
+	reg.unlock(s)
 }

@@ -36,8 +36,8 @@ func TestEventDuringCallIsNotLost(t *testing.T) {
 
 	// With no event in between, EAGAIN clears the side as before.
 	p = PollIO(fd, cx, Read, "read", func(int) (int, error) { return 0, unix.EAGAIN })
-	if !p.IsPending() || fd.reg.Load().readReady {
-		t.Fatalf("PollIO after EAGAIN = %v, ready %v; want pending, not ready", p, fd.reg.Load().readReady)
+	if !p.IsPending() || fd.reg.Load().readReady() {
+		t.Fatalf("PollIO after EAGAIN = %v, ready %v; want pending, not ready", p, fd.reg.Load().readReady())
 	}
 }
 
@@ -54,13 +54,13 @@ func TestEventDuringShortReadIsNotLost(t *testing.T) {
 	write1(t, b)
 	p := PollIO(fd, cx, Read, "read", func(int) (int, error) { return 0, unix.EAGAIN })
 	_ = p // armed and cleared; the edge for the byte written comes next
-	dispatchUntil(t, r, func() bool { return fd.reg.Load().readReady })
+	dispatchUntil(t, r, func() bool { return fd.reg.Load().readReady() })
 	buf := make([]byte, 16)
 	reg := fd.reg.Load()
 	_, tick := reg.pollReadyTick(cx, Read)
 	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}}) // during the read
 	reg.clearReadAfterShortReadAt(cx, tick)
-	if !reg.readReady {
+	if !reg.readReady() {
 		t.Fatalf("read side cleared after a short read that an event overtook")
 	}
 	if p := fd.PollRead(cx, buf); p.Err() != nil || p.Value() != 1 {

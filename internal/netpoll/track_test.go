@@ -27,7 +27,7 @@ func TestTrackedFDClosedByCloseAll(t *testing.T) {
 	if r.Len() != 1 {
 		t.Fatalf("Len() after Track = %d; want 1", r.Len())
 	}
-	if reg := fd.reg.Load(); reg == nil || reg.armed.Load() {
+	if reg := fd.reg.Load(); reg == nil || reg.armed() {
 		t.Fatalf("after Track: registration %v; want one, not yet armed", reg)
 	}
 	fd.Track(cx) // a second Track changes nothing
@@ -58,7 +58,7 @@ func TestTrackedFDArmsOnFirstPoll(t *testing.T) {
 	if p := fd.PollRead(cx, buf); !p.IsPending() {
 		t.Fatalf("PollRead on an empty socket = ready (%v); want pending", p.Err())
 	}
-	if !fd.reg.Load().armed.Load() {
+	if !fd.reg.Load().armed() {
 		t.Fatalf("registration not armed after the first poll")
 	}
 	write1(t, b)
