@@ -41,14 +41,14 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 // streams (see internal/sockadopt): the addresses of a TCP stream come
 // from accept and the listener, a Unix stream's are looked up.
 func init() {
-	sockadopt.Register(func(cx *future.Context, fd int, laddr net.Addr, peer unix.Sockaddr) *TCPStream {
+	sockadopt.Register(func(cx *future.Context, fd int, laddr net.Addr, peer sockaddr.Inet) *TCPStream {
 		s := newTCPStream(fd)
 		s.local, _ = laddr.(*net.TCPAddr)
 		s.setPeer(peer) // kept inline: the *net.TCPAddr is built on first use
 		s.fd.Track(cx)
 		return s
 	})
-	sockadopt.Register(func(cx *future.Context, fd int, _ net.Addr, _ unix.Sockaddr) *UnixStream {
+	sockadopt.Register(func(cx *future.Context, fd int, _ net.Addr, _ sockaddr.Inet) *UnixStream {
 		s := newUnixStream(fd)
 		s.addrs()
 		s.fd.Track(cx)
