@@ -32,6 +32,9 @@ func (s *TCPStream) IntoTCPConn() (*net.TCPConn, error) {
 	if err := s.fd.Incref(); err != nil {
 		return nil, s.opError("release", err)
 	}
+	// The duplicate keeps the open file alive after s closes: s must
+	// leave the poller by deregistering, not by being closed.
+	s.fd.SetShared()
 	c, err := sockdup.FileConn(s.fd.Sysfd(), "tcp")
 	s.fd.Decref()
 	if err != nil {

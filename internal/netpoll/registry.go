@@ -311,7 +311,7 @@ func (reg *Registration) Close() bool {
 	rw, ww := reg.readWaker, reg.writeWaker
 	reg.readWaker, reg.writeWaker = nil, nil
 	reg.mu.Unlock()
-	if armed {
+	if armed && !reg.fd.sole() { // a sole fd leaves the poller by being closed
 		_ = reg.registry.poller.Delete(reg.fd.sysfd)
 	}
 	reg.registry.release(reg)
