@@ -185,6 +185,25 @@ func (l *Loop) Spawn(f future.Future[struct{}]) {
 	l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
 }
 
+// spawnLocal is Spawn from a task the loop is polling (on its goroutine,
+// inside its turn): the new task is linked and pushed onto the local run
+// queue at once, behind the tasks already scheduled, instead of going
+// through the inject queue's lock and waiting for the next drain. It runs
+// in this same turn, after the tasks queued before it.
+func (l *Loop) spawnLocal(f future.Future[struct{}]) {
+	if l.closed.Load() {
+		l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
+		return
+	}
+	t := &task{}
+	t.init(l, f)
+	t.state.Store(taskScheduled)
+	l.link(t)
+	l.counts.spawned++
+	l.pub.tasks.Store(int64(l.ntasks))
+	l.runq.push(t)
+}
+
 // Stop makes the loop's current (or next) BlockOn return [ErrStopped]
 // promptly. It is safe from any goroutine and may be called more than once.
 func (l *Loop) Stop() {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // rootFuture adapts the future BlockOn drives to a task's future, keeping
@@ -131,7 +132,11 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 	if e == nil {
 		return future.Fail[struct{}](future.ErrNoDriver)
 	}
-	e.Spawn(s.f)
+	if l, ok := e.(*Loop); ok && taskctx.Polling(cx) {
+		l.spawnLocal(s.f) // from the loop's own turn: no lock, no kick
+	} else {
+		e.Spawn(s.f)
+	}
 	s.f = nil
 	return future.Ok(struct{}{})
 }
