@@ -248,7 +248,7 @@ func (c *conn) Shutdown(how ShutdownHow) error {
 		return c.opError("shutdown", err)
 	}
 	defer c.fd.Decref()
-	if err := unix.Shutdown(c.fd.Sysfd(), sysHow(how)); err != nil {
+	if err := shutdown(c.fd.Sysfd(), sysHow(how)); err != nil {
 		return c.opError("shutdown", os.NewSyscallError("shutdown", err))
 	}
 	return nil

@@ -21,6 +21,9 @@ func FromTCPConn(c *net.TCPConn) (*TCPStream, error) {
 	}
 	s := newTCPStream(fd)
 	s.setAddrs(c.LocalAddr(), c.RemoteAddr()) // package net knows them: no system call
+	if l, err := unix.GetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER); err == nil && l.Onoff != 0 && l.Linger > 0 {
+		s.fd.SetLingers(true) // set before the hand-over: Close may block
+	}
 	c.Close()
 	return s, nil
 }

@@ -68,6 +68,9 @@ func (fd *FD) SetLingers(on bool) {
 	}
 }
 
+// Lingers reports whether SetLingers(true) is in effect.
+func (fd *FD) Lingers() bool { return fd.state.Load()&fdLingers != 0 }
+
 // sole reports whether SetSole is in effect.
 func (fd *FD) sole() bool { return fd.state.Load()&fdSole != 0 }
 
