@@ -38,7 +38,7 @@ func (s *spawnBalanced) Poll(cx *future.Context) future.Poll[struct{}] {
 		target = l.rt.leastBusy()
 	}
 	if target == l && taskctx.Polling(cx) {
-		l.spawnLocal(s.f)
+		l.spawnLocal(&task{}, s.f)
 	} else {
 		target.Spawn(s.f)
 	}
