@@ -578,9 +578,11 @@ func ExampleWatchReceiver() {
 	}()
 	// As a stream, a receiver yields the changes it has not seen (latest
 	// wins) and ends when the sender is closed: the last value always
-	// comes through.
+	// comes through. The latest value seen is kept outside the poll
+	// function: the sender may still be sending when the receiver has
+	// caught up, and then the task is polled again.
+	v := 0
 	last, _ := driver.Run(future.PollFn(func(cx *future.Context) future.Poll[int] {
-		v := 0
 		for {
 			p := rx.PollNext(cx)
 			if p.IsPending() {

@@ -9,8 +9,12 @@ import (
 // Abandon tells the future a Spawn was to start, if it never was, that it is
 // given up (contract 11): an unstarted handler releases what it holds.
 func (s *spawnFuture) Abandon() {
-	if f := s.f; f != nil {
-		s.f = nil
+	t := (*task)(s)
+	if t.cx.Executor() != nil {
+		return // started: the task is the loop's
+	}
+	if f := t.fut; f != nil {
+		t.fut = nil
 		future.Abandon(f)
 	}
 }

@@ -172,9 +172,11 @@ func LoopOf(cx *future.Context) (*Loop, error) {
 // task gets in before Close's last look, and then runs during the shutdown
 // timeout or is named among the cancelled tasks of its *ShutdownError; or
 // it arrives after, and is dropped and reported through Config.Logf.
-func (l *Loop) Spawn(f future.Future[struct{}]) {
+func (l *Loop) Spawn(f future.Future[struct{}]) { l.start(&task{}, f) }
+
+// start is Spawn of f as t, a zero task (or one holding only f).
+func (l *Loop) start(t *task, f future.Future[struct{}]) {
 	if !l.closed.Load() {
-		t := &task{}
 		t.init(l, f)
 		t.state().Store(taskScheduled)
 		l.pub.spawning.Add(1) // counted as load until drainInject adopts it
@@ -183,7 +185,29 @@ func (l *Loop) Spawn(f future.Future[struct{}]) {
 		}
 		l.pub.spawning.Add(-1)
 	}
+	t.fut = nil
 	l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
+}
+
+// spawnLocal is Spawn from a task the loop is polling (on its goroutine,
+// inside its turn): the new task is linked and pushed onto the local run
+// queue at once, behind the tasks already scheduled, instead of going
+// through the inject queue's lock and waiting for the next drain. It runs
+// in this same turn, after the tasks queued before it.
+//
+// t is the task's memory: a zero task, or one holding only f.
+func (l *Loop) spawnLocal(t *task, f future.Future[struct{}]) {
+	if l.closed.Load() {
+		t.fut = nil // a spawnFuture's: it answers ErrPolledAfterCompletion from now on
+		l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
+		return
+	}
+	t.init(l, f)
+	t.state().Store(taskScheduled)
+	l.link(t)
+	l.counts.spawned++
+	l.pub.tasks.Store(int64(l.ntasks))
+	l.runq.push(t)
 }
 
 // Stop makes the loop's current (or next) BlockOn return [ErrStopped]

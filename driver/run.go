@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // rootFuture adapts the future BlockOn drives to a task's future, keeping
@@ -118,21 +119,34 @@ func RunWith[T any](cfg Config, f future.Future[T]) (T, error) {
 	return v, err
 }
 
-// spawnFuture starts its future as a task of the loop that polls it.
-type spawnFuture struct {
-	f future.Future[struct{}]
-}
+// spawnFuture starts its future as a task of the loop that polls it. It is
+// the memory of that task: Spawn allocates the task up front, so that
+// starting it allocates nothing more. Until it is started on a loop, only
+// its fut field is in use; once started (its context has the loop as its
+// executor), the spawnFuture reads nothing but that executor, which the
+// loop never writes again.
+type spawnFuture task
 
 func (s *spawnFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	if s.f == nil {
+	t := (*task)(s)
+	if t.cx.Executor() != nil || t.fut == nil { // started on a loop, or handed to another executor
 		return future.Fail[struct{}](future.ErrPolledAfterCompletion)
 	}
 	e := cx.Executor()
 	if e == nil {
 		return future.Fail[struct{}](future.ErrNoDriver)
 	}
-	e.Spawn(s.f)
-	s.f = nil
+	if l, ok := e.(*Loop); ok {
+		if taskctx.Polling(cx) {
+			l.spawnLocal(t, t.fut) // from the loop's own turn: no lock, no kick
+		} else {
+			l.start(t, t.fut)
+		}
+		return future.Ok(struct{}{})
+	}
+	f := t.fut
+	t.fut = nil
+	e.Spawn(f)
 	return future.Ok(struct{}{})
 }
 
@@ -144,6 +158,6 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 // In a server, the per-connection future returned to ForEach is typically
 // driver.Spawn(handle), so the next accept is not held up by this
 // connection.
-func Spawn(f future.Future[struct{}]) future.Future[struct{}] { return &spawnFuture{f: f} }
+func Spawn(f future.Future[struct{}]) future.Future[struct{}] { return &spawnFuture{fut: f} }
 
 var zeroTime time.Time

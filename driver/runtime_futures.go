@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -32,10 +33,14 @@ func (s *spawnBalanced) Poll(cx *future.Context) future.Poll[struct{}] {
 	if err != nil {
 		return future.Fail[struct{}](err)
 	}
+	target := l
 	if l.rt != nil {
-		l.rt.Spawn(s.f)
+		target = l.rt.leastBusy()
+	}
+	if target == l && taskctx.Polling(cx) {
+		l.spawnLocal(&task{}, s.f)
 	} else {
-		l.Spawn(s.f)
+		target.Spawn(s.f)
 	}
 	s.f = nil
 	return future.Ok(struct{}{})

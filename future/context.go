@@ -127,6 +127,7 @@ func init() {
 		StalledChild: (*Context).stalledChild,
 		Relink:       (*Context).relink,
 		CheckPending: (*Context).checkPending,
+		Polling:      (*Context).polling,
 	})
 }
 
@@ -145,6 +146,9 @@ func (cx *Context) beginPoll() {
 	cx.task.Budget = DefaultBudget
 	cx.task.Stalled = nil
 }
+
+// polling reports whether the driver is polling cx's task now.
+func (cx *Context) polling() bool { return cx.task.Polling }
 
 // wakerTaken reports whether any future handed on the task's waker since
 // beginPoll. A task whose root future answered pending without doing so has

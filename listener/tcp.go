@@ -224,7 +224,7 @@ var adoptTCP = sockadopt.Lookup[*socket.TCPStream]()
 // accepted is what one accept system call returns.
 type accepted struct {
 	fd int
-	sa unix.Sockaddr
+	sa sockaddr.Inet
 }
 
 // Accept returns a future of the next accepted connection.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/sockaddr"
 	"github.com/eddyio/eddy/internal/sockadopt"
 	"github.com/eddyio/eddy/internal/sockfile"
 	"github.com/eddyio/eddy/internal/sockopen"
@@ -94,7 +95,7 @@ func (l *UnixListener) PollAccept(cx *future.Context) future.Poll[*socket.UnixSt
 	if err := p.Err(); err != nil {
 		return future.Fail[*socket.UnixStream](&net.OpError{Op: "accept", Net: "unix", Addr: l.addr, Err: err})
 	}
-	return future.Ok(adoptUnix(cx, p.Value(), nil, nil))
+	return future.Ok(adoptUnix(cx, p.Value(), nil, sockaddr.Inet{}))
 }
 
 // Accept returns a future of the next accepted connection.

@@ -71,14 +71,14 @@ func (k connKind) toAddr(sa unix.Sockaddr) net.Addr {
 	return tcpAddr(sa)
 }
 
-// setPeer keeps sa, the peer's address as accept returned it, inline.
-func (c *conn) setPeer(sa unix.Sockaddr) {
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		c.peerIP, c.peerZone, c.peerPort, c.peerFam = [16]byte{}, 0, uint16(sa.Port), 4
-		copy(c.peerIP[:], sa.Addr[:])
-	case *unix.SockaddrInet6:
-		c.peerIP, c.peerZone, c.peerPort, c.peerFam = sa.Addr, sa.ZoneId, uint16(sa.Port), 6
+// setPeer keeps a, the peer's internet address as accept returned it,
+// inline (a Unix address is not kept: a Unix stream looks it up).
+func (c *conn) setPeer(a sockaddr.Inet) {
+	switch a.Family {
+	case sockaddr.FamilyInet4:
+		c.peerIP, c.peerZone, c.peerPort, c.peerFam = a.IP, 0, a.Port, 4
+	case sockaddr.FamilyInet6:
+		c.peerIP, c.peerZone, c.peerPort, c.peerFam = a.IP, a.Zone, a.Port, 6
 	}
 }
 
@@ -113,7 +113,7 @@ func (c *conn) setAddrs(laddr, raddr net.Addr) {
 	c.local, _ = laddr.(*net.TCPAddr)
 	if ta, ok := raddr.(*net.TCPAddr); ok && ta != nil {
 		if sa, _, err := sockaddr.FromTCP(ta); err == nil {
-			c.setPeer(sa)
+			c.setPeer(sockaddr.InetFromSockaddr(sa))
 		}
 	}
 }
@@ -248,7 +248,7 @@ func (c *conn) Shutdown(how ShutdownHow) error {
 		return c.opError("shutdown", err)
 	}
 	defer c.fd.Decref()
-	if err := unix.Shutdown(c.fd.Sysfd(), sysHow(how)); err != nil {
+	if err := shutdown(c.fd.Sysfd(), sysHow(how)); err != nil {
 		return c.opError("shutdown", os.NewSyscallError("shutdown", err))
 	}
 	return nil

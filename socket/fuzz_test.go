@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/eddyio/eddy/internal/sockaddr"
 	"github.com/eddyio/eddy/internal/testkit"
 )
 
@@ -131,7 +132,7 @@ func FuzzPeerInline(f *testing.F) {
 			sa = s
 		}
 		var c conn
-		c.setPeer(sa)
+		c.setPeer(sockaddr.InetFromSockaddr(sa))
 		switch got := c.peer().(type) {
 		case *unix.SockaddrInet4:
 			want, ok := sa.(*unix.SockaddrInet4)

@@ -21,6 +21,9 @@ func FromTCPConn(c *net.TCPConn) (*TCPStream, error) {
 	}
 	s := newTCPStream(fd)
 	s.setAddrs(c.LocalAddr(), c.RemoteAddr()) // package net knows them: no system call
+	if l, err := unix.GetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER); err == nil && l.Onoff != 0 && l.Linger > 0 {
+		s.fd.SetLingers(true) // set before the hand-over: Close may block
+	}
 	c.Close()
 	return s, nil
 }
@@ -32,6 +35,9 @@ func (s *TCPStream) IntoTCPConn() (*net.TCPConn, error) {
 	if err := s.fd.Incref(); err != nil {
 		return nil, s.opError("release", err)
 	}
+	// The duplicate keeps the open file alive after s closes: s must
+	// leave the poller by deregistering, not by being closed.
+	s.fd.SetShared()
 	c, err := sockdup.FileConn(s.fd.Sysfd(), "tcp")
 	s.fd.Decref()
 	if err != nil {

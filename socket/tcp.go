@@ -39,18 +39,22 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 
 // init registers the constructors package listener uses for accepted
 // streams (see internal/sockadopt): the addresses of a TCP stream come
-// from accept and the listener, a Unix stream's are looked up.
+// from accept and the listener, a Unix stream's are looked up. An accepted
+// descriptor is eddy's alone (netpoll.FD.SetSole), so closing it is what
+// takes it out of the poller.
 func init() {
-	sockadopt.Register(func(cx *future.Context, fd int, laddr net.Addr, peer unix.Sockaddr) *TCPStream {
+	sockadopt.Register(func(cx *future.Context, fd int, laddr net.Addr, peer sockaddr.Inet) *TCPStream {
 		s := newTCPStream(fd)
 		s.local, _ = laddr.(*net.TCPAddr)
 		s.setPeer(peer) // kept inline: the *net.TCPAddr is built on first use
+		s.fd.SetSole()  // accept made it; only IntoTCPConn shares it (SetShared)
 		s.fd.Track(cx)
 		return s
 	})
-	sockadopt.Register(func(cx *future.Context, fd int, _ net.Addr, _ unix.Sockaddr) *UnixStream {
+	sockadopt.Register(func(cx *future.Context, fd int, _ net.Addr, _ sockaddr.Inet) *UnixStream {
 		s := newUnixStream(fd)
 		s.addrs()
+		s.fd.SetSole()
 		s.fd.Track(cx)
 		return s
 	})

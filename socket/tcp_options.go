@@ -84,7 +84,8 @@ func (s *TCPStream) KeepAlivePeriod() (time.Duration, error) {
 // net.TCPConn.SetLinger: sec < 0 (the default) sends it in the background;
 // sec == 0 discards it and resets the connection (the peer sees
 // ECONNRESET); sec > 0 lingers up to sec seconds. Note that a lingering
-// close blocks the calling goroutine.
+// close blocks the calling goroutine (it is then made as a blocking system
+// call; otherwise close(2) returns at once and is made as a raw one).
 func (s *TCPStream) SetLinger(sec int) error {
 	l := unix.Linger{}
 	if sec >= 0 {
@@ -97,6 +98,7 @@ func (s *TCPStream) SetLinger(sec int) error {
 	if err := unix.SetsockoptLinger(s.fd.Sysfd(), unix.SOL_SOCKET, unix.SO_LINGER, &l); err != nil {
 		return s.opError("set", os.NewSyscallError("setsockopt", err))
 	}
+	s.fd.SetLingers(sec > 0) // sec == 0 resets at once: close does not wait
 	return nil
 }
 

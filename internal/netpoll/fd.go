@@ -31,7 +31,8 @@ type FD struct {
 	reg   atomic.Pointer[Registration]
 
 	// state counts system calls in flight (low bits) and holds the closed
-	// flag (top bit). The last decref after Close closes sysfd.
+	// flag (top bit) and the flags below it (fdSole, fdLingers). The last
+	// decref after Close closes sysfd.
 	state atomic.Uint64
 }
 
@@ -43,7 +44,49 @@ type OwnedFD struct {
 	owner Closer
 }
 
-const fdClosed = 1 << 63
+const (
+	fdClosed = 1 << 63
+	// fdSole: eddy holds the only reference to the open file: closing
+	// the descriptor removes it from the poller, so Close makes no
+	// EPOLL_CTL_DEL (see SetSole).
+	fdSole = 1 << 62
+	// fdLingers: SO_LINGER is set, so close may block (see SetLingers).
+	fdLingers = 1 << 61
+	fdFlags   = fdSole | fdLingers
+)
+
+// SetSole records that the descriptor is eddy's alone: no duplicate of it
+// exists (in this process or a child) and none will be made without
+// SetShared first. Closing such a descriptor is what removes it from the
+// poller (epoll and kqueue drop an entry when the last reference to the
+// open file goes), so Close skips the system call that would deregister
+// it. Until the descriptor is closed, an event the poller still reports
+// carries the freed slot's old token, which the registry drops as stale.
+// Accepted streams are made sole.
+func (fd *FD) SetSole() { fd.state.Or(fdSole) }
+
+// SetShared undoes SetSole: whatever duplicates or exports the descriptor
+// (a *net.TCPConn made from it) calls it first, so that Close deregisters
+// the descriptor explicitly, as it must while another reference keeps the
+// open file, and its poller entry, alive. It is the default.
+func (fd *FD) SetShared() { fd.state.And(^uint64(fdSole)) }
+
+// SetLingers records whether SO_LINGER is set with a timeout, which makes
+// close(2) wait for unsent data: the descriptor is then closed with a
+// blocking system call, which tells the scheduler, instead of a raw one.
+func (fd *FD) SetLingers(on bool) {
+	if on {
+		fd.state.Or(fdLingers)
+	} else {
+		fd.state.And(^uint64(fdLingers))
+	}
+}
+
+// Lingers reports whether SetLingers(true) is in effect.
+func (fd *FD) Lingers() bool { return fd.state.Load()&fdLingers != 0 }
+
+// sole reports whether SetSole is in effect.
+func (fd *FD) sole() bool { return fd.state.Load()&fdSole != 0 }
 
 // NewFD wraps sysfd, which must already be non-blocking and close-on-exec.
 // owner is what the loop closes if it shuts down with the fd registered
@@ -107,8 +150,8 @@ func (fd *FD) Incref() error {
 
 // Decref ends a system call; the last one after Close closes the descriptor.
 func (fd *FD) Decref() {
-	if s := fd.state.Add(^uint64(0)); s == fdClosed {
-		unix.Close(int(fd.sysfd))
+	if s := fd.state.Add(^uint64(0)); s&^fdFlags == fdClosed {
+		closeSysfd(int(fd.sysfd), s&fdLingers != 0)
 	}
 }
 

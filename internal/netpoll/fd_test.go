@@ -391,3 +391,51 @@ func TestOwnedFDCloser(t *testing.T) {
 		t.Errorf("the closer of an OwnedFD with no owner is %T; want its FD", c)
 	}
 }
+
+// TestFlagsKeepCounting: the sole and lingers flags share the state word
+// with the closed flag and the count of calls in flight; setting and
+// clearing them changes neither, and the last Decref after Close still
+// closes the descriptor, once.
+func TestFlagsKeepCounting(t *testing.T) {
+	checkFDLeaks(t)
+	a, b := testkit.SocketPair(t)
+	defer unix.Close(b)
+	fd := NewFD(a, nil)
+	fd.SetSole()
+	fd.SetLingers(true)
+	for range 2 {
+		if err := fd.Incref(); err != nil {
+			t.Fatalf("Incref() = %v", err)
+		}
+	}
+	if s := fd.state.Load(); s&^fdFlags != 2 || s&fdFlags != fdFlags {
+		t.Fatalf("state = %#x; want both flags and 2 calls in flight", s)
+	}
+	fd.SetLingers(false)
+	if !fd.sole() || fd.state.Load()&fdLingers != 0 || fd.state.Load()&^fdFlags != 2 {
+		t.Fatalf("after SetLingers(false): state = %#x; want sole, 2 calls", fd.state.Load())
+	}
+	fd.SetLingers(true)
+	fd.SetShared()
+	fd.SetSole()
+	if err := fd.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	if !fd.Closed() || !fd.sole() {
+		t.Fatalf("after Close: Closed() = %v, sole = %v; want true, true", fd.Closed(), fd.sole())
+	}
+	if err := fd.Incref(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Incref() after Close = %v; want ErrClosed", err)
+	}
+	fd.Decref()
+	if !isOpen(a) {
+		t.Fatalf("fd closed with a call still in flight")
+	}
+	fd.Decref()
+	if isOpen(a) {
+		t.Errorf("fd %d still open after the last Decref", a)
+	}
+	if s := fd.state.Load(); s&^fdFlags != fdClosed {
+		t.Errorf("state after the last Decref = %#x; want closed, no calls in flight", s)
+	}
+}

@@ -16,3 +16,14 @@ func rawRead(fd int, p []byte) (int, error) {
 	}
 	return int(r), nil
 }
+
+// closeSysfd closes fd. A socket with SO_LINGER set may block in close
+// until its unsent data is gone, so it goes through the blocking call;
+// otherwise close returns at once and the call is a raw one.
+func closeSysfd(fd int, lingers bool) {
+	if lingers {
+		unix.Close(fd)
+		return
+	}
+	unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
+}

@@ -16,19 +16,18 @@ import (
 	"net"
 	"reflect"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/sockaddr"
 )
 
 // Func wraps fd, an accepted, non-blocking socket, in a stream of type S.
 // laddr is its local address when the accepting side knows it (nil: the
 // stream looks it up), and peer the peer's address as accept returned it
-// (nil if it returned none); the stream keeps it compactly and builds its
-// net.Addr on first use. The loop polling cx (the accepting task's)
+// (the zero Inet if it returned none), a value: the stream keeps it inline
+// and builds its net.Addr on first use. The loop polling cx (the accepting task's)
 // answers for the new stream from then on: it closes it if it shuts down
 // before any task did.
-type Func[S any] func(cx *future.Context, fd int, laddr net.Addr, peer unix.Sockaddr) S
+type Func[S any] func(cx *future.Context, fd int, laddr net.Addr, peer sockaddr.Inet) S
 
 // funcs maps a stream type to its Func. It is written only by Register,
 // during package initialisation, and read only after it.

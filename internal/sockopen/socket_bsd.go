@@ -6,6 +6,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/internal/sockaddr"
 )
 
 // socket opens a socket and then sets its flags; darwin has no SOCK_NONBLOCK,
@@ -33,7 +35,7 @@ func socket(family, typ, proto int) (int, error) {
 
 // Accept accepts a connection on the listening socket fd; the new socket is
 // non-blocking and close-on-exec.
-func Accept(fd int) (int, unix.Sockaddr, error) {
+func Accept(fd int) (int, sockaddr.Inet, error) {
 	syscall.ForkLock.RLock()
 	nfd, sa, err := unix.Accept(fd)
 	if err == nil {
@@ -41,15 +43,15 @@ func Accept(fd int) (int, unix.Sockaddr, error) {
 	}
 	syscall.ForkLock.RUnlock()
 	if err != nil {
-		return -1, nil, err
+		return -1, sockaddr.Inet{}, err
 	}
 	if err := unix.SetNonblock(nfd, true); err != nil {
 		unix.Close(nfd)
-		return -1, nil, err
+		return -1, sockaddr.Inet{}, err
 	}
 	if err := NoSigpipe(nfd); err != nil {
 		unix.Close(nfd)
-		return -1, nil, err
+		return -1, sockaddr.Inet{}, err
 	}
-	return nfd, sa, nil
+	return nfd, sockaddr.InetFromSockaddr(sa), nil
 }

@@ -19,7 +19,7 @@ import (
 
 // State is the bookkeeping one task shares among its contexts (the root
 // context and those derived from it). Only package future reads and writes
-// its fields but Sched, which is the driver's; the type lives here so that
+// its fields but Sched and Polling, which are the driver's; the type lives here so that
 // the driver can keep it inside its task, by value, instead of package
 // future allocating it apart (see [Init]).
 //
@@ -32,6 +32,11 @@ type State struct {
 	Sched      atomic.Uint32 // the driver's scheduling state of the task (idle, scheduled, running...)
 	Budget     int16         // ready answers left in this turn
 	WakerTaken bool          // set when any context of the task handed out its waker
+	// Polling is set by the driver, on the loop's goroutine, for as long as
+	// it polls the task: a context whose State says so is being used on
+	// that goroutine, inside the loop's turn (see [Polling]). It is false
+	// in the State of a context made by future.NewContext.
+	Polling bool
 }
 
 // Hooks are the bookkeeping operations of a task context of type C.
@@ -59,6 +64,8 @@ type Hooks[C any] struct {
 	// pending to a poll with the derived context cx without taking cx's
 	// waker (the first such future since BeginPoll).
 	CheckPending func(cx C, f any)
+	// Polling reports the Polling field of cx's task State.
+	Polling func(cx C) bool
 }
 
 // hooks holds the *Hooks[C] that package future set.
@@ -92,3 +99,8 @@ func Relink[C any](cx, parent C) { get[C]().Relink(cx, parent) }
 // the child f with, when f answered pending: if f did not take cx's waker, the
 // task records f as stalled.
 func CheckPending[C any](cx C, f any) { get[C]().CheckPending(cx, f) }
+
+// Polling reports whether cx belongs to a task that its driver loop is
+// polling right now, which means the caller runs on that loop's goroutine
+// (see [State.Polling]).
+func Polling[C any](cx C) bool { return get[C]().Polling(cx) }

@@ -1,0 +1,111 @@
+package listener_test
+
+import (
+	"context"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	iocopy "github.com/eddyio/eddy/copy"
+
+	"github.com/eddyio/eddy/aio"
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/driver"
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/listener"
+	"github.com/eddyio/eddy/socket"
+)
+
+// maxChurnAllocs is what an accepted, echoed and closed connection may
+// allocate at most, all of it on the server. 13 measured (go test -run
+// TestChurnAllocsPerConn -v ./listener): the stream, its registration and
+// its task (which driver.Spawn allocates, and nothing else) are the
+// library's 3; the handler's Split halves (2), its three closures, Copy,
+// AndThen, Map, Shutdown and Then are the other 10. One of headroom.
+const maxChurnAllocs = 14
+
+// TestChurnAllocsPerConn serves connections that connect, send one
+// message, read its echo and close (benchmark scenario e, with the
+// benchmark's handler) and counts the heap allocations per connection.
+// The client makes raw system calls, which allocate nothing, so every
+// allocation counted is the server's.
+func TestChurnAllocsPerConn(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	rt, err := driver.NewRuntime(driver.RuntimeConfig{Loops: 1, Config: driver.Config{Logf: func(string, ...any) {}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := listener.BindServer(rt, "127.0.0.1:0")
+	if err != nil {
+		rt.Shutdown(context.Background())
+		t.Fatal(err)
+	}
+	var served atomic.Int64
+	rt.Spawn(srv.Serve(func(conn *socket.TCPStream) future.Future[struct{}] {
+		r, w := conn.Split()
+		echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
+			return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
+		})
+		return combinators.Then(echo, func(int64, error) {
+			conn.Close()
+			served.Add(1)
+		})
+	}))
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		rt.Shutdown(ctx)
+	}()
+
+	to := &unix.SockaddrInet4{Port: srv.Addr().Port, Addr: [4]byte{127, 0, 0, 1}}
+	msg, buf := make([]byte, 64), make([]byte, 64)
+	churn := func(n int) {
+		t.Helper()
+		want := served.Load() + int64(n)
+		for range n {
+			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := unix.Connect(fd, to); err != nil {
+				unix.Close(fd)
+				t.Fatal(err)
+			}
+			if _, err := unix.Write(fd, msg); err != nil {
+				unix.Close(fd)
+				t.Fatal(err)
+			}
+			for got := 0; got < len(buf); {
+				k, err := unix.Read(fd, buf[got:])
+				if err != nil || k == 0 {
+					unix.Close(fd)
+					t.Fatalf("read the echo: %d, %v", k, err)
+				}
+				got += k
+			}
+			unix.Close(fd)
+		}
+		for i := 0; served.Load() < want; i++ { // the last closes are the server's own
+			if i == 5000 {
+				t.Fatalf("served %d connections; want %d", served.Load(), want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	churn(300) // warm up: the registry's slab, the queues, the pools
+	const n = 1000
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	churn(n)
+	runtime.ReadMemStats(&after)
+	per := float64(after.Mallocs-before.Mallocs) / n
+	t.Logf("%.3f allocations per connection (%d connections)", per, n)
+	if per > maxChurnAllocs {
+		t.Errorf("%.2f allocations per accepted, echoed and closed connection; want at most %d", per, maxChurnAllocs)
+	}
+}
