@@ -18,18 +18,21 @@ import (
 	"github.com/eddyio/eddy/future"
 )
 
-// BufferSize is the size of the buffer a copy holds while data flows. Its
-// first 8 bytes keep the copy's place in it, so a read takes at most
-// BufferSize-8 bytes.
+// BufferSize is the size of the buffer a copy holds while data flows: a
+// read asks for up to BufferSize bytes.
 const BufferSize = 32 << 10
 
 // buffer is what a copy holds while data flows: the bytes read and not yet
 // written are data[pos:end]. Keeping the positions here rather than in
-// the copy makes an idle copy smaller, and the buffer stays exactly
-// BufferSize bytes, a size class of its own.
+// the copy makes an idle copy smaller (48 bytes, not 64); the pooled
+// buffer is then 8 bytes over BufferSize (an allocation of 40 KiB, taken
+// only while data flows and shared through the pool). data must stay a
+// whole BufferSize: a read that takes 8 bytes less than a peer's 32 KiB
+// burst leaves an 8-byte tail to be read and written on its own, a
+// second read and a second small send per burst (TestReadTakesWholeBuffer).
 type buffer struct {
 	pos, end int32
-	data     [BufferSize - 8]byte
+	data     [BufferSize]byte
 }
 
 // bufPool holds the buffers of copies that are idle, so that an idle

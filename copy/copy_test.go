@@ -347,13 +347,45 @@ func TestCopyNilEnds(t *testing.T) {
 
 // TestFutureSize keeps an idle copy in the 48-byte size class (its two
 // ends and its count; the positions in the buffer live in the pooled
-// buffer) and the pooled buffer at exactly BufferSize bytes, so that it
-// wastes no part of a larger size class.
+// buffer) and the pooled buffer's data at a whole BufferSize.
 func TestFutureSize(t *testing.T) {
 	if iocopy.FutureSize > 48 {
 		t.Errorf("a Copy's state is %d bytes; want at most 48", iocopy.FutureSize)
 	}
-	if iocopy.PooledBufferSize != iocopy.BufferSize {
-		t.Errorf("the pooled buffer is %d bytes; want BufferSize, %d", iocopy.PooledBufferSize, iocopy.BufferSize)
+	if iocopy.PooledBufferSize != iocopy.BufferSize+8 {
+		t.Errorf("the pooled buffer is %d bytes; want BufferSize and two 32-bit positions, %d", iocopy.PooledBufferSize, iocopy.BufferSize+8)
 	}
+}
+
+// TestReadTakesWholeBuffer: a copy asks its reader for a whole BufferSize
+// at once, so that a peer's 32 KiB burst is read in one call and written
+// in one, not as 32 KiB less a few bytes and then a tail of its own.
+func TestReadTakesWholeBuffer(t *testing.T) {
+	burst := bytes.Repeat([]byte{'e'}, iocopy.BufferSize)
+	r := &sizeReader{scriptReader: scriptReader{steps: []step{{data: string(burst)}}}}
+	w := &scriptWriter{}
+	n, _, err := testkit.RunPolls(t, iocopy.Copy(r, w))
+	if err != nil || n != int64(len(burst)) {
+		t.Fatalf("Copy = %d, %v; want %d, nil", n, err, len(burst))
+	}
+	if r.first != iocopy.BufferSize {
+		t.Errorf("the first read asked for %d bytes; want BufferSize, %d", r.first, iocopy.BufferSize)
+	}
+	if w.writes != 1 || !bytes.Equal(w.got.Bytes(), burst) {
+		t.Errorf("the burst went out in %d writes (%d bytes); want 1 write of %d", w.writes, w.got.Len(), len(burst))
+	}
+}
+
+// sizeReader is a scriptReader that notes the size of the first buffer it
+// is given.
+type sizeReader struct {
+	scriptReader
+	first int
+}
+
+func (r *sizeReader) PollRead(cx *future.Context, p []byte) future.Poll[int] {
+	if r.reads == 0 {
+		r.first = len(p)
+	}
+	return r.scriptReader.PollRead(cx, p)
 }
