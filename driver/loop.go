@@ -189,17 +189,16 @@ func (l *Loop) start(t *task, f future.Future[struct{}]) {
 	l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
 }
 
-// spawnLocal is Spawn from a task the loop is polling (on its goroutine,
-// inside its turn): the new task is linked and pushed onto the local run
-// queue at once, behind the tasks already scheduled, instead of going
-// through the inject queue's lock and waiting for the next drain. It runs
-// in this same turn, after the tasks queued before it.
-//
-// t is the task's memory: a zero task, or one holding only f.
-func (l *Loop) spawnLocal(t *task, f future.Future[struct{}]) {
-	if l.closed.Load() {
-		t.fut = nil // a spawnFuture's: it answers ErrPolledAfterCompletion from now on
-		l.cfg.Logf("driver: Spawn on a closed loop: task %T dropped", f)
+// spawnFrom is Spawn of f as t (a zero task, or one holding only f) by a
+// future polled with cx, whose executor is l. When cx's task is one l is
+// polling now (on l's goroutine, inside its turn), the new task is linked
+// and pushed onto the local run queue at once, behind the tasks already
+// scheduled, instead of going through the inject queue's lock and waiting
+// for the next drain: it runs in this same turn. Otherwise, and on a
+// closed loop, it is start's.
+func (l *Loop) spawnFrom(cx *future.Context, t *task, f future.Future[struct{}]) {
+	if !taskctx.Polling(cx) || l.closed.Load() {
+		l.start(t, f)
 		return
 	}
 	t.init(l, f)

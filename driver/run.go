@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/taskctx"
 )
 
 // rootFuture adapts the future BlockOn drives to a task's future, keeping
@@ -137,11 +136,7 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 		return future.Fail[struct{}](future.ErrNoDriver)
 	}
 	if l, ok := e.(*Loop); ok {
-		if taskctx.Polling(cx) {
-			l.spawnLocal(t, t.fut) // from the loop's own turn: no lock, no kick
-		} else {
-			l.start(t, t.fut)
-		}
+		l.spawnFrom(cx, t, t.fut)
 		return future.Ok(struct{}{})
 	}
 	f := t.fut

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/eddyio/eddy/future"
-	"github.com/eddyio/eddy/internal/taskctx"
 	"github.com/eddyio/eddy/stream"
 )
 
@@ -37,8 +36,8 @@ func (s *spawnBalanced) Poll(cx *future.Context) future.Poll[struct{}] {
 	if l.rt != nil {
 		target = l.rt.leastBusy()
 	}
-	if target == l && taskctx.Polling(cx) {
-		l.spawnLocal(&task{}, s.f)
+	if target == l {
+		l.spawnFrom(cx, &task{}, s.f)
 	} else {
 		target.Spawn(s.f)
 	}

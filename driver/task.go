@@ -99,7 +99,7 @@ func (t *task) wakeLocal() {
 func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	t.state().Store(taskRunning)
 	taskctx.BeginPoll(&t.cx)
-	t.st.Polling = true // Spawn from inside this poll queues locally (spawnLocal)
+	t.st.Polling = true // Spawn from inside this poll queues locally (spawnFrom)
 	defer func() {
 		t.st.Polling = false
 		if v := recover(); v != nil {

@@ -39,7 +39,7 @@ type conn struct {
 	peerIP   [16]byte
 	peerZone uint32
 	peerPort uint16
-	peerFam  uint8 // 0 (none), 4 or 6
+	peerFam  uint8 // sockaddr.FamilyNone, FamilyInet4 or FamilyInet6
 	kind     connKind
 }
 
@@ -74,25 +74,14 @@ func (k connKind) toAddr(sa unix.Sockaddr) net.Addr {
 // setPeer keeps a, the peer's internet address as accept returned it,
 // inline (a Unix address is not kept: a Unix stream looks it up).
 func (c *conn) setPeer(a sockaddr.Inet) {
-	switch a.Family {
-	case sockaddr.FamilyInet4:
-		c.peerIP, c.peerZone, c.peerPort, c.peerFam = a.IP, 0, a.Port, 4
-	case sockaddr.FamilyInet6:
-		c.peerIP, c.peerZone, c.peerPort, c.peerFam = a.IP, a.Zone, a.Port, 6
+	if a.Family == sockaddr.FamilyInet4 || a.Family == sockaddr.FamilyInet6 {
+		c.peerIP, c.peerZone, c.peerPort, c.peerFam = a.IP, a.Zone, a.Port, a.Family
 	}
 }
 
 // peer returns the address setPeer kept, or nil.
 func (c *conn) peer() unix.Sockaddr {
-	switch c.peerFam {
-	case 4:
-		sa := &unix.SockaddrInet4{Port: int(c.peerPort)}
-		copy(sa.Addr[:], c.peerIP[:4])
-		return sa
-	case 6:
-		return &unix.SockaddrInet6{Port: int(c.peerPort), ZoneId: c.peerZone, Addr: c.peerIP}
-	}
-	return nil
+	return sockaddr.Inet{IP: c.peerIP, Zone: c.peerZone, Port: c.peerPort, Family: c.peerFam}.Sockaddr()
 }
 
 // init wraps sysfd. A stream's Close is its FD's, so the FD needs no owner:
