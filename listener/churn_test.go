@@ -9,14 +9,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	iocopy "github.com/eddyio/eddy/copy"
-
-	"github.com/eddyio/eddy/aio"
-	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
-	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/echokit"
 	"github.com/eddyio/eddy/listener"
-	"github.com/eddyio/eddy/socket"
 )
 
 // maxChurnAllocs is what an accepted, echoed and closed connection may
@@ -47,16 +42,7 @@ func TestChurnAllocsPerConn(t *testing.T) {
 		t.Fatal(err)
 	}
 	var served atomic.Int64
-	rt.Spawn(srv.Serve(func(conn *socket.TCPStream) future.Future[struct{}] {
-		r, w := conn.Split()
-		echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
-			return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
-		})
-		return combinators.Then(echo, func(int64, error) {
-			conn.Close()
-			served.Add(1)
-		})
-	}))
+	rt.Spawn(srv.Serve(echokit.Handler(func() { served.Add(1) })))
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -69,26 +55,7 @@ func TestChurnAllocsPerConn(t *testing.T) {
 		t.Helper()
 		want := served.Load() + int64(n)
 		for range n {
-			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := unix.Connect(fd, to); err != nil {
-				unix.Close(fd)
-				t.Fatal(err)
-			}
-			if _, err := unix.Write(fd, msg); err != nil {
-				unix.Close(fd)
-				t.Fatal(err)
-			}
-			for got := 0; got < len(buf); {
-				k, err := unix.Read(fd, buf[got:])
-				if err != nil || k == 0 {
-					unix.Close(fd)
-					t.Fatalf("read the echo: %d, %v", k, err)
-				}
-				got += k
-			}
+			fd := echokit.RawEcho(t, to, msg, buf)
 			unix.Close(fd)
 		}
 		for i := 0; served.Load() < want; i++ { // the last closes are the server's own

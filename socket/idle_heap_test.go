@@ -9,15 +9,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	iocopy "github.com/eddyio/eddy/copy"
-
-	"github.com/eddyio/eddy/aio"
-	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/driver"
-	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit/echokit"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/listener"
-	"github.com/eddyio/eddy/socket"
 )
 
 // TestIdleConnectionHeap serves idleConns connections with examples/echo's
@@ -49,14 +44,7 @@ func TestIdleConnectionHeap(t *testing.T) {
 		rt.Shutdown(context.Background())
 		t.Fatal(err)
 	}
-	// examples/echo's handler, without its logging.
-	rt.Spawn(srv.Serve(func(conn *socket.TCPStream) future.Future[struct{}] {
-		r, w := conn.Split()
-		echo := combinators.AndThen(iocopy.Copy(r, w), func(n int64) future.Future[int64] {
-			return combinators.Map(aio.Shutdown(w), func(struct{}) int64 { return n })
-		})
-		return combinators.Then(echo, func(int64, error) { conn.Close() })
-	}))
+	rt.Spawn(srv.Serve(echokit.Handler(nil)))
 	clients := make([]int, 0, idleConns)
 	defer func() {
 		for _, fd := range clients {
@@ -72,10 +60,11 @@ func TestIdleConnectionHeap(t *testing.T) {
 
 	// One connection and its echo before the baseline, so that the
 	// loop's and the pool's first allocations are not counted.
-	clients = append(clients, echoClient(t, sa))
+	msg, buf := []byte{'x'}, make([]byte, 1)
+	clients = append(clients, echokit.RawEcho(t, sa, msg, buf))
 	before := liveHeap()
 	for len(clients) < cap(clients) {
-		clients = append(clients, echoClient(t, sa))
+		clients = append(clients, echokit.RawEcho(t, sa, msg, buf))
 	}
 	n := uint64(len(clients) - 1)
 	var bytes, objects uint64 = 1 << 62, 1 << 62
@@ -89,30 +78,6 @@ func TestIdleConnectionHeap(t *testing.T) {
 		t.Errorf("an idle echo connection holds %d bytes in %d objects; want at most %d bytes and %d objects",
 			bytes, objects, maxBytes, maxObjects)
 	}
-}
-
-// echoClient connects a raw blocking socket to sa and has one byte echoed
-// through it.
-func echoClient(t *testing.T, sa *unix.SockaddrInet4) int {
-	t.Helper()
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatalf("socket: %v", err)
-	}
-	if err := unix.Connect(fd, sa); err != nil {
-		unix.Close(fd)
-		t.Fatalf("connect: %v", err)
-	}
-	var b [1]byte
-	if _, err := unix.Write(fd, []byte{'x'}); err != nil {
-		unix.Close(fd)
-		t.Fatalf("write: %v", err)
-	}
-	if n, err := unix.Read(fd, b[:]); n != 1 || err != nil {
-		unix.Close(fd)
-		t.Fatalf("read the echo: %d, %v", n, err)
-	}
-	return fd
 }
 
 // liveHeap returns the memory statistics after two collections (the
