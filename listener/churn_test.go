@@ -11,7 +11,6 @@ import (
 
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/internal/testkit/echokit"
-	"github.com/eddyio/eddy/listener"
 )
 
 // maxChurnAllocs is what an accepted, echoed and closed connection may
@@ -32,24 +31,14 @@ func TestChurnAllocsPerConn(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
-	rt, err := driver.NewRuntime(driver.RuntimeConfig{Loops: 1, Config: driver.Config{Logf: func(string, ...any) {}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := listener.BindServer(rt, "127.0.0.1:0")
-	if err != nil {
-		rt.Shutdown(context.Background())
-		t.Fatal(err)
-	}
 	var served atomic.Int64
-	rt.Spawn(srv.Serve(echokit.Handler(func() { served.Add(1) })))
+	rt, to := echokit.Serve(t, driver.Config{Logf: func(string, ...any) {}}, func() { served.Add(1) })
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		rt.Shutdown(ctx)
 	}()
 
-	to := &unix.SockaddrInet4{Port: srv.Addr().Port, Addr: [4]byte{127, 0, 0, 1}}
 	msg, buf := make([]byte, 64), make([]byte, 64)
 	churn := func(n int) {
 		t.Helper()

@@ -9,10 +9,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/internal/testkit/echokit"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
-	"github.com/eddyio/eddy/listener"
 )
 
 // TestIdleConnectionHeap serves idleConns connections with examples/echo's
@@ -35,16 +33,7 @@ func TestIdleConnectionHeap(t *testing.T) {
 		measureRuns = 3 // the least of a few measurements: a GC's timing can leave a stray object
 	)
 	loopkit.NoLeaks(t)
-	rt, err := driver.NewRuntime(driver.RuntimeConfig{Loops: 1, Config: loopkit.Config(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := listener.BindServer(rt, "127.0.0.1:0")
-	if err != nil {
-		rt.Shutdown(context.Background())
-		t.Fatal(err)
-	}
-	rt.Spawn(srv.Serve(echokit.Handler(nil)))
+	rt, sa := echokit.Serve(t, loopkit.Config(t), nil)
 	clients := make([]int, 0, idleConns)
 	defer func() {
 		for _, fd := range clients {
@@ -54,9 +43,6 @@ func TestIdleConnectionHeap(t *testing.T) {
 			t.Errorf("Shutdown() = %v", err)
 		}
 	}()
-	addr := srv.Addr()
-	sa := &unix.SockaddrInet4{Port: addr.Port}
-	copy(sa.Addr[:], addr.IP.To4())
 
 	// One connection and its echo before the baseline, so that the
 	// loop's and the pool's first allocations are not counted.

@@ -5,6 +5,7 @@
 package echokit
 
 import (
+	"context"
 	"syscall"
 	"testing"
 
@@ -14,7 +15,9 @@ import (
 
 	"github.com/eddyio/eddy/aio"
 	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/listener"
 	"github.com/eddyio/eddy/socket"
 )
 
@@ -35,6 +38,24 @@ func Handler(done func()) func(*socket.TCPStream) future.Future[struct{}] {
 			done()
 		})
 	}
+}
+
+// Serve starts a runtime of one loop with cfg that serves Handler(done) on
+// 127.0.0.1, and returns it and the server's address, for RawEcho. The
+// caller shuts the runtime down.
+func Serve(t testing.TB, cfg driver.Config, done func()) (*driver.Runtime, *unix.SockaddrInet4) {
+	t.Helper()
+	rt, err := driver.NewRuntime(driver.RuntimeConfig{Loops: 1, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := listener.BindServer(rt, "127.0.0.1:0")
+	if err != nil {
+		rt.Shutdown(context.Background())
+		t.Fatal(err)
+	}
+	rt.Spawn(srv.Serve(Handler(done)))
+	return rt, &unix.SockaddrInet4{Port: srv.Addr().Port, Addr: [4]byte{127, 0, 0, 1}}
 }
 
 // RawEcho connects a blocking, close-on-exec socket to sa, writes msg and
