@@ -19,6 +19,7 @@ func FromTCPListener(ln *net.TCPListener) (*TCPListener, error) {
 	ln.Close()
 	l := &TCPListener{addr: a}
 	l.fd = netpoll.NewFD(fd, l)
+	l.fd.SetLevel() // one accept per report: see netpoll.FD.SetLevel
 	return l, nil
 }
 

@@ -133,6 +133,7 @@ func (c TCPConfig) BindAddr(a *net.TCPAddr) (*TCPListener, error) {
 		l.addr = bound
 	}
 	l.fd = netpoll.NewFD(fd, l)
+	l.fd.SetLevel() // one accept per report: see netpoll.FD.SetLevel
 	return l, nil
 }
 

@@ -263,8 +263,15 @@ func acceptEMFILEChild(t *testing.T) {
 	}
 
 	in := l.Incoming()
+	freed := false
 	s, err := driver.BlockOn(loop, future.PollFn(func(cx *future.Context) future.Poll[*socket.TCPStream] {
 		p := in.PollNext(cx)
+		if p.IsPending() {
+			return future.Pending[*socket.TCPStream]() // until the poller reports the listener
+		}
+		if freed {
+			return future.Result(p.Result())
+		}
 		if !p.IsItem() || !errors.Is(p.Err(), syscall.EMFILE) {
 			return future.Fail[*socket.TCPStream](fmt.Errorf("Incoming out of descriptors = item %v, end %v, err %v; want an item error wrapping EMFILE", p.IsItem(), p.IsEnd(), p.Err()))
 		}
@@ -275,6 +282,7 @@ func acceptEMFILEChild(t *testing.T) {
 		// Free a descriptor: the stream goes on and accepts.
 		unix.Close(fillers[len(fillers)-1])
 		fillers = fillers[:len(fillers)-1]
+		freed = true
 		p = in.PollNext(cx)
 		if p.IsPending() {
 			return future.Pending[*socket.TCPStream]()

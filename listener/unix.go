@@ -60,6 +60,7 @@ func BindUnix(path string) (*UnixListener, error) {
 	}
 	l := &UnixListener{addr: a, file: file}
 	l.fd = netpoll.NewFD(fd, l)
+	l.fd.SetLevel() // one accept per report: see netpoll.FD.SetLevel
 	return l, nil
 }
 

@@ -52,7 +52,10 @@ const (
 	fdSole = 1 << 62
 	// fdLingers: SO_LINGER is set, so close may block (see SetLingers).
 	fdLingers = 1 << 61
-	fdFlags   = fdSole | fdLingers
+	// fdLevel: the poller reports the fd's read side level-triggered
+	// (see SetLevel).
+	fdLevel = 1 << 60
+	fdFlags = fdSole | fdLingers | fdLevel
 )
 
 // SetSole records that the descriptor is eddy's alone: no duplicate of it
@@ -84,6 +87,28 @@ func (fd *FD) SetLingers(on bool) {
 
 // Lingers reports whether SetLingers(true) is in effect.
 func (fd *FD) Lingers() bool { return fd.state.Load()&fdLingers != 0 }
+
+// SetLevel asks that the poller report the descriptor's read side
+// level-triggered, and only that side: for a listening socket, before its
+// first poll. An accept that succeeds then clears the readiness it used,
+// and the poller's next wait reports the listener again only if another
+// connection is waiting, so the loop never pays the accept that finds the
+// queue empty (a failing accept4 costs as much as one that succeeds: the
+// kernel builds the new socket's file before it looks at the queue). A
+// listener nobody accepts from is reported at most twice: the second
+// report finds the readiness still unused and takes the descriptor out of
+// the poller until its next accept (see [Registration] on muting).
+//
+// Where the poller offers only edge-triggered registrations (kqueue here),
+// SetLevel does nothing and the listener drains its queue to EAGAIN.
+func (fd *FD) SetLevel() {
+	if levelTriggered {
+		fd.state.Or(fdLevel)
+	}
+}
+
+// level reports whether SetLevel is in effect.
+func (fd *FD) level() bool { return fd.state.Load()&fdLevel != 0 }
 
 // sole reports whether SetSole is in effect.
 func (fd *FD) sole() bool { return fd.state.Load()&fdSole != 0 }
@@ -310,6 +335,11 @@ func pollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func
 		v, err := op(int(fd.sysfd))
 		switch err {
 		case nil:
+			if d == Read && fd.level() {
+				// The poller reports the side again if it is still
+				// ready: no second call to find out.
+				reg.consumeAt(tick)
+			}
 			return future.Ok(v), tick
 		case unix.EINTR:
 			continue

@@ -10,6 +10,10 @@
 //     the token t. t must not be WakeToken. Readiness is reported again only
 //     after a new edge (new data, new buffer space, hang-up), so a task reads
 //     or writes until EAGAIN before it parks (DESIGN.md, contract 4).
+//   - AddLevel(fd, t) registers fd for reading only, level-triggered, where
+//     the kernel poller and the backend offer it (the constant
+//     levelTriggered says so; epoll does, the kqueue backend is Add): a
+//     listening socket, reported at every Wait while a connection waits.
 //   - Delete(fd) deregisters fd. An fd the kernel no longer knows (ENOENT) or
 //     that is already closed (EBADF) is not an error: Delete returns nil.
 //     Events already dequeued by a concurrent Wait may still carry the old

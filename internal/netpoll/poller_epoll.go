@@ -91,13 +91,27 @@ func Open() (*Poller, error) {
 	return p, nil
 }
 
+// levelTriggered: AddLevel registers a level-triggered read side.
+const levelTriggered = true
+
 // Add registers fd once for read and write readiness, edge-triggered
 // (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET), under the token t.
 func (p *Poller) Add(fd int, t Token) error {
+	return p.add(fd, t, epollInterest)
+}
+
+// AddLevel registers fd for read readiness only, level-triggered
+// (EPOLLIN), under the token t: a listening socket (see [FD.SetLevel]).
+func (p *Poller) AddLevel(fd int, t Token) error {
+	return p.add(fd, t, unix.EPOLLIN)
+}
+
+// add registers fd with the interest events under the token t.
+func (p *Poller) add(fd int, t Token, events uint32) error {
 	if t == WakeToken {
 		return errWakeToken
 	}
-	ev := unix.EpollEvent{Events: epollInterest}
+	ev := unix.EpollEvent{Events: events}
 	ev.Fd, ev.Pad = packToken(t)
 	p.mu.RLock()
 	defer p.mu.RUnlock()

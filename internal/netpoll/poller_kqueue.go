@@ -91,6 +91,14 @@ func (p *Poller) Add(fd int, t Token) error {
 	return nil
 }
 
+// levelTriggered: kqueue registrations here are all edge-triggered, so
+// [FD.SetLevel] does nothing and AddLevel is never reached through it.
+const levelTriggered = false
+
+// AddLevel is Add: listeners on kqueue drain their queue to EAGAIN, as
+// every other fd does.
+func (p *Poller) AddLevel(fd int, t Token) error { return p.Add(fd, t) }
+
 // setToken records t for fd, growing the table as needed. mu must be held.
 func (p *Poller) setToken(fd int, t Token) {
 	if fd >= len(p.tokens) {

@@ -88,7 +88,7 @@ func (r *Registry) Register(fd int, owner Closer) (*Registration, error) {
 // unarmed moves the fd there (see [FD.Track]).
 func (r *Registry) Track(fd *FD) *Registration {
 	reg := &Registration{registry: r, fd: fd}
-	reg.state.Store(regReadReady | regWriteReady)
+	reg.state.Store(regWriteReady)
 	r.mu.Lock()
 	var idx uint32
 	if n := len(r.free); n > 0 {
@@ -236,6 +236,7 @@ const (
 	regReadReady                     // the read side may be ready
 	regWriteReady                    // the write side may be ready
 	regReadClosed                    // an event said no more data will arrive; final
+	regMuted                         // a level-triggered fd taken out of the poller until its readiness is used (see muting)
 
 	// The ticks count the events that set each side ready, modulo
 	// 1<<tickBits, above the flags.
@@ -290,6 +291,9 @@ func (reg *Registration) setReady(ev Event) (rw, ww future.Waker) {
 	if ev.ReadClosed {
 		s |= regReadClosed
 	}
+	if ev.Readable && s&regReadReady != 0 && reg.fd.level() {
+		s = reg.muteLocked(s)
+	}
 	if ev.Readable {
 		s = withTick(s|regReadReady, Read, tickOf(s, Read)+1)
 		rw, reg.readWaker = reg.readWaker, nil
@@ -300,6 +304,79 @@ func (reg *Registration) setReady(ev Event) (rw, ww future.Waker) {
 	}
 	reg.unlock(s)
 	return rw, ww
+}
+
+// Muting.
+//
+// A level-triggered fd (a listener, [FD.SetLevel]) is reported at every
+// wait while a connection is queued, whether or not a task accepts it. A
+// task that accepts uses each report: its call clears the readiness,
+// which the next wait sets again if more is queued. A report that finds
+// the readiness still set was not used: nobody is accepting (the server
+// is paused, or backs off after EMFILE, or nobody polls the listener any
+// more), and every wait from now on would return at once with the same
+// report, a loop that never sleeps. So the registration takes the fd out
+// of the poller (muted) and puts it back (level-triggered, so a queued
+// connection is reported at once) when a call next clears the readiness.
+// A task that is merely late (its loop turn ran out before it polled)
+// costs one removal and one re-add. Both run under the lock, which
+// keeps the descriptor open: Close needs the lock before it closes it.
+
+// muteLocked takes the level-triggered fd out of the poller, if it is
+// armed and not closed, and returns s marked muted. The caller holds the
+// lock.
+func (reg *Registration) muteLocked(s uint64) uint64 {
+	if s&(regArmed|regClosed|regMuted) != regArmed {
+		return s
+	}
+	if reg.registry.poller.Delete(reg.fd.Sysfd()) != nil {
+		return s // still reported: the loop keeps trying
+	}
+	return s | regMuted
+}
+
+// unmuteLocked puts a muted fd back into the poller and returns s
+// unmarked, and true; false if the poller refused it, and then the
+// caller keeps the side ready and wakes its task, which tries its call
+// (and so this) again rather than wait for a report that cannot come.
+// The caller holds the lock.
+func (reg *Registration) unmuteLocked(s uint64) (uint64, bool) {
+	if s&regMuted == 0 || s&regClosed != 0 {
+		return s, true
+	}
+	if reg.registry.poller.AddLevel(reg.fd.Sysfd(), reg.token) != nil {
+		return s, false
+	}
+	return s &^ regMuted, true
+}
+
+// clearLocked clears side d of s, with cx's waker parked for its next
+// report, and unlocks. A muted fd goes back into the poller first; if it
+// cannot, the side stays ready and the task is woken to try again.
+func (reg *Registration) clearLocked(cx *future.Context, d Direction, s uint64) {
+	s, ok := reg.unmuteLocked(s)
+	if !ok {
+		reg.unlock(s)
+		cx.Waker().Wake()
+		return
+	}
+	reg.park(d, cx.Waker())
+	reg.unlock(s &^ ready(d))
+}
+
+// consumeAt records that a call on the level-triggered read side, made
+// when the side was seen ready at tick, succeeded: the report it used is
+// spent, and the poller reports the side again if it is still ready. A
+// report dispatched since tick is fresh and is kept. No waker is parked:
+// the task's next poll parks one if no report has come by then.
+func (reg *Registration) consumeAt(tick uint32) {
+	s := reg.lock()
+	if s&regClosed == 0 && tickOf(s, Read) == tick {
+		if u, ok := reg.unmuteLocked(s); ok {
+			s = u &^ regReadReady
+		}
+	}
+	reg.unlock(s)
 }
 
 // PollReady answers ready when the fd may be ready in direction d and
@@ -333,8 +410,7 @@ func (reg *Registration) ClearReady(cx *future.Context, d Direction) {
 		cx.Waker().Wake()
 		return
 	}
-	reg.park(d, cx.Waker())
-	reg.unlock(s &^ ready(d))
+	reg.clearLocked(cx, d, s)
 }
 
 // ClearReadAfterShortRead records that a read on a stream socket returned
@@ -393,7 +469,13 @@ func (reg *Registration) arm() error {
 		reg.unlock(s)
 		return nil
 	}
-	if err := reg.registry.poller.Add(reg.fd.Sysfd(), reg.token); err != nil {
+	var err error
+	if reg.fd.level() {
+		err = reg.registry.poller.AddLevel(reg.fd.Sysfd(), reg.token)
+	} else {
+		err = reg.registry.poller.Add(reg.fd.Sysfd(), reg.token)
+	}
+	if err != nil {
 		reg.unlock(s)
 		return err
 	}

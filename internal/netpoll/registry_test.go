@@ -46,6 +46,18 @@ func hostCx(r *Registry) (*future.Context, *testkit.WakeCounter) {
 	return future.NewContext(w, &testHost{reg: r}), w
 }
 
+// markReadable arms fd with the loop of cx and dispatches a read event for
+// it, as the loop does when the kernel reports data: a registration starts
+// not ready to read, and the tests that call it drive the read side's
+// system calls themselves. The event wakes cx's waker once.
+func markReadable(t *testing.T, r *Registry, fd *FD, cx *future.Context) {
+	t.Helper()
+	if p := fd.PollReady(cx, Read); p.Err() != nil {
+		t.Fatalf("PollReady(Read) = %v", p.Err())
+	}
+	r.Dispatch([]Event{{Token: fd.reg.Load().Token(), Readable: true}})
+}
+
 // register registers fd with r and fails the test on error.
 func register(t *testing.T, r *Registry, fd int, owner Closer) *Registration {
 	t.Helper()
@@ -56,23 +68,55 @@ func register(t *testing.T, r *Registry, fd int, owner Closer) *Registration {
 	return reg
 }
 
-func TestRegistrationStartsReadyBothWays(t *testing.T) {
+// TestRegistrationStartsWritableNotReadable: a new registration is ready
+// to write and not to read. The kernel reports the read side when the fd is
+// added if data is already there (epoll_ctl and kevent look when they
+// register), so the first read waits for that report instead of paying a
+// read that, on a fresh connection, nearly always finds EAGAIN.
+func TestRegistrationStartsWritableNotReadable(t *testing.T) {
 	checkFDLeaks(t)
 	r := newRegistry(t)
-	a, _ := socketPair(t)
+	a, b := socketPair(t)
 	reg := register(t, r, a, nil)
 	defer reg.Close()
-	cx, _ := hostCx(r)
-	for _, d := range []Direction{Read, Write} {
-		if p := reg.PollReady(cx, d); testkit.Describe(p) != "ok {}" {
-			t.Errorf("PollReady(%d) on a new registration = %s; want ok {}", d, testkit.Describe(p))
-		}
+	cx, w := hostCx(r)
+	if p := reg.PollReady(cx, Write); testkit.Describe(p) != "ok {}" {
+		t.Errorf("PollReady(Write) on a new registration = %s; want ok {}", testkit.Describe(p))
 	}
-	if taskctx.WakerTaken(cx) {
-		t.Errorf("WakerTaken() after ready answers = true; want false")
+	if p := reg.PollReady(cx, Read); !p.IsPending() {
+		t.Errorf("PollReady(Read) on a new registration = %s; want pending", testkit.Describe(p))
+	}
+	if !taskctx.WakerTaken(cx) {
+		t.Errorf("WakerTaken() after a pending answer = false; want true")
+	}
+	write1(t, b)
+	dispatchUntil(t, r, func() bool { return w.Count() > 0 })
+	if p := reg.PollReady(cx, Read); testkit.Describe(p) != "ok {}" {
+		t.Errorf("PollReady(Read) after the data's report = %s; want ok {}", testkit.Describe(p))
 	}
 	if r.Len() != 1 || reg.Registry() != r {
 		t.Errorf("Len() = %d, Registry() = %p; want 1, %p", r.Len(), reg.Registry(), r)
+	}
+}
+
+// TestDataBeforeRegistrationIsReported: data that arrived before the fd
+// was added to the poller is reported all the same, so starting not ready
+// to read loses nothing.
+func TestDataBeforeRegistrationIsReported(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, b := socketPair(t)
+	write1(t, b)
+	fd := NewFD(a, nil)
+	defer fd.Close()
+	cx, w := hostCx(r)
+	buf := make([]byte, 4)
+	if p := fd.PollRead(cx, buf); !p.IsPending() {
+		t.Fatalf("first PollRead = %d, %v; want pending until the poller reports", p.Value(), p.Err())
+	}
+	dispatchUntil(t, r, func() bool { return w.Count() > 0 })
+	if p := fd.PollRead(cx, buf); p.Err() != nil || p.Value() != 1 {
+		t.Fatalf("PollRead after the report = %d, %v; want 1, nil", p.Value(), p.Err())
 	}
 }
 
@@ -333,7 +377,7 @@ func TestRegistrationBits(t *testing.T) {
 	}
 
 	// setReady counts each side's events apart and keeps readClosed.
-	reg := &Registration{}
+	reg := &Registration{fd: &FD{}}
 	reg.state.Store(0)
 	reg.setReady(Event{Readable: true})
 	reg.setReady(Event{Readable: true, Writable: true, ReadClosed: true})

@@ -82,8 +82,7 @@ func (reg *Registration) clearReadyAt(cx *future.Context, d Direction, tick uint
 		reg.unlock(s)
 		return false, now
 	default:
-		reg.park(d, cx.Waker())
-		reg.unlock(s &^ ready(d))
+		reg.clearLocked(cx, d, s)
 	}
 	return true, tick
 }

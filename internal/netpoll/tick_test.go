@@ -20,6 +20,7 @@ func TestEventDuringCallIsNotLost(t *testing.T) {
 	fd := NewFD(a, nil)
 	defer fd.Close()
 	cx, _ := hostCx(r)
+	markReadable(t, r, fd, cx)
 	calls := 0
 	p := PollIO(fd, cx, Read, "read", func(int) (int, error) {
 		calls++
