@@ -118,7 +118,7 @@ func (p *Poller) add(fd int, t Token, events uint32) error {
 	if p.closed.Load() {
 		return net.ErrClosed
 	}
-	return os.NewSyscallError("epoll_ctl", unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev))
+	return os.NewSyscallError("epoll_ctl", epollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev))
 }
 
 // Delete deregisters fd. ENOENT (not registered) and EBADF (already closed,
@@ -129,7 +129,7 @@ func (p *Poller) Delete(fd int) error {
 	if p.closed.Load() {
 		return net.ErrClosed
 	}
-	switch err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil); err {
+	switch err := epollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil); err {
 	case nil, unix.ENOENT, unix.EBADF:
 		return nil
 	default:
@@ -201,6 +201,19 @@ func epollWait(epfd int, events []unix.EpollEvent, msec int) (int, error) {
 		return 0, e
 	}
 	return int(r), nil
+}
+
+// epollCtl is epoll_ctl(2) as a raw system call: it never blocks (it
+// takes the epoll instance's mutex, held by other callers for as long as
+// one such call), so it needs none of the scheduler's bookkeeping for
+// calls that may. Each accepted connection makes one.
+func epollCtl(epfd, op, fd int, ev *unix.EpollEvent) error {
+	_, _, e := unix.RawSyscall6(unix.SYS_EPOLL_CTL, uintptr(epfd), uintptr(op), uintptr(fd),
+		uintptr(unsafe.Pointer(ev)), 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
 }
 
 // drainWake resets the eventfd counter, then re-arms Wake.
