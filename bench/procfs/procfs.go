@@ -43,12 +43,52 @@ func ParseStat(s string) (user, system time.Duration, err error) {
 // CPUTime returns the user plus system CPU time process pid has used so
 // far, at a resolution of Tick.
 func CPUTime(pid int) (time.Duration, error) {
+	u, s, err := CPUTimes(pid)
+	return u + s, err
+}
+
+// CPUTimes returns the user and the system CPU time process pid has used
+// so far, at a resolution of Tick.
+func CPUTimes(pid int) (user, system time.Duration, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	return ParseStat(string(b))
+}
+
+// ParseTimeWait returns the number of TCP sockets in TIME_WAIT (the "tw"
+// count of the "TCP:" line) from the text of /proc/net/sockstat.
+func ParseTimeWait(s string) (int, error) {
+	for line := range strings.Lines(s) {
+		rest, ok := strings.CutPrefix(line, "TCP:")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		for i := 0; i+1 < len(f); i += 2 {
+			if f[i] == "tw" {
+				n, err := strconv.Atoi(f[i+1])
+				if err != nil {
+					return 0, fmt.Errorf("procfs: sockstat: %w", err)
+				}
+				return n, nil
+			}
+		}
+		return 0, errors.New("procfs: sockstat: TCP line has no tw count")
+	}
+	return 0, errors.New("procfs: sockstat has no TCP line")
+}
+
+// TimeWait returns the number of TCP sockets in TIME_WAIT in this network
+// namespace, from /proc/net/sockstat. Churn leaves one per connection for a
+// minute, and the kernel's work per packet grows with them.
+func TimeWait() (int, error) {
+	b, err := os.ReadFile("/proc/net/sockstat")
 	if err != nil {
 		return 0, err
 	}
-	u, s, err := ParseStat(string(b))
-	return u + s, err
+	return ParseTimeWait(string(b))
 }
 
 // Memory is a process's resident memory, from /proc/PID/status.

@@ -83,3 +83,15 @@ func TestReadOwn(t *testing.T) {
 		t.Errorf("Allowed(own pid) = %v, %v; want at least one CPU", cpus, err)
 	}
 }
+
+func TestParseTimeWait(t *testing.T) {
+	in := "sockets: used 180\nTCP: inuse 5 orphan 0 tw 99080 alloc 9 mem 2\nUDP: inuse 0 mem 0\n"
+	if n, err := ParseTimeWait(in); err != nil || n != 99080 {
+		t.Errorf("ParseTimeWait() = %d, %v; want 99080, nil", n, err)
+	}
+	for _, bad := range []string{"", "UDP: inuse 0 mem 0\n", "TCP: inuse 5 orphan 0\n", "TCP: inuse 5 tw x\n"} {
+		if _, err := ParseTimeWait(bad); err == nil {
+			t.Errorf("ParseTimeWait(%q) succeeded; want an error", bad)
+		}
+	}
+}

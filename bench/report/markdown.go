@@ -196,6 +196,16 @@ func Markdown(r *Results, chartDir, analysis string) string {
 	}
 	p("\n")
 
+	if rows := Floors(r); len(rows) > 0 {
+		p("## The kernel's part, measured on this run\n\n")
+		p("Server CPU split into the kernel's part (system time from `/proc/PID/stat`) and the rest, per message (per connection for churn), medians. The ceiling is what eddy would reach against the best peer if it spent no time at all outside the kernel: the best peer's whole CPU ÷ eddy's kernel time alone. Where it is below the target, no user-space change reaches the target; only fewer or cheaper system calls can.\n\n")
+		p("| scenario | eddy: server CPU | of which kernel | best peer: server CPU | its kernel | ceiling for eddy | target |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, f := range rows {
+			p("| %s | %s | %s | %s | %s | %s | %s |\n", f.What, f.Eddy, f.EddyKernel, f.Best, f.BestKernel, f.Ceiling, f.Target)
+		}
+		p("\n")
+	}
+
 	p("## Analysis\n\n")
 	if strings.TrimSpace(analysis) == "" {
 		analysis = placeholderAnalysis
@@ -332,6 +342,49 @@ func Targets(r *Results) []Target {
 		case Latency:
 			out = append(out, p99Target(r, sc))
 		}
+	}
+	return out
+}
+
+// Floor is a row of the kernel's part: eddy's and the best peer's CPU
+// per unit of work, their kernel parts, and the ceiling for eddy (the best
+// peer's CPU ÷ eddy's kernel part), formatted.
+type Floor struct {
+	What, Eddy, EddyKernel, Best, BestKernel, Ceiling, Target string
+}
+
+// Floors returns a row for each throughput and churn scenario with
+// system times recorded (results written before they were have none).
+func Floors(r *Results) []Floor {
+	var out []Floor
+	for _, sc := range r.Scenarios {
+		var total, kernel Metric
+		var per, target string
+		switch sc.Kind {
+		case Throughput:
+			total, kernel, per, target = cpuPerMsg, kernelPerMsg, "message", "1.20"
+		case Churn:
+			total, kernel, per, target = cpuPerConn, kernelPerConn, "connection", "1.00"
+		default:
+			continue
+		}
+		h, _ := Metrics(sc.Kind)
+		_, name := bestPeer(r, sc, h)
+		e, ek := stats(sc, Highlighted, total), stats(sc, Highlighted, kernel)
+		b, bk := stats(sc, name, total), stats(sc, name, kernel)
+		if name == "" || e.N == 0 || ek.N == 0 || b.N == 0 || bk.N == 0 {
+			continue
+		}
+		f := func(s Stats, m Metric) string { return num(s.Median, m.Digits) + m.Unit }
+		out = append(out, Floor{
+			What:       fmt.Sprintf("(%s) %s, per %s", sc.ID, sc.Title, per),
+			Eddy:       f(e, total),
+			EddyKernel: fmt.Sprintf("%s (%.0f%%)", f(ek, kernel), 100*ek.Median/e.Median),
+			Best:       fmt.Sprintf("%s (%s)", f(b, total), name),
+			BestKernel: fmt.Sprintf("%s (%.0f%%)", f(bk, kernel), 100*bk.Median/b.Median),
+			Ceiling:    fmt.Sprintf("%.2f ×", b.Median/ek.Median),
+			Target:     target + " ×",
+		})
 	}
 	return out
 }

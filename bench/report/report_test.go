@@ -63,6 +63,14 @@ func TestMetrics(t *testing.T) {
 	check(bytesPerIdleConn, 987)
 	check(bytesPerConnAfterEcho, 2000)
 	check(cpuPerConn, 500)
+	r.SysCPU = 1500 * time.Millisecond
+	check(kernelShare, 75)
+	check(kernelPerMsg, 15)
+	check(cpuPerMsg, 20)
+	check(kernelPerConn, 375)
+	if _, ok := kernelShare.Value(Run{CPU: time.Second}); ok {
+		t.Errorf("kernel share with no system time recorded: ok; want no figure")
+	}
 	if _, ok := kMsgsPerCPUSec.Value(Run{Msgs: 5}); ok {
 		t.Errorf("k msgs per CPU-second with no CPU time: ok; want no figure")
 	}
@@ -76,7 +84,7 @@ func sample() *Results {
 	for rep := 1; rep <= 2; rep++ {
 		for i, s := range []string{"eddy", "gnet", "rawepoll"} {
 			k := int64(i + rep)
-			thr.Runs = append(thr.Runs, Run{Server: s, Rep: rep, Order: i + 1, CPU: time.Second, Elapsed: time.Second, Msgs: 10000 * k})
+			thr.Runs = append(thr.Runs, Run{Server: s, Rep: rep, Order: i + 1, CPU: time.Second, SysCPU: 750 * time.Millisecond, Elapsed: time.Second, Msgs: 10000 * k})
 			run := Run{Server: s, Rep: rep, Order: i + 1, Opened: 100, Echoed: 100, RSSBefore: 1000, RSSIdle: 1000 + 100*400*k}
 			if s == "gnet" && rep == 2 {
 				run = Run{Server: s, Rep: rep, Err: "load: dial 5 of 100: refused | oops"}
@@ -172,6 +180,26 @@ func TestNiceStepAndNum(t *testing.T) {
 		if got := num(tc.v, tc.d); got != tc.want {
 			t.Errorf("num(%v, %d) = %q; want %q", tc.v, tc.d, got, tc.want)
 		}
+	}
+}
+
+func TestFloors(t *testing.T) {
+	r := sample()
+	// eddy: 100 and 50 µs per message, three quarters in the kernel;
+	// gnet, the best peer: 50 and 33.3 µs.
+	want := []Floor{{What: "(a) 50 conns × 64 B, per message", Eddy: "75.00 µs", EddyKernel: "56.25 µs (75%)",
+		Best: "41.67 µs (gnet)", BestKernel: "31.25 µs (75%)", Ceiling: "0.74 ×", Target: "1.20 ×"}}
+	if diff := cmp.Diff(want, Floors(r)); diff != "" {
+		t.Errorf("Floors() differs (-want +got):\n%s", diff)
+	}
+	if page := Markdown(r, "benchmarks", ""); !strings.Contains(page, "| (a) 50 conns × 64 B, per message | 75.00 µs | 56.25 µs (75%) |") {
+		t.Errorf("page lacks the kernel's part:\n%s", page)
+	}
+	for i := range r.Scenarios[0].Runs {
+		r.Scenarios[0].Runs[i].SysCPU = 0 // a results file from before system time was recorded
+	}
+	if got := Floors(r); len(got) != 0 {
+		t.Errorf("Floors() with no system times = %v; want none", got)
 	}
 }
 

@@ -67,6 +67,7 @@ type Run struct {
 	Err     string        `json:"error,omitempty"`
 	CPUs    []int         `json:"cpus,omitempty"` // the CPUs the server's threads were allowed
 	CPU     time.Duration `json:"server_cpu_ns"`  // server user+system time while loaded
+	SysCPU  time.Duration `json:"server_sys_ns"`  // the system part of CPU: the kernel, on the server's behalf
 	Elapsed time.Duration `json:"elapsed_ns"`
 
 	Msgs int64         `json:"msgs,omitempty"` // throughput, latency
@@ -80,7 +81,8 @@ type Run struct {
 	RSSAfter  int64 `json:"rss_after,omitempty"`  // after the echoes
 	PeakRSS   int64 `json:"peak_rss,omitempty"`   // VmHWM at the end of the run
 
-	Conns int64 `json:"conns,omitempty"` // churn: connections completed
+	Conns    int64 `json:"conns,omitempty"`     // churn: connections completed
+	TimeWait int   `json:"time_wait,omitempty"` // churn: TCP sockets in TIME_WAIT when it began
 }
 
 // Load reads a results file.
@@ -198,6 +200,42 @@ var connsPerSec = Metric{"connections/s", "", true, 0, func(r Run) (float64, boo
 	return float64(r.Conns) / r.Elapsed.Seconds(), true
 }}
 
+// kernelShare is the part of the server's CPU time spent in the kernel.
+var kernelShare = Metric{"kernel share of server CPU", " %", false, 0, func(r Run) (float64, bool) {
+	if r.CPU <= 0 || r.SysCPU <= 0 {
+		return 0, false
+	}
+	return 100 * float64(r.SysCPU) / float64(r.CPU), true
+}}
+
+// kernelPerMsg is the server's system time per echoed message.
+var kernelPerMsg = Metric{"kernel µs per message", " µs", false, 2, func(r Run) (float64, bool) {
+	if r.Msgs <= 0 || r.SysCPU <= 0 {
+		return 0, false
+	}
+	return float64(r.SysCPU) / float64(time.Microsecond) / float64(r.Msgs), true
+}}
+
+// cpuPerMsg is the server's CPU time per echoed message.
+var cpuPerMsg = Metric{"server µs per message", " µs", false, 2, func(r Run) (float64, bool) {
+	if r.Msgs <= 0 || r.CPU <= 0 {
+		return 0, false
+	}
+	return float64(r.CPU) / float64(time.Microsecond) / float64(r.Msgs), true
+}}
+
+// kernelPerConn is the server's system time per accepted connection.
+var kernelPerConn = Metric{"kernel µs per connection", " µs", false, 1, func(r Run) (float64, bool) {
+	if r.Conns <= 0 || r.SysCPU <= 0 {
+		return 0, false
+	}
+	return float64(r.SysCPU) / float64(time.Microsecond) / float64(r.Conns), true
+}}
+
+var timeWait = Metric{"TIME_WAIT sockets at start", "", false, 0, func(r Run) (float64, bool) {
+	return float64(r.TimeWait), r.TimeWait > 0
+}}
+
 // Metrics returns the headline metric of a kind of scenario and the other
 // figures its table shows.
 func Metrics(kind string) (headline Metric, others []Metric) {
@@ -207,9 +245,9 @@ func Metrics(kind string) (headline Metric, others []Metric) {
 	case Idle:
 		return bytesPerIdleConn, []Metric{bytesPerConnAfterEcho, peakMiB}
 	case Churn:
-		return cpuPerConn, []Metric{connsPerSec}
+		return cpuPerConn, []Metric{connsPerSec, kernelShare, timeWait}
 	default:
-		return kMsgsPerCPUSec, []Metric{msgsPerSec, p50, p99}
+		return kMsgsPerCPUSec, []Metric{msgsPerSec, p50, p99, kernelShare}
 	}
 }
 

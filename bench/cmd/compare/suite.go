@@ -224,12 +224,17 @@ func measureScenario(exe, name string, sc report.Scenario, c suiteConfig) (run r
 		run.Err = fmt.Sprintf("server threads allowed on CPUs %v; want only %d", run.CPUs, c.serverCPU)
 		return run
 	}
-	cpu := func() time.Duration {
-		d, err := procfs.CPUTime(s.pid)
+	cpu := func() cpuTimes {
+		u, sys, err := procfs.CPUTimes(s.pid)
 		if err != nil && run.Err == "" {
 			run.Err = err.Error()
 		}
-		return d
+		return cpuTimes{u + sys, sys}
+	}
+	// spent records the server's CPU time from before to now as the run's.
+	spent := func(before cpuTimes) {
+		now := cpu()
+		run.CPU, run.SysCPU = now.total-before.total, now.sys-before.sys
 	}
 	mem := func() procfs.Memory {
 		m, err := procfs.ReadMemory(s.pid)
@@ -253,19 +258,20 @@ func measureScenario(exe, name string, sc report.Scenario, c suiteConfig) (run r
 		fail(err)
 		m := mem()
 		run.RSSAfter, run.PeakRSS = m.RSS, m.Peak
-		run.CPU = cpu() - before
+		spent(before)
 		run.Opened, run.Echoed, run.Elapsed = r.Opened, r.Echoed, r.Elapsed
 	case report.Churn:
+		run.TimeWait, _ = procfs.TimeWait()
 		before := cpu()
 		r, err := load.Churn(load.ChurnConfig{Addr: s.addr, Workers: sc.Conns, Duration: sc.Duration, Max: sc.Max, Size: sc.Size})
-		run.CPU = cpu() - before
+		spent(before)
 		fail(err)
 		run.Conns, run.Elapsed = r.Conns, r.Elapsed
 		run.PeakRSS = mem().Peak
 	default:
-		var before time.Duration
+		var before cpuTimes
 		cfg := load.Config{Addr: s.addr, Conns: sc.Conns, Size: sc.Size, Duration: sc.Duration, Pipeline: sc.Pipeline,
-			Begin: func() { before = cpu() }, End: func() { run.CPU = cpu() - before }}
+			Begin: func() { before = cpu() }, End: func() { spent(before) }}
 		r, err := load.Run(cfg)
 		fail(err)
 		run.Msgs, run.Elapsed, run.P50, run.P99 = r.Msgs, r.Elapsed, r.P50, r.P99
@@ -273,6 +279,9 @@ func measureScenario(exe, name string, sc report.Scenario, c suiteConfig) (run r
 	}
 	return run
 }
+
+// cpuTimes is a process's CPU time so far: user + system, and system.
+type cpuTimes struct{ total, sys time.Duration }
 
 // raiseNoFile raises the soft RLIMIT_NOFILE to the hard limit: a child
 // that serves 10,000 connections needs them.
