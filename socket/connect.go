@@ -175,6 +175,7 @@ func (c *connect) start() error {
 		return err
 	}
 	c.stream = newTCPStream(fd)
+	c.stream.fd.SetSole() // made here; only IntoTCPConn shares it (SetShared)
 	for {
 		err = unix.Connect(fd, sa)
 		if err != unix.EINTR {

@@ -41,7 +41,9 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 // streams (see internal/sockadopt): the addresses of a TCP stream come
 // from accept and the listener, a Unix stream's are looked up. An accepted
 // descriptor is eddy's alone (netpoll.FD.SetSole), so closing it is what
-// takes it out of the poller.
+// takes it out of the poller; so is one that Connect, ConnectUnix or
+// UnixPair made. A descriptor eddy was handed (NewTCPStream, FromTCPConn)
+// stays shared.
 func init() {
 	sockadopt.Register(func(cx *future.Context, fd int, laddr net.Addr, peer sockaddr.Inet) *TCPStream {
 		s := newTCPStream(fd)

@@ -58,6 +58,8 @@ func UnixPair() (*UnixStream, *UnixStream, error) {
 		return nil, nil, &net.OpError{Op: "socketpair", Net: "unix", Err: err}
 	}
 	a, b := newUnixStream(fds[0]), newUnixStream(fds[1])
+	a.fd.SetSole() // made here, and a Unix stream is never handed out
+	b.fd.SetSole()
 	a.addrs()
 	b.addrs()
 	return a, b, nil
@@ -160,6 +162,7 @@ func (c *connectUnix) start() (bool, error) {
 		return false, err
 	}
 	c.stream = newUnixStream(fd)
+	c.stream.fd.SetSole() // made here, and a Unix stream is never handed out
 	for {
 		err = unix.Connect(fd, sa)
 		if err != unix.EINTR {

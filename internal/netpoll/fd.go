@@ -111,7 +111,7 @@ func (fd *FD) SetLevel() {
 func (fd *FD) level() bool { return fd.state.Load()&fdLevel != 0 }
 
 // sole reports whether SetSole is in effect.
-func (fd *FD) sole() bool { return fd.state.Load()&fdSole != 0 }
+func (fd *FD) Sole() bool { return fd.state.Load()&fdSole != 0 }
 
 // NewFD wraps sysfd, which must already be non-blocking and close-on-exec.
 // owner is what the loop closes if it shuts down with the fd registered

@@ -421,7 +421,7 @@ func TestFlagsKeepCounting(t *testing.T) {
 		t.Fatalf("state = %#x; want every flag and 2 calls in flight", s)
 	}
 	fd.SetLingers(false)
-	if !fd.sole() || fd.state.Load()&fdLingers != 0 || fd.state.Load()&^fdFlags != 2 {
+	if !fd.Sole() || fd.state.Load()&fdLingers != 0 || fd.state.Load()&^fdFlags != 2 {
 		t.Fatalf("after SetLingers(false): state = %#x; want sole, 2 calls", fd.state.Load())
 	}
 	fd.SetLingers(true)
@@ -430,8 +430,8 @@ func TestFlagsKeepCounting(t *testing.T) {
 	if err := fd.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
-	if !fd.Closed() || !fd.sole() {
-		t.Fatalf("after Close: Closed() = %v, sole = %v; want true, true", fd.Closed(), fd.sole())
+	if !fd.Closed() || !fd.Sole() {
+		t.Fatalf("after Close: Closed() = %v, sole = %v; want true, true", fd.Closed(), fd.Sole())
 	}
 	if err := fd.Incref(); !errors.Is(err, ErrClosed) {
 		t.Errorf("Incref() after Close = %v; want ErrClosed", err)

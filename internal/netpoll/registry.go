@@ -441,7 +441,7 @@ func (reg *Registration) Close() bool {
 	rw, ww := reg.readWaker, reg.writeWaker
 	reg.readWaker, reg.writeWaker = nil, nil
 	reg.unlock(s | regClosed)
-	if s&regArmed != 0 && !reg.fd.sole() { // a sole fd leaves the poller by being closed
+	if s&regArmed != 0 && !reg.fd.Sole() { // a sole fd leaves the poller by being closed
 		_ = reg.registry.poller.Delete(reg.fd.Sysfd())
 	}
 	reg.registry.release(reg)
