@@ -186,13 +186,6 @@ var peakMiB = Metric{"peak RSS", " MiB", false, 1, func(r Run) (float64, bool) {
 	return float64(r.PeakRSS) / (1 << 20), r.PeakRSS > 0
 }}
 
-var cpuPerConn = Metric{"server CPU per accepted connection", " µs", false, 1, func(r Run) (float64, bool) {
-	if r.Conns <= 0 || r.CPU <= 0 {
-		return 0, false
-	}
-	return float64(r.CPU) / float64(time.Microsecond) / float64(r.Conns), true
-}}
-
 var connsPerSec = Metric{"connections/s", "", true, 0, func(r Run) (float64, bool) {
 	if r.Elapsed <= 0 || r.Conns <= 0 {
 		return 0, false
@@ -208,29 +201,29 @@ var kernelShare = Metric{"kernel share of server CPU", " %", false, 0, func(r Ru
 	return 100 * float64(r.SysCPU) / float64(r.CPU), true
 }}
 
-// kernelPerMsg is the server's system time per echoed message.
-var kernelPerMsg = Metric{"kernel µs per message", " µs", false, 2, func(r Run) (float64, bool) {
-	if r.Msgs <= 0 || r.SysCPU <= 0 {
-		return 0, false
-	}
-	return float64(r.SysCPU) / float64(time.Microsecond) / float64(r.Msgs), true
-}}
+// perUnit is a CPU time per unit of work (a message, a connection), in
+// µs: cpu(r) ÷ n(r).
+func perUnit(name string, digits int, cpu func(Run) time.Duration, n func(Run) int64) Metric {
+	return Metric{name, " µs", false, digits, func(r Run) (float64, bool) {
+		d, k := cpu(r), n(r)
+		if d <= 0 || k <= 0 {
+			return 0, false
+		}
+		return float64(d) / float64(time.Microsecond) / float64(k), true
+	}}
+}
 
-// cpuPerMsg is the server's CPU time per echoed message.
-var cpuPerMsg = Metric{"server µs per message", " µs", false, 2, func(r Run) (float64, bool) {
-	if r.Msgs <= 0 || r.CPU <= 0 {
-		return 0, false
-	}
-	return float64(r.CPU) / float64(time.Microsecond) / float64(r.Msgs), true
-}}
+func serverCPU(r Run) time.Duration { return r.CPU }
+func kernelCPU(r Run) time.Duration { return r.SysCPU }
+func msgs(r Run) int64              { return r.Msgs }
+func conns(r Run) int64             { return r.Conns }
 
-// kernelPerConn is the server's system time per accepted connection.
-var kernelPerConn = Metric{"kernel µs per connection", " µs", false, 1, func(r Run) (float64, bool) {
-	if r.Conns <= 0 || r.SysCPU <= 0 {
-		return 0, false
-	}
-	return float64(r.SysCPU) / float64(time.Microsecond) / float64(r.Conns), true
-}}
+var (
+	cpuPerConn    = perUnit("server CPU per accepted connection", 1, serverCPU, conns)
+	kernelPerConn = perUnit("kernel µs per connection", 1, kernelCPU, conns)
+	cpuPerMsg     = perUnit("server µs per message", 2, serverCPU, msgs)
+	kernelPerMsg  = perUnit("kernel µs per message", 2, kernelCPU, msgs)
+)
 
 var timeWait = Metric{"TIME_WAIT sockets at start", "", false, 0, func(r Run) (float64, bool) {
 	return float64(r.TimeWait), r.TimeWait > 0

@@ -47,43 +47,62 @@ func connect4(t *testing.T, sa *unix.SockaddrInet4) {
 	}
 }
 
+// levelListener is a level-triggered listening FD on 127.0.0.1 with a
+// registry of its own, and an accept call for PollIO that counts its
+// calls and closes what it accepts.
+type levelListener struct {
+	r     *Registry
+	fd    *FD
+	sa    *unix.SockaddrInet4
+	calls int
+}
+
+func newLevelListener(t *testing.T) *levelListener {
+	t.Helper()
+	checkFDLeaks(t)
+	l := &levelListener{r: newRegistry(t)}
+	var lfd int
+	lfd, l.sa = listen4(t)
+	l.fd = NewFD(lfd, nil)
+	l.fd.SetLevel()
+	t.Cleanup(func() { l.fd.Close() })
+	return l
+}
+
+func (l *levelListener) accept(sysfd int) (int, error) {
+	l.calls++
+	nfd, _, err := unix.Accept4(sysfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+	if err == nil {
+		unix.Close(nfd)
+	}
+	return nfd, err
+}
+
 // TestLevelListenerOneAcceptPerReport: a level-triggered listener's
 // successful accept uses up its report, so the next accept waits for the
 // poller instead of finding EAGAIN; the poller reports the listener again
 // while connections wait, and not once the backlog is empty.
 func TestLevelListenerOneAcceptPerReport(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	lfd, sa := listen4(t)
-	fd := NewFD(lfd, nil)
-	fd.SetLevel()
-	defer fd.Close()
+	l := newLevelListener(t)
+	r, fd, sa, accept := l.r, l.fd, l.sa, l.accept
 	cx, w := hostCx(r)
-	calls := 0
-	accept := func(sysfd int) (int, error) {
-		calls++
-		nfd, _, err := unix.Accept4(sysfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-		if err == nil {
-			unix.Close(nfd)
-		}
-		return nfd, err
-	}
-	if p := PollIO(fd, cx, Read, "accept", accept); !p.IsPending() || calls != 0 {
-		t.Fatalf("first accept = %v after %d calls; want pending after none (not reported yet)", p, calls)
+	calls := &l.calls
+	if p := PollIO(fd, cx, Read, "accept", accept); !p.IsPending() || *calls != 0 {
+		t.Fatalf("first accept = %v after %d calls; want pending after none (not reported yet)", p, *calls)
 	}
 	connect4(t, sa)
 	connect4(t, sa)
 	for i := 1; i <= 2; i++ {
 		woken := w.Count()
 		dispatchUntil(t, r, func() bool { return w.Count() > woken || fd.reg.Load().readReady() })
-		if p := PollIO(fd, cx, Read, "accept", accept); p.Err() != nil || p.IsPending() || calls != i {
-			t.Fatalf("accept %d after a report = %v after %d calls; want a connection after %d", i, p, calls, i)
+		if p := PollIO(fd, cx, Read, "accept", accept); p.Err() != nil || p.IsPending() || *calls != i {
+			t.Fatalf("accept %d after a report = %v after %d calls; want a connection after %d", i, p, *calls, i)
 		}
 		if fd.reg.Load().readReady() {
 			t.Fatalf("accept %d left the read side ready; want its report used up", i)
 		}
-		if p := PollIO(fd, cx, Read, "accept", accept); !p.IsPending() || calls != i {
-			t.Fatalf("accept after accept %d = %v after %d calls; want pending with no call", i, p, calls)
+		if p := PollIO(fd, cx, Read, "accept", accept); !p.IsPending() || *calls != i {
+			t.Fatalf("accept after accept %d = %v after %d calls; want pending with no call", i, p, *calls)
 		}
 	}
 	if got := collect(t, r.Poller(), 50*time.Millisecond); len(got) != 0 {
@@ -96,20 +115,9 @@ func TestLevelListenerOneAcceptPerReport(t *testing.T) {
 // accepts is not reported at every wait; the next accept puts the listener
 // back, and the poller reports what still waits.
 func TestLevelListenerMutedUntilAccept(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	lfd, sa := listen4(t)
-	fd := NewFD(lfd, nil)
-	fd.SetLevel()
-	defer fd.Close()
+	l := newLevelListener(t)
+	r, fd, sa, accept := l.r, l.fd, l.sa, l.accept
 	cx, w := hostCx(r)
-	accept := func(sysfd int) (int, error) {
-		nfd, _, err := unix.Accept4(sysfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-		if err == nil {
-			unix.Close(nfd)
-		}
-		return nfd, err
-	}
 	if p := PollIO(fd, cx, Read, "accept", accept); !p.IsPending() {
 		t.Fatalf("first accept = %v; want pending", p)
 	}
