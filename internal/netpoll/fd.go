@@ -110,7 +110,7 @@ func (fd *FD) SetLevel() {
 // level reports whether SetLevel is in effect.
 func (fd *FD) level() bool { return fd.state.Load()&fdLevel != 0 }
 
-// sole reports whether SetSole is in effect.
+// Sole reports whether SetSole is in effect.
 func (fd *FD) Sole() bool { return fd.state.Load()&fdSole != 0 }
 
 // NewFD wraps sysfd, which must already be non-blocking and close-on-exec.
