@@ -93,8 +93,8 @@ func (fd *FD) Lingers() bool { return fd.state.Load()&fdLingers != 0 }
 // first poll. An accept that succeeds then clears the readiness it used,
 // and the poller's next wait reports the listener again only if another
 // connection is waiting, so the loop never pays the accept that finds the
-// queue empty (a failing accept4 costs as much as one that succeeds: the
-// kernel builds the new socket's file before it looks at the queue). A
+// queue empty (not a cheap failure: the kernel builds the new socket's
+// file before it looks at the queue, and frees it). A
 // listener nobody accepts from is reported at most twice: the second
 // report finds the readiness still unused and takes the descriptor out of
 // the poller until its next accept (see [Registration] on muting).
