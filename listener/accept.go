@@ -2,8 +2,18 @@ package listener
 
 import (
 	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/netpoll"
 	"github.com/eddyio/eddy/stream"
 )
+
+// listenFD wraps fd, a listening socket, for the listener l that owns it:
+// reported level-triggered where the poller can, so that each accept
+// takes one report and none finds the backlog empty (netpoll.FD.SetLevel).
+func listenFD(fd int, l netpoll.Closer) *netpoll.FD {
+	f := netpoll.NewFD(fd, l)
+	f.SetLevel()
+	return f
+}
 
 // acceptor is what every listener type is: one accept per poll.
 type acceptor[S any] interface {

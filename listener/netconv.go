@@ -3,7 +3,6 @@ package listener
 import (
 	"net"
 
-	"github.com/eddyio/eddy/internal/netpoll"
 	"github.com/eddyio/eddy/internal/sockdup"
 )
 
@@ -18,8 +17,7 @@ func FromTCPListener(ln *net.TCPListener) (*TCPListener, error) {
 	}
 	ln.Close()
 	l := &TCPListener{addr: a}
-	l.fd = netpoll.NewFD(fd, l)
-	l.fd.SetLevel() // one accept per report: see netpoll.FD.SetLevel
+	l.fd = listenFD(fd, l)
 	return l, nil
 }
 

@@ -132,8 +132,7 @@ func (c TCPConfig) BindAddr(a *net.TCPAddr) (*TCPListener, error) {
 	if bound := sockaddr.ToTCP(sockaddr.LocalAddr(fd)); bound != nil {
 		l.addr = bound
 	}
-	l.fd = netpoll.NewFD(fd, l)
-	l.fd.SetLevel() // one accept per report: see netpoll.FD.SetLevel
+	l.fd = listenFD(fd, l)
 	return l, nil
 }
 

@@ -59,8 +59,7 @@ func BindUnix(path string) (*UnixListener, error) {
 		return nil, opErr(os.NewSyscallError("listen", err))
 	}
 	l := &UnixListener{addr: a, file: file}
-	l.fd = netpoll.NewFD(fd, l)
-	l.fd.SetLevel() // one accept per report: see netpoll.FD.SetLevel
+	l.fd = listenFD(fd, l)
 	return l, nil
 }
 

@@ -362,7 +362,7 @@ func pollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func
 //
 // It is meant for stream sockets and pipes: a read that returns less than
 // len(p) found the kernel's queue empty, so the read side is marked not
-// ready at once ([Registration.ClearReadAfterShortRead]) instead of paying
+// ready at once (clearReadAfterShortReadAt) instead of paying
 // a second read that would only answer EAGAIN. The read is a raw system
 // call: the descriptor is non-blocking, so it never blocks in the kernel
 // and needs none of the scheduler's bookkeeping for calls that may.

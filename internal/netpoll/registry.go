@@ -352,8 +352,16 @@ func (reg *Registration) unmuteLocked(s uint64) (uint64, bool) {
 
 // clearLocked clears side d of s, with cx's waker parked for its next
 // report, and unlocks. A muted fd goes back into the poller first; if it
-// cannot, the side stays ready and the task is woken to try again.
+// cannot, the side stays ready and the task is woken to try again. On a
+// registration closed while the caller's system call was in flight, Close
+// found no waker to wake, so cx's task is woken now; its next poll sees
+// ErrClosed.
 func (reg *Registration) clearLocked(cx *future.Context, d Direction, s uint64) {
+	if s&regClosed != 0 {
+		reg.unlock(s)
+		cx.Waker().Wake()
+		return
+	}
 	s, ok := reg.unmuteLocked(s)
 	if !ok {
 		reg.unlock(s)
@@ -402,31 +410,7 @@ func (reg *Registration) park(d Direction, w future.Waker) {
 // and dispatches the events, no edge can fall between the EAGAIN and this
 // call unseen.
 func (reg *Registration) ClearReady(cx *future.Context, d Direction) {
-	s := reg.lock()
-	if s&regClosed != 0 {
-		reg.unlock(s)
-		// Closed while the system call was in flight: Close found no
-		// waker to wake, so wake the task now; its next poll sees ErrClosed.
-		cx.Waker().Wake()
-		return
-	}
-	reg.clearLocked(cx, d, s)
-}
-
-// ClearReadAfterShortRead records that a read on a stream socket returned
-// less than it asked: the kernel's receive queue was empty at that moment,
-// so the read side is not ready until the next edge (epoll and kqueue
-// report a new edge for any data that arrives after it), and a read now
-// would only find EAGAIN. It parks cx's waker as ClearReady does. Once an
-// event said the read side is closed, the readiness is kept: the end of
-// input may be all that is left, and no new edge would announce it.
-func (reg *Registration) ClearReadAfterShortRead(cx *future.Context) {
-	s := reg.lock()
-	if s&(regClosed|regReadClosed) == 0 {
-		reg.readWaker = cx.Waker()
-		s &^= regReadReady
-	}
-	reg.unlock(s)
+	reg.clearLocked(cx, d, reg.lock())
 }
 
 // Close marks the registration closed, removes the fd from the poller (if

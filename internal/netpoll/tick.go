@@ -72,25 +72,24 @@ func (reg *Registration) pollReadyTick(cx *future.Context, d Direction) (future.
 // caller tries its call again.
 func (reg *Registration) clearReadyAt(cx *future.Context, d Direction, tick uint32) (bool, uint32) {
 	s := reg.lock()
-	switch now := tickOf(s, d); {
-	case s&regClosed != 0:
-		reg.unlock(s)
-		// Closed while the system call was in flight: Close found no
-		// waker to wake, so wake the task now; its next poll sees ErrClosed.
-		cx.Waker().Wake()
-	case now != tick:
+	if now := tickOf(s, d); s&regClosed == 0 && now != tick {
 		reg.unlock(s)
 		return false, now
-	default:
-		reg.clearLocked(cx, d, s)
 	}
+	reg.clearLocked(cx, d, s)
 	return true, tick
 }
 
-// clearReadAfterShortReadAt is [Registration.ClearReadAfterShortRead] for
-// a read made when the side was seen ready at tick: an event since then
-// may announce data that arrived after the short read, so the side is then
-// left ready.
+// clearReadAfterShortReadAt records that a read on a stream socket, made
+// when the side was seen ready at tick, returned less than it asked: the
+// kernel's receive queue was empty at that moment, so the read side is not
+// ready until the next edge (epoll and kqueue report a new edge for any
+// data that arrives after it), and a read now would only find EAGAIN. It
+// parks cx's waker as ClearReady does. An event dispatched since tick may
+// announce data that arrived after the read, so the side is then left
+// ready; and once an event said the read side is closed, the readiness is
+// kept: the end of input may be all that is left, and no new edge would
+// announce it.
 func (reg *Registration) clearReadAfterShortReadAt(cx *future.Context, tick uint32) {
 	s := reg.lock()
 	if s&(regClosed|regReadClosed) == 0 && tickOf(s, Read) == tick {
