@@ -13,6 +13,7 @@ import (
 	"github.com/eddyio/eddy/combinators"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 	"github.com/eddyio/eddy/socket"
 )
@@ -85,9 +86,7 @@ func TestConnectTCPEcho(t *testing.T) {
 
 func TestConnectTCPRefused(t *testing.T) {
 	loop := loopkit.StartLoop(t)
-	l := listen(t)
-	addr := l.Addr().String()
-	l.Close() // nothing listens there now
+	addr := testkit.RefusingAddr(t)
 	_, err := loopkit.Await(t, loopkit.Spawn(loop, socket.ConnectTCP(addr)))
 	checkOpError(t, err, "dial", syscall.ECONNREFUSED)
 	if err != nil && !strings.Contains(err.Error(), addr) {

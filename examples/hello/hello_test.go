@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/internal/testkit/prockit"
 )
 
@@ -42,12 +43,7 @@ func TestHello(t *testing.T) {
 // TestHelloRefused: with nobody listening, the program reports the refused
 // connection and exits with status 1.
 func TestHelloRefused(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nobody listens there now
+	addr := testkit.RefusingAddr(t)
 	p := prockit.Start(t, prockit.Build(t, "."), "-addr", addr)
 	var exit *exec.ExitError
 	if err := p.WaitExit(t); !errors.As(err, &exit) || exit.ExitCode() != 1 {

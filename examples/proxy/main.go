@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"log"
+	"net"
 	"os"
 	"syscall"
 
@@ -35,6 +36,11 @@ func main() {
 		log.Fatal(err)
 	}
 	defer l.Close()
+	if loopsBack(l.Addr(), *to) {
+		// Each client would connect to the proxy itself, again and again,
+		// until the process runs out of descriptors.
+		log.Fatalf("refusing to proxy %v to itself", l.Addr())
+	}
 
 	server := combinators.ForEach(listener.KeepAccepting(l.Incoming()), func(client *socket.TCPStream) future.Future[struct{}] {
 		proxy := combinators.AndThen(socket.ConnectTCP(*to), func(server *socket.TCPStream) future.Future[iocopy.Transferred] {
@@ -66,4 +72,15 @@ func main() {
 	} else if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// loopsBack reports whether to names the address the proxy listens on: the
+// same port, and the same IP or any IP when the proxy listens on all of
+// them. A name that does not resolve is left to the connects to report.
+func loopsBack(l *net.TCPAddr, to string) bool {
+	t, err := net.ResolveTCPAddr("tcp", to)
+	if err != nil || t.Port != l.Port {
+		return false
+	}
+	return l.IP.IsUnspecified() || l.IP.Equal(t.IP) || t.IP == nil || t.IP.IsUnspecified()
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eddyio/eddy/internal/testkit"
 	"github.com/eddyio/eddy/internal/testkit/prockit"
 )
 
@@ -145,13 +146,7 @@ func TestProxyServerHalfCloses(t *testing.T) {
 // TestProxyServerDown: when the server refuses, the client's connection is
 // closed, the error logged, and the proxy goes on.
 func TestProxyServerDown(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	to := ln.Addr().String()
-	ln.Close() // nobody listens there now
-	p, c := startProxy(t, to)
+	p, c := startProxy(t, testkit.RefusingAddr(t))
 	if n, err := c.Read(make([]byte, 1)); n != 0 || err == nil {
 		t.Errorf("client Read = %d, %v; want the connection closed", n, err)
 	}
