@@ -89,6 +89,9 @@ func (c *conn) peer() unix.Sockaddr {
 func (c *conn) init(sysfd int, kind connKind) {
 	c.kind = kind
 	c.fd.Init(sysfd)
+	if kind == kindTCP {
+		c.fd.SetTCP()
+	}
 }
 
 // setAddrs records addresses already known (from accept or package net),

@@ -55,7 +55,14 @@ const (
 	// fdLevel: the poller reports the fd's read side level-triggered
 	// (see SetLevel).
 	fdLevel = 1 << 60
-	fdFlags = fdSole | fdLingers | fdLevel
+	// fdTCP: a connected TCP socket, whose reads may ask the kernel what
+	// is left in its receive queue (see SetTCP).
+	fdTCP = 1 << 59
+	// fdInq: TCP_INQ is on, so a recvmsg answers with what is left.
+	fdInq = 1 << 58
+	// fdFilled: the last read filled its buffer.
+	fdFilled = 1 << 57
+	fdFlags  = fdSole | fdLingers | fdLevel | fdTCP | fdInq | fdFilled
 )
 
 // SetSole records that the descriptor is eddy's alone: no duplicate of it
@@ -69,10 +76,31 @@ const (
 func (fd *FD) SetSole() { fd.state.Or(fdSole) }
 
 // SetShared undoes SetSole: whatever duplicates or exports the descriptor
-// (a *net.TCPConn made from it) calls it first, so that Close deregisters
-// the descriptor explicitly, as it must while another reference keeps the
-// open file, and its poller entry, alive. It is the default.
-func (fd *FD) SetShared() { fd.state.And(^uint64(fdSole)) }
+// (a *net.TCPConn made from it) calls it first, holding a reference
+// (Incref), so that Close deregisters the descriptor explicitly, as it must
+// while another reference keeps the open file, and its poller entry,
+// alive. It is the default. It also turns TCP_INQ off if SetTCP's reads
+// had turned it on: whoever else holds the socket does not expect its
+// control message.
+func (fd *FD) SetShared() {
+	if fd.state.And(^uint64(fdSole|fdTCP|fdInq))&fdInq != 0 {
+		unix.SetsockoptInt(int(fd.sysfd), unix.IPPROTO_TCP, tcpInq, 0)
+	}
+}
+
+// SetTCP records that the descriptor is a connected TCP socket, before
+// its first read. While it is also sole (SetSole), a read that fills its
+// buffer turns TCP_INQ on (Linux), and from then on, while reads keep
+// filling their buffers, each is a recvmsg that also answers how many
+// bytes it left in the receive queue: when none, the read side is marked
+// not ready at once, as after a short read, instead of paying a second
+// read that would only find EAGAIN. Reads that come up short stay plain
+// reads. Elsewhere SetTCP does nothing.
+func (fd *FD) SetTCP() {
+	if tcpInq != 0 {
+		fd.state.Or(fdTCP)
+	}
+}
 
 // SetLingers records whether SO_LINGER is set with a timeout, which makes
 // close(2) wait for unsent data: the descriptor is then closed with a
@@ -362,24 +390,84 @@ func pollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func
 //
 // It is meant for stream sockets and pipes: a read that returns less than
 // len(p) found the kernel's queue empty, so the read side is marked not
-// ready at once (clearReadAfterShortReadAt) instead of paying
-// a second read that would only answer EAGAIN. The read is a raw system
-// call: the descriptor is non-blocking, so it never blocks in the kernel
-// and needs none of the scheduler's bookkeeping for calls that may.
+// ready at once (clearReadAfterShortReadAt) instead of paying a second
+// read that would only answer EAGAIN; so does a full read that the kernel
+// said left nothing behind (see SetTCP). The read is a raw system call:
+// the descriptor is non-blocking, so it never blocks in the kernel and
+// needs none of the scheduler's bookkeeping for calls that may.
 func (fd *FD) PollRead(cx *future.Context, p []byte) future.Poll[int] {
 	if len(p) == 0 {
 		return future.Ok(0)
 	}
-	r, tick := pollIO(fd, cx, Read, "read", func(s int) (int, error) { return rawRead(s, p) })
-	if r.IsReady() && r.Err() == nil {
-		switch n := r.Value(); {
-		case n == 0:
-			return future.Fail[int](io.EOF)
-		case n < len(p):
-			fd.reg.Load().clearReadAfterShortReadAt(cx, tick) // pollIO found it registered
-		}
+	r, tick := pollIO(fd, cx, Read, "read", func(s int) (readResult, error) { return fd.read(s, p) })
+	if r.IsPending() {
+		return future.Pending[int]()
 	}
-	return r
+	if err := r.Err(); err != nil {
+		return future.Fail[int](err)
+	}
+	switch v := r.Value(); {
+	case v.n == 0:
+		return future.Fail[int](io.EOF)
+	case v.drained:
+		fd.reg.Load().clearReadAfterShortReadAt(cx, tick) // pollIO found it registered
+		fallthrough
+	default:
+		return future.Ok(v.n)
+	}
+}
+
+// readResult is what one read learned: the count, and whether the
+// kernel's receive queue was empty after it (a short read, or a full one
+// that TCP_INQ said left nothing).
+type readResult struct {
+	n       int
+	drained bool
+}
+
+// read is PollRead's system call on s, fd's descriptor: read(2), or a
+// recvmsg that answers what is left while TCP_INQ is on and reads fill
+// their buffers (see SetTCP). It keeps fdFilled, and turns TCP_INQ on
+// after the first full read of a sole TCP socket.
+func (fd *FD) read(s int, p []byte) (readResult, error) {
+	st := fd.state.Load()
+	var (
+		n    int
+		left = -1 // unknown
+		err  error
+	)
+	if st&(fdInq|fdFilled) == fdInq|fdFilled {
+		n, left, err = rawRecvInq(s, p)
+	} else {
+		n, err = rawRead(s, p)
+	}
+	if err != nil {
+		return readResult{}, err
+	}
+	if n < len(p) {
+		if st&fdFilled != 0 {
+			fd.state.And(^uint64(fdFilled))
+		}
+		return readResult{n: n, drained: true}, nil
+	}
+	if st&fdFilled == 0 {
+		fd.state.Or(fdFilled)
+	}
+	if st&(fdTCP|fdSole|fdInq) == fdTCP|fdSole {
+		fd.enableInq(s)
+	}
+	return readResult{n: n, drained: left == 0}, nil
+}
+
+// enableInq turns TCP_INQ on for s, fd's descriptor; if the kernel
+// refuses (older than Linux 4.18), reads stay plain and it is not asked
+// again.
+func (fd *FD) enableInq(s int) {
+	if unix.SetsockoptInt(s, unix.IPPROTO_TCP, tcpInq, 1) != nil {
+		fd.state.And(^uint64(fdTCP))
+		return
+	}
+	fd.state.Or(fdInq)
 }
 
 // PollWrite writes from p: ready with the count written (maybe fewer than

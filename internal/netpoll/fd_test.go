@@ -396,10 +396,10 @@ func TestOwnedFDCloser(t *testing.T) {
 	}
 }
 
-// TestFlagsKeepCounting: the sole and lingers flags share the state word
-// with the closed flag and the count of calls in flight; setting and
-// clearing them changes neither, and the last Decref after Close still
-// closes the descriptor, once.
+// TestFlagsKeepCounting: the flags (sole, lingers, level, TCP and the two
+// that reads keep) share the state word with the closed flag and the count
+// of calls in flight; setting and clearing them changes neither, and the
+// last Decref after Close still closes the descriptor, once.
 func TestFlagsKeepCounting(t *testing.T) {
 	checkFDLeaks(t)
 	a, b := testkit.SocketPair(t)
@@ -408,6 +408,8 @@ func TestFlagsKeepCounting(t *testing.T) {
 	fd.SetSole()
 	fd.SetLevel()
 	fd.SetLingers(true)
+	fd.SetTCP()
+	fd.state.Or(fdInq | fdFilled) // as reads set them
 	for range 2 {
 		if err := fd.Incref(); err != nil {
 			t.Fatalf("Incref() = %v", err)
@@ -416,6 +418,9 @@ func TestFlagsKeepCounting(t *testing.T) {
 	flags := uint64(fdFlags)
 	if !levelTriggered {
 		flags &^= fdLevel // SetLevel does nothing where the poller has no level mode
+	}
+	if tcpInq == 0 {
+		flags &^= fdTCP // nor SetTCP where there is no TCP_INQ
 	}
 	if s := fd.state.Load(); s&^fdFlags != 2 || s&fdFlags != flags {
 		t.Fatalf("state = %#x; want every flag and 2 calls in flight", s)
@@ -426,6 +431,9 @@ func TestFlagsKeepCounting(t *testing.T) {
 	}
 	fd.SetLingers(true)
 	fd.SetShared()
+	if fd.state.Load()&(fdTCP|fdInq) != 0 {
+		t.Fatalf("after SetShared: state = %#x; want neither TCP nor TCP_INQ", fd.state.Load())
+	}
 	fd.SetSole()
 	if err := fd.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)

@@ -14,5 +14,15 @@ func rawRead(fd int, p []byte) (int, error) {
 	return n, err
 }
 
+// tcpInq is 0: there is no TCP_INQ here, and SetTCP does nothing.
+const tcpInq = 0
+
+// rawRecvInq is never called here (fdInq is never set); it reads as
+// rawRead does, with what is left unknown.
+func rawRecvInq(fd int, p []byte) (n, left int, err error) {
+	n, err = rawRead(fd, p)
+	return n, -1, err
+}
+
 // closeSysfd closes fd (through libc, as every call here).
 func closeSysfd(fd int, _ bool) { unix.Close(fd) }
