@@ -11,9 +11,25 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// soleTCP returns a registry, and an FD of a sole TCP socket (SetSole,
+// SetTCP) whose descriptor a is connected over loopback to b, the test's
+// blocking peer. Both are closed at the end of the test, which fails if
+// it leaves a descriptor open.
+func soleTCP(t *testing.T) (r *Registry, fd *FD, a, b int) {
+	t.Helper()
+	checkFDLeaks(t)
+	r = newRegistry(t)
+	a, b = tcpPair(t)
+	fd = NewFD(a, nil)
+	t.Cleanup(func() { fd.Close() })
+	fd.SetSole()
+	fd.SetTCP()
+	return r, fd, a, b
+}
+
 // tcpPair returns a connected pair of loopback TCP sockets: a is
-// non-blocking (for an FD), b blocking (the test's peer). Both are closed
-// at the end of the test.
+// non-blocking, for an FD, which the caller makes and closes; b is
+// blocking, the test's peer, closed at the end of the test.
 func tcpPair(t *testing.T) (a, b int) {
 	t.Helper()
 	ln, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
@@ -43,7 +59,6 @@ func tcpPair(t *testing.T) (a, b int) {
 	if err != nil {
 		t.Fatalf("accept4: %v", err)
 	}
-	t.Cleanup(func() { unix.Close(a) })
 	return a, b
 }
 
@@ -88,13 +103,7 @@ func readFull(t *testing.T, fd *FD, r *Registry, buf, want []byte) {
 // as a short read does, so the next read is pending with no system call,
 // and a full read that left bytes behind keeps it ready.
 func TestFullReadThatLeftNothingClearsReadiness(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, b := tcpPair(t)
-	fd := NewFD(a, nil)
-	defer fd.Close()
-	fd.SetSole()
-	fd.SetTCP()
+	r, fd, a, b := soleTCP(t)
 	cx, w := hostCx(r)
 	block := bytes.Repeat([]byte("0123456789abcdef"), 256) // 4 KiB
 	buf := make([]byte, len(block))
@@ -150,13 +159,7 @@ func TestFullReadThatLeftNothingClearsReadiness(t *testing.T) {
 // so the read side stays ready and the next read returns the end of input
 // at once, with no new edge to wait for.
 func TestFullReadBeforeFINKeepsEndOfInput(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, b := tcpPair(t)
-	fd := NewFD(a, nil)
-	defer fd.Close()
-	fd.SetSole()
-	fd.SetTCP()
+	r, fd, a, b := soleTCP(t)
 	cx, _ := hostCx(r)
 	block := bytes.Repeat([]byte("x"), 1024)
 	buf := make([]byte, len(block))
@@ -191,12 +194,9 @@ func TestFullReadBeforeFINKeepsEndOfInput(t *testing.T) {
 // turns it off again, since another holder's recvmsg would not expect the
 // control message.
 func TestSharedTCPReadsStayPlain(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, b := tcpPair(t)
-	fd := NewFD(a, nil)
-	defer fd.Close()
-	fd.SetTCP() // not sole
+	r, fd, a, b := soleTCP(t)
+	fd.SetShared() // not sole (and SetShared clears SetTCP)
+	fd.SetTCP()
 	cx, _ := hostCx(r)
 	block := bytes.Repeat([]byte("y"), 512)
 	buf := make([]byte, len(block))
