@@ -203,8 +203,7 @@ func (l *Loop) spawnFrom(cx *future.Context, t *task, f future.Future[struct{}])
 	}
 	t.init(l, f)
 	t.state().Store(taskScheduled)
-	l.link(t)
-	l.counts.spawned++
+	l.adopt(t)
 	l.pub.tasks.Store(int64(l.ntasks))
 	l.runq.push(t)
 }
@@ -257,9 +256,8 @@ func (l *Loop) drainInject() {
 	var adopted int64
 	for i, t := range batch {
 		if !l.linked(t) && t.state().Load() != taskDone {
-			l.link(t) // a new task: live from now on
+			l.adopt(t)
 			adopted++
-			l.counts.spawned++
 		}
 		l.runq.push(t)
 		batch[i] = nil
@@ -278,6 +276,12 @@ func (l *Loop) drainInject() {
 		batch = nil
 	}
 	l.spare = batch[:0]
+}
+
+// adopt makes t, a task just spawned on l, live: linked and counted.
+func (l *Loop) adopt(t *task) {
+	l.link(t)
+	l.counts.spawned++
 }
 
 // link adds t to the list of live tasks.

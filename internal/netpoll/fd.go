@@ -31,8 +31,8 @@ type FD struct {
 	reg   atomic.Pointer[Registration]
 
 	// state counts system calls in flight (low bits) and holds the closed
-	// flag (top bit) and the flags below it (fdSole, fdLingers). The last
-	// decref after Close closes sysfd.
+	// flag (top bit) and the fd* flags below it. The last decref after
+	// Close closes sysfd.
 	state atomic.Uint64
 }
 
@@ -390,7 +390,7 @@ func pollIO[T any](fd *FD, cx *future.Context, d Direction, name string, op func
 //
 // It is meant for stream sockets and pipes: a read that returns less than
 // len(p) found the kernel's queue empty, so the read side is marked not
-// ready at once (clearReadAfterShortReadAt) instead of paying a second
+// ready at once (clearReadDrainedAt) instead of paying a second
 // read that would only answer EAGAIN; so does a full read that the kernel
 // said left nothing behind (see SetTCP). The read is a raw system call:
 // the descriptor is non-blocking, so it never blocks in the kernel and
@@ -410,7 +410,7 @@ func (fd *FD) PollRead(cx *future.Context, p []byte) future.Poll[int] {
 	case v.n == 0:
 		return future.Fail[int](io.EOF)
 	case v.drained:
-		fd.reg.Load().clearReadAfterShortReadAt(cx, tick) // pollIO found it registered
+		fd.reg.Load().clearReadDrainedAt(cx, tick) // pollIO found it registered
 		fallthrough
 	default:
 		return future.Ok(v.n)

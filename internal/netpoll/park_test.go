@@ -27,10 +27,32 @@ func openParker(t *testing.T) *Parker {
 // blockFor, then parked) and parkWait alone (parked from the start).
 var waitFuncs = []struct {
 	name string
-	wait func(k *Parker, events []Event, timeout time.Duration) (int, error)
+	wait waitFunc
 }{
 	{"Wait", (*Parker).Wait},
 	{"parkWait", (*Parker).parkWait},
+}
+
+// waitFunc is one way a Parker waits.
+type waitFunc func(k *Parker, events []Event, timeout time.Duration) (int, error)
+
+// waitDuring runs act on another goroutine after delay while wait waits on
+// k, and returns the events the wait filled and its result. The wait may
+// last a minute, which stands for "forever": the test fails instead of
+// hanging. It fails the test if act fails.
+func waitDuring(t *testing.T, k *Parker, wait waitFunc, delay time.Duration, act func() error) ([]Event, int, error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		time.Sleep(delay)
+		done <- act()
+	}()
+	events := make([]Event, 8)
+	n, err := wait(k, events, time.Minute)
+	if aerr := <-done; aerr != nil {
+		t.Fatalf("the other goroutine's call = %v", aerr)
+	}
+	return events, n, err
 }
 
 // wakeDelays put another goroutine's Wake before the wait, inside the
@@ -38,59 +60,41 @@ var waitFuncs = []struct {
 // phase a delay lands in is not asserted.
 var wakeDelays = []time.Duration{0, 100 * time.Microsecond, 3 * blockFor}
 
-func TestParkerWakeFromAnotherGoroutine(t *testing.T) {
+// eachWait runs test as a subtest for every way of waiting and every
+// delay in wakeDelays, with a fresh Parker.
+func eachWait(t *testing.T, test func(t *testing.T, k *Parker, name string, wait waitFunc, delay time.Duration)) {
 	checkFDLeaks(t)
 	for _, wf := range waitFuncs {
 		for _, delay := range wakeDelays {
-			t.Run(wf.name+"/"+delay.String(), func(t *testing.T) {
-				k := openParker(t)
-				done := make(chan error, 1)
-				go func() {
-					time.Sleep(delay)
-					done <- k.p.Wake()
-				}()
-				events := make([]Event, 8)
-				// A minute stands for "forever": the test fails instead of hanging.
-				n, err := wf.wait(k, events, time.Minute)
-				if werr := <-done; werr != nil {
-					t.Fatalf("Wake() = %v", werr)
-				}
-				if n != 0 || err != nil || !k.p.woken {
-					t.Fatalf("%s after Wake = %d, %v (woken %v); want 0, nil, woken", wf.name, n, err, k.p.woken)
-				}
-			})
+			t.Run(wf.name+"/"+delay.String(), func(t *testing.T) { test(t, openParker(t), wf.name, wf.wait, delay) })
 		}
 	}
 }
 
-func TestParkerReadiness(t *testing.T) {
-	checkFDLeaks(t)
-	for _, wf := range waitFuncs {
-		for _, delay := range wakeDelays {
-			t.Run(wf.name+"/"+delay.String(), func(t *testing.T) {
-				k := openParker(t)
-				a, b := socketPair(t)
-				if err := k.p.Add(a, tok); err != nil {
-					t.Fatalf("Add = %v", err)
-				}
-				settle(t, k.p)
-				done := make(chan error, 1)
-				go func() {
-					time.Sleep(delay)
-					_, err := unix.Write(b, oneByte)
-					done <- err
-				}()
-				events := make([]Event, 8)
-				n, err := wf.wait(k, events, time.Minute)
-				if werr := <-done; werr != nil {
-					t.Fatalf("write = %v", werr)
-				}
-				if err != nil || n != 1 || events[0].Token != tok || !events[0].Readable {
-					t.Fatalf("%s after a write = %d, %v, %+v; want one Readable event for %#x", wf.name, n, err, events[:n], tok)
-				}
-			})
+func TestParkerWakeFromAnotherGoroutine(t *testing.T) {
+	eachWait(t, func(t *testing.T, k *Parker, name string, wait waitFunc, delay time.Duration) {
+		_, n, err := waitDuring(t, k, wait, delay, k.p.Wake)
+		if n != 0 || err != nil || !k.p.woken {
+			t.Fatalf("%s after Wake = %d, %v (woken %v); want 0, nil, woken", name, n, err, k.p.woken)
 		}
-	}
+	})
+}
+
+func TestParkerReadiness(t *testing.T) {
+	eachWait(t, func(t *testing.T, k *Parker, name string, wait waitFunc, delay time.Duration) {
+		a, b := socketPair(t)
+		if err := k.p.Add(a, tok); err != nil {
+			t.Fatalf("Add = %v", err)
+		}
+		settle(t, k.p)
+		events, n, err := waitDuring(t, k, wait, delay, func() error {
+			_, err := unix.Write(b, oneByte)
+			return err
+		})
+		if err != nil || n != 1 || events[0].Token != tok || !events[0].Readable {
+			t.Fatalf("%s after a write = %d, %v, %+v; want one Readable event for %#x", name, n, err, events[:n], tok)
+		}
+	})
 }
 
 func TestParkerTimeout(t *testing.T) {

@@ -80,9 +80,10 @@ func (reg *Registration) clearReadyAt(cx *future.Context, d Direction, tick uint
 	return true, tick
 }
 
-// clearReadAfterShortReadAt records that a read on a stream socket, made
-// when the side was seen ready at tick, returned less than it asked: the
-// kernel's receive queue was empty at that moment, so the read side is not
+// clearReadDrainedAt records that a read on a stream socket, made
+// when the side was seen ready at tick, left the kernel's receive queue
+// empty (it returned less than it asked, or TCP_INQ said nothing was left
+// behind a full read; see FD.SetTCP): so the read side is not
 // ready until the next edge (epoll and kqueue report a new edge for any
 // data that arrives after it), and a read now would only find EAGAIN. It
 // parks cx's waker as ClearReady does. An event dispatched since tick may
@@ -90,7 +91,7 @@ func (reg *Registration) clearReadyAt(cx *future.Context, d Direction, tick uint
 // ready; and once an event said the read side is closed, the readiness is
 // kept: the end of input may be all that is left, and no new edge would
 // announce it.
-func (reg *Registration) clearReadAfterShortReadAt(cx *future.Context, tick uint32) {
+func (reg *Registration) clearReadDrainedAt(cx *future.Context, tick uint32) {
 	s := reg.lock()
 	if s&(regClosed|regReadClosed) == 0 && tickOf(s, Read) == tick {
 		reg.readWaker = cx.Waker()

@@ -60,7 +60,7 @@ func TestEventDuringShortReadIsNotLost(t *testing.T) {
 	reg := fd.reg.Load()
 	_, tick := reg.pollReadyTick(cx, Read)
 	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}}) // during the read
-	reg.clearReadAfterShortReadAt(cx, tick)
+	reg.clearReadDrainedAt(cx, tick)
 	if !reg.readReady() {
 		t.Fatalf("read side cleared after a short read that an event overtook")
 	}
