@@ -10,7 +10,7 @@ import (
 // given up (contract 11): an unstarted handler releases what it holds.
 func (s *spawnFuture) Abandon() {
 	t := (*task)(s)
-	if t.cx.Executor() != nil {
+	if t.loop() != nil {
 		return // started: the task is the loop's
 	}
 	if f := t.fut; f != nil {

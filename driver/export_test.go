@@ -20,7 +20,7 @@ func Registered(l *Loop) int { return l.registry.Len() }
 // Tasks returns the number of live tasks. Loop goroutine only.
 func Tasks(l *Loop) int { return l.ntasks }
 
-// TaskSize is the size of a task, context and bookkeeping included.
+// TaskSize is the size of a task, bookkeeping included.
 const TaskSize = unsafe.Sizeof(task{})
 
 // TimersArmed returns the number of timers armed on the loop. Loop

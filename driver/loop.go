@@ -99,6 +99,10 @@ type Loop struct {
 	registry *netpoll.Registry
 	events   []netpoll.Event
 	runq     runQueue // loop goroutine only
+	// cx is the Context of the task being polled, pointed at each task in
+	// turn (task.poll); loop goroutine only. One per loop, not one per
+	// task: a Context does not outlive its poll.
+	cx future.Context
 	timers   timerWheel
 	base     time.Time
 
@@ -360,7 +364,7 @@ func (l *Loop) runTask(t *task) {
 	// A stall is a task parked with no waker taken, or a child of a task set
 	// (or Shared) that took no waker of its own context: the set polls it
 	// again only when that waker fires, even if the task is woken.
-	taken, child := taskctx.WakerTaken(&t.cx), taskctx.StalledChild(&t.cx)
+	taken, child := taskctx.WakerTaken(&l.cx), taskctx.StalledChild(&l.cx)
 	if parked := t.park(); l.cfg.DetectStalls && (parked && !taken || child != nil) {
 		se := &StallError{Task: t.name()}
 		if child != nil {

@@ -121,14 +121,14 @@ func RunWith[T any](cfg Config, f future.Future[T]) (T, error) {
 // spawnFuture starts its future as a task of the loop that polls it. It is
 // the memory of that task: Spawn allocates the task up front, so that
 // starting it allocates nothing more. Until it is started on a loop, only
-// its fut field is in use; once started (its context has the loop as its
-// executor), the spawnFuture reads nothing but that executor, which the
+// its fut field is in use; once started (its loop is set), the
+// spawnFuture reads nothing but that loop, which the
 // loop never writes again.
 type spawnFuture task
 
 func (s *spawnFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 	t := (*task)(s)
-	if t.cx.Executor() != nil || t.fut == nil { // started on a loop, or handed to another executor
+	if t.loop() != nil || t.fut == nil { // started on a loop, or handed to another executor
 		return future.Fail[struct{}](future.ErrPolledAfterCompletion)
 	}
 	e := cx.Executor()

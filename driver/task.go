@@ -19,16 +19,20 @@ const (
 	taskDone
 )
 
-// task is one spawned future and the context it is polled with, in one
-// allocation of 96 bytes: the root context and its bookkeeping live inside
-// the task, and the task itself is the Waker of its context, so waking
-// allocates nothing. Its loop is its context's executor, and its
-// scheduling state (taskIdle...) is st.Sched.
+// task is one spawned future and its bookkeeping, in one allocation of 64
+// bytes, which an idle connection pays for. The task is the Waker of the
+// context it is polled with, so waking allocates nothing; its scheduling
+// state (taskIdle...) is st.Sched.
+//
+// The task holds no Context of its own: a Context is used only during the
+// poll it was given to (futures keep its Waker, never the Context), so the
+// loop keeps one and points it at the task it polls ([Loop.cx]). What must
+// outlive a poll, the bookkeeping that derived contexts share, is st.
 type task struct {
 	fut        future.Future[struct{}]
 	prev, next *task // the loop's list of live tasks; loop goroutine only
-	cx         future.Context
-	st         taskctx.State // the bookkeeping cx shares with derived contexts
+	l          *Loop // set before the task is published, never changed after
+	st         taskctx.State
 }
 
 // state is the task's scheduling state word.
@@ -37,11 +41,11 @@ func (t *task) state() *atomic.Uint32 { return &t.st.Sched }
 // init makes the zero t a task of l that polls f.
 func (t *task) init(l *Loop, f future.Future[struct{}]) {
 	t.fut = f
-	taskctx.Init(&t.cx, &t.st, t, l)
+	t.l = l
 }
 
 // loop is the loop that runs the task.
-func (t *task) loop() *Loop { return t.cx.Executor().(*Loop) }
+func (t *task) loop() *Loop { return t.l }
 
 // name is the type of the task's future, for reports; it is asked before
 // the future is dropped.
@@ -98,7 +102,8 @@ func (t *task) wakeLocal() {
 // finished.
 func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	t.state().Store(taskRunning)
-	taskctx.BeginPoll(&t.cx)
+	cx := &t.l.cx
+	taskctx.Init(cx, &t.st, t, t.l) // also starts the poll's bookkeeping (budget, waker taken, stall)
 	t.st.Polling = true // Spawn from inside this poll queues locally (spawnFrom)
 	defer func() {
 		t.st.Polling = false
@@ -110,7 +115,7 @@ func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 			t.state().Store(taskDone) // the loop drops the future once it has reported
 		}
 	}()
-	res = t.fut.Poll(&t.cx)
+	res = t.fut.Poll(cx)
 	if res.IsReady() {
 		return true, res
 	}

@@ -297,12 +297,11 @@ func TestStoppedRootIsNotPolledAgain(t *testing.T) {
 	}
 }
 
-// TestTaskSize keeps a task (its future, its list links, its root context
-// and bookkeeping inside) in the 96-byte size class: an idle connection
-// pays for one.
+// TestTaskSize keeps a task (its future, its list links, its loop and its
+// bookkeeping) in the 64-byte size class: an idle connection pays for one.
 func TestTaskSize(t *testing.T) {
-	if driver.TaskSize > 96 {
-		t.Errorf("a task is %d bytes; want at most 96", driver.TaskSize)
+	if driver.TaskSize > 64 {
+		t.Errorf("a task is %d bytes; want at most 64", driver.TaskSize)
 	}
 }
 

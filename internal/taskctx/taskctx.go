@@ -24,7 +24,7 @@ import (
 // future allocating it apart (see [Init]).
 //
 // It is 16 bytes, which with the task's future, its list links and its
-// root context keeps a task in the 96-byte size class: the stall finding
+// loop keeps a task in the 64-byte size class: the stall finding
 // is a pointer, allocated only when a stall is found (a bug of the
 // program, reported by the driver), and the budget is 16 bits.
 type State struct {
@@ -41,10 +41,12 @@ type State struct {
 
 // Hooks are the bookkeeping operations of a task context of type C.
 type Hooks[C any] struct {
-	// Init makes the zero context cx, in place, the root context of a
-	// task that wakes w (a future.Waker), runs on e (a future.Executor,
-	// or nil) and keeps its bookkeeping in st: the driver embeds both in
-	// its task, so that a task is one allocation.
+	// Init makes cx, in place, the root context of a task that wakes w
+	// (a future.Waker), runs on e (a future.Executor, or nil) and keeps
+	// its bookkeeping in st, and begins a poll (as BeginPoll). Whatever
+	// cx was before is overwritten: the driver keeps one context per loop
+	// and points it at each task it polls, and embeds st in the task, so
+	// that a task is one allocation.
 	Init func(cx C, st *State, w, e any)
 	// BeginPoll resets the per-poll bookkeeping of cx's task (waker taken,
 	// budget, stalled child); the driver calls it before each poll of a
@@ -78,7 +80,7 @@ func Set[C any](h *Hooks[C]) { hooks = h }
 func get[C any]() *Hooks[C] { return hooks.(*Hooks[C]) }
 
 // Init makes cx, in place, the root context of a task that wakes w, runs
-// on e and keeps its bookkeeping in st.
+// on e and keeps its bookkeeping in st, and begins a poll.
 func Init[C any](cx C, st *State, w, e any) { get[C]().Init(cx, st, w, e) }
 
 // BeginPoll resets the per-poll bookkeeping of cx's task.
