@@ -15,6 +15,13 @@ import (
 // the kernel holds integers, never Go pointers, and an event for a slot that
 // has since been reused (a stale generation) is recognised and dropped.
 //
+// The generation is a counter of the whole registry, not of each slot: a
+// slot holds only its registration's pointer (8 bytes per fd), the
+// registration keeps its own token, and an event names its registration if
+// the slot's registration has that token. A stale event could be taken for
+// a new one only if its slot were reused after exactly 2³² registrations,
+// while the event was still in flight.
+//
 // Register, Deregister and CloseAll are safe from any goroutine; Dispatch is
 // called by the loop that owns the registry.
 type Registry struct {
@@ -25,6 +32,7 @@ type Registry struct {
 	chunks []*chunk   // the slab, in chunks that never move
 	n      uint32     // slots handed out so far (free ones included)
 	free   []uint32
+	gen    uint32 // the generation of the last token handed out
 
 	woken []future.Waker // Dispatch's scratch list; loop goroutine only
 }
@@ -36,20 +44,18 @@ type Registry struct {
 const chunkSlots = 256
 
 // chunk is a piece of the slab: per slot, the live registration (nil when
-// free) and the generation, which survives the slot's reuse.
+// free).
 type chunk struct {
 	regs [chunkSlots]*Registration
-	gens [chunkSlots]uint32
 }
 
-// slot returns the registration and generation of slot idx, or nil and 0
-// if it was never handed out. The caller holds mu.
-func (r *Registry) slot(idx uint32) (*Registration, uint32) {
+// slot returns the registration in slot idx, or nil if it is free or was
+// never handed out. The caller holds mu.
+func (r *Registry) slot(idx uint32) *Registration {
 	if idx >= r.n {
-		return nil, 0
+		return nil
 	}
-	c := r.chunks[idx/chunkSlots]
-	return c.regs[idx%chunkSlots], c.gens[idx%chunkSlots]
+	return r.chunks[idx/chunkSlots].regs[idx%chunkSlots]
 }
 
 // NewRegistry returns a registry that registers fds with p and wakes tasks
@@ -101,10 +107,12 @@ func (r *Registry) Track(fd *FD) *Registration {
 		}
 		r.n++
 	}
-	c, i := r.chunks[idx/chunkSlots], idx%chunkSlots
-	c.gens[i]++
-	c.regs[i] = reg
-	reg.token = Token(idx) | Token(c.gens[i])<<32
+	r.gen++
+	if r.gen == uint32(WakeToken>>32) {
+		r.gen = 0 // WakeToken is the poller's; after a wrap, 0 is as good as any
+	}
+	r.chunks[idx/chunkSlots].regs[idx%chunkSlots] = reg
+	reg.token = Token(idx) | Token(r.gen)<<32
 	r.mu.Unlock()
 	return reg
 }
@@ -114,7 +122,7 @@ func (r *Registry) release(reg *Registration) {
 	idx := uint32(reg.token)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s, _ := r.slot(idx); s == reg {
+	if r.slot(idx) == reg {
 		r.chunks[idx/chunkSlots].regs[idx%chunkSlots] = nil
 		r.free = append(r.free, idx)
 	}
@@ -135,8 +143,8 @@ func (r *Registry) Dispatch(events []Event) {
 	woken := r.woken[:0]
 	r.mu.Lock()
 	for _, ev := range events {
-		reg, gen := r.slot(uint32(ev.Token))
-		if reg == nil || gen != uint32(ev.Token>>32) {
+		reg := r.slot(uint32(ev.Token))
+		if reg == nil || reg.token != ev.Token {
 			continue // stale: the fd was deregistered, perhaps reused
 		}
 		rw, ww := reg.setReady(ev)
@@ -161,7 +169,7 @@ func (r *Registry) CloseAll() {
 	r.mu.Lock()
 	var owners []Closer
 	for idx := range r.n {
-		if reg, _ := r.slot(idx); reg != nil {
+		if reg := r.slot(idx); reg != nil {
 			if c := reg.fd.closer(); c != nil {
 				owners = append(owners, c)
 			}
