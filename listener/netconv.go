@@ -16,9 +16,7 @@ func FromTCPListener(ln *net.TCPListener) (*TCPListener, error) {
 		return nil, &net.OpError{Op: "adopt", Net: "tcp", Addr: a, Err: err}
 	}
 	ln.Close()
-	l := &TCPListener{addr: a}
-	l.fd = listenFD(fd, l)
-	return l, nil
+	return newTCPListener(fd, a), nil
 }
 
 // IntoTCPListener hands the listener back to package net: it returns a

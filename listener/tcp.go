@@ -35,8 +35,19 @@ const Backlog = 4096
 // TCPListener is a listening TCP socket. Accepting happens in the tasks of
 // one loop, the first to poll it; Close and Addr are safe from any goroutine.
 type TCPListener struct {
-	fd   *netpoll.FD
-	addr *net.TCPAddr
+	fd    *netpoll.FD
+	addr  *net.TCPAddr
+	local any // the local address every accepted stream points to (sockadopt.SharedLocal)
+}
+
+// newTCPListener makes the listener of fd, a listening socket bound to a.
+func newTCPListener(fd int, a *net.TCPAddr) *TCPListener {
+	l := &TCPListener{addr: a}
+	if a != nil && a.IP != nil && !a.IP.IsUnspecified() {
+		l.local = sockadopt.SharedLocal(a) // bound to one address: every connection's local end
+	}
+	l.fd = listenFD(fd, l)
+	return l
 }
 
 // TCPConfig configures a TCP listener; the zero TCPConfig is what BindTCP
@@ -128,12 +139,10 @@ func (c TCPConfig) BindAddr(a *net.TCPAddr) (*TCPListener, error) {
 		unix.Close(fd)
 		return nil, opErr(os.NewSyscallError("listen", err))
 	}
-	l := &TCPListener{addr: a}
 	if bound := sockaddr.ToTCP(sockaddr.LocalAddr(fd)); bound != nil {
-		l.addr = bound
+		a = bound
 	}
-	l.fd = listenFD(fd, l)
-	return l, nil
+	return newTCPListener(fd, a), nil
 }
 
 // setup sets the socket options before bind.
@@ -209,11 +218,7 @@ func (l *TCPListener) PollAccept(cx *future.Context) future.Poll[*socket.TCPStre
 		return future.Fail[*socket.TCPStream](&net.OpError{Op: "accept", Net: "tcp", Addr: l.addr, Err: err})
 	}
 	a := p.Value()
-	var laddr net.Addr
-	if !l.addr.IP.IsUnspecified() && l.addr.IP != nil {
-		laddr = l.addr // bound to one address: every connection's local end
-	}
-	return future.Ok(adoptTCP(cx, a.fd, laddr, a.sa))
+	return future.Ok(adoptTCP(cx, a.fd, l.local, a.sa))
 }
 
 // adoptTCP builds the stream of an accepted TCP socket from the addresses

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/eddyio/eddy/internal/sockaddr"
 	"github.com/eddyio/eddy/internal/sockdup"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
@@ -76,23 +77,35 @@ func reuseNumber(t *testing.T, n int) (*net.UDPAddr, bool) {
 // asks the kernel nothing.
 func TestAddrsAfterCloseAndReuse(t *testing.T) {
 	loopkit.NoLeaks(t)
+	none := func(*net.TCPAddr) net.Addr { return nil }
+	same := func(a *net.TCPAddr) net.Addr { return a }
 	checks := []struct {
-		name       string
-		open       func(fd int, laddr, raddr *net.TCPAddr) *TCPStream
-		wantRemote func(raddr *net.TCPAddr) net.Addr
+		name                  string
+		open                  func(fd int, laddr, raddr *net.TCPAddr) *TCPStream
+		wantLocal, wantRemote func(*net.TCPAddr) net.Addr
 	}{
 		{"a stream of a descriptor", func(fd int, _, _ *net.TCPAddr) *TCPStream { return newTCPStream(fd) },
-			func(*net.TCPAddr) net.Addr { return nil }},
+			none, none},
 		{"an accepted stream whose local address is looked up on use", func(fd int, _, raddr *net.TCPAddr) *TCPStream {
 			s := newTCPStream(fd)
 			s.setAddrs(nil, raddr) // as accept on a listener bound to every address
 			return s
-		}, func(raddr *net.TCPAddr) net.Addr { return raddr }},
+		}, none, same},
+		{"an accepted stream of a listener bound to one address", func(fd int, laddr, raddr *net.TCPAddr) *TCPStream {
+			s := newTCPStream(fd)
+			sa, _, err := sockaddr.FromTCP(raddr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.setPeer(sharedLocal(laddr).(*connAddrs), sockaddr.InetFromSockaddr(sa)) // as listener's accept
+			return s
+		}, same, same},
 	}
 	for _, c := range checks {
 		var (
 			s      *TCPStream
 			fd     int
+			laddr  *net.TCPAddr
 			raddr  *net.TCPAddr
 			other  *net.UDPAddr
 			reused bool
@@ -101,7 +114,6 @@ func TestAddrsAfterCloseAndReuse(t *testing.T) {
 			if try == 10 {
 				t.Fatalf("%s: the closed descriptor's number was taken by something else 10 times", c.name)
 			}
-			var laddr *net.TCPAddr
 			fd, laddr, raddr = loopbackConn(t)
 			s = c.open(fd, laddr, raddr)
 			if err := s.Close(); err != nil {
@@ -109,11 +121,12 @@ func TestAddrsAfterCloseAndReuse(t *testing.T) {
 			}
 			other, reused = reuseNumber(t, fd)
 		}
-		if got := s.LocalAddr(); got != nil {
-			t.Errorf("%s: LocalAddr() after Close, with descriptor %d now another socket's (%v) = %v; want nil",
-				c.name, fd, other, got)
+		got, want := s.LocalAddr(), c.wantLocal(laddr)
+		if (got == nil) != (want == nil) || got != nil && got.String() != want.String() {
+			t.Errorf("%s: LocalAddr() after Close, with descriptor %d now another socket's (%v) = %v; want %v",
+				c.name, fd, other, got, want)
 		}
-		got, want := s.RemoteAddr(), c.wantRemote(raddr)
+		got, want = s.RemoteAddr(), c.wantRemote(raddr)
 		if (got == nil) != (want == nil) || got != nil && got.String() != want.String() {
 			t.Errorf("%s: RemoteAddr() after Close, with descriptor %d now another socket's (%v) = %v; want %v",
 				c.name, fd, other, got, want)
@@ -158,10 +171,51 @@ func TestAddrsRaceClose(t *testing.T) {
 }
 
 // TestStreamSize keeps a stream, its FD and its peer's address inline, in
-// the 64-byte size class: an idle accepted connection pays for one, and
+// the 48-byte size class: an idle accepted connection pays for one, and
 // for no address until one is asked.
 func TestStreamSize(t *testing.T) {
-	if n := unsafe.Sizeof(TCPStream{}); n > 64 {
-		t.Errorf("a TCPStream is %d bytes; want at most 64", n)
+	if n := unsafe.Sizeof(TCPStream{}); n > 48 {
+		t.Errorf("a TCPStream is %d bytes; want at most 48", n)
+	}
+}
+
+// TestSharedLocalAddress accepts two connections from a listener bound to
+// 127.0.0.1: until their addresses are asked, both streams point to the one
+// local address the listener shares, and hold none of their own; asked,
+// each answers its own pair, and the shared value is left as it was.
+func TestSharedLocalAddress(t *testing.T) {
+	loopkit.NoLeaks(t)
+	var streams [2]*TCPStream
+	var peers [2]*net.TCPAddr
+	shared, _ := sharedLocal(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 4242}).(*connAddrs)
+	for i := range streams {
+		fd, _, raddr := loopbackConn(t)
+		// The client's end stands in for an accepted stream: its peer is
+		// raddr, and it is handed the shared local address.
+		sa, _, err := sockaddr.FromTCP(raddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newTCPStream(fd)
+		s.setPeer(shared, sockaddr.InetFromSockaddr(sa))
+		t.Cleanup(func() { s.Close() })
+		streams[i], peers[i] = s, raddr
+		if got := s.named.Load(); got != shared {
+			t.Fatalf("stream %d holds %p before any address is asked; want the shared %p", i, got, shared)
+		}
+	}
+	for i, s := range streams {
+		if got := s.LocalAddr().String(); got != "127.0.0.1:4242" {
+			t.Errorf("stream %d: LocalAddr() = %s; want the listener's 127.0.0.1:4242", i, got)
+		}
+		if got, want := s.RemoteAddr().String(), peers[i].String(); got != want {
+			t.Errorf("stream %d: RemoteAddr() = %s; want %s", i, got, want)
+		}
+		if got := s.named.Load(); got == shared || got.shared {
+			t.Errorf("stream %d still holds the shared addresses after they were asked", i)
+		}
+	}
+	if shared.raddr != nil || !shared.shared {
+		t.Errorf("the shared addresses were changed: %+v", shared)
 	}
 }

@@ -19,32 +19,66 @@ import (
 // and converts addresses), and the addresses. Its exported methods are
 // promoted to the socket types that embed it.
 //
-// An idle accepted connection holds no address allocation: the peer's
-// address from accept is kept inline, the local one is the listener's, and
-// the net.Addr values are built on first use (RemoteAddr, an error) and
-// cached.
+// An idle accepted connection holds no address allocation of its own, in
+// 48 bytes: the peer's address from accept is kept inline (its 16 bytes
+// here, its port and family in the FD's spare bytes), the local one is the
+// listener's, and the net.Addr values are built on first use (RemoteAddr,
+// an error) and cached.
 type conn struct {
-	fd    netpoll.FD   // by value: one allocation per stream
-	local *net.TCPAddr // the local address when known without asking (the listener's), or nil
+	// fd is the descriptor, by value: one allocation per stream. Its Aux
+	// bytes hold the peer's port (0 and 1) and, in byte 2, the peer's
+	// family (sockaddr.FamilyNone, FamilyInet4 or FamilyInet6) and the
+	// stream's kind (the top bit).
+	fd netpoll.FD
 
-	// named caches both addresses once built or looked up. It is set once
-	// (a compare-and-swap, so concurrent first askers agree) and never
-	// changes after: whichever goroutines ask and close, no data race.
+	// named holds the addresses: nil, or the listener's local address
+	// shared by the streams it accepted (a connAddrs marked shared), until
+	// both are built or looked up; then this stream's own pair, for good.
+	// It changes by compare-and-swap only, so concurrent first askers
+	// agree, and never after the pair is this stream's own: whichever
+	// goroutines ask and close, no data race.
 	named atomic.Pointer[connAddrs]
 
-	// The peer's internet address from accept, kept with no pointer until
-	// named is built: the raw address, its IPv6 scope and the port (a
-	// struct of its own would be padded, and the stream would take the next
-	// size class).
-	peerIP   [16]byte
-	peerZone uint32
-	peerPort uint16
-	peerFam  uint8 // sockaddr.FamilyNone, FamilyInet4 or FamilyInet6
-	kind     connKind
+	// peerIP is the peer's internet address from accept, with no pointer
+	// until the pair is built.
+	peerIP [16]byte
 }
 
 // connAddrs is a stream's pair of addresses; nil where unknown.
-type connAddrs struct{ laddr, raddr net.Addr }
+type connAddrs struct {
+	laddr, raddr net.Addr
+	shared       bool // a listener's local address alone, for every stream it accepts
+}
+
+// sharedLocal is internal/sockadopt's SharedLocal: what a listener bound
+// to laddr hands each stream it accepts as its local address, one value
+// for all of them, so that a stream holds a pointer and no address of its
+// own until its addresses are asked. A nil laddr gives nil: the streams
+// look theirs up.
+func sharedLocal(laddr net.Addr) any {
+	if laddr == nil {
+		return nil
+	}
+	return &connAddrs{laddr: laddr, shared: true}
+}
+
+// The bits of the third Aux byte of a stream's FD.
+const (
+	auxFamily = 0x7f // the peer's family kept inline
+	auxUnix   = 0x80 // a Unix stream (kindUnix)
+)
+
+// kind is what kind of stream c is.
+func (c *conn) kind() connKind {
+	if c.fd.Aux[2]&auxUnix != 0 {
+		return kindUnix
+	}
+	return kindTCP
+}
+
+// peerFamily is the family of the peer's address kept inline, or
+// sockaddr.FamilyNone.
+func (c *conn) peerFamily() uint8 { return c.fd.Aux[2] & auxFamily }
 
 // connKind is what kind of stream a conn is.
 type connKind uint8
@@ -72,23 +106,42 @@ func (k connKind) toAddr(sa unix.Sockaddr) net.Addr {
 }
 
 // setPeer keeps a, the peer's internet address as accept returned it,
-// inline (a Unix address is not kept: a Unix stream looks it up).
-func (c *conn) setPeer(a sockaddr.Inet) {
-	if a.Family == sockaddr.FamilyInet4 || a.Family == sockaddr.FamilyInet6 {
-		c.peerIP, c.peerZone, c.peerPort, c.peerFam = a.IP, a.Zone, a.Port, a.Family
+// inline, and local, the local address a listener shares among its streams
+// (a sharedLocal value, or nil). A Unix address is not kept: a Unix stream
+// looks it up. An IPv6 address with a scope (link-local) has no room
+// inline: its pair is built at once.
+func (c *conn) setPeer(local *connAddrs, a sockaddr.Inet) {
+	switch {
+	case a.Family == sockaddr.FamilyInet6 && a.Zone != 0:
+		b := &connAddrs{raddr: c.kind().toAddr(a.Sockaddr())}
+		if local != nil {
+			b.laddr = local.laddr
+		}
+		c.named.Store(b)
+		return
+	case a.Family == sockaddr.FamilyInet4 || a.Family == sockaddr.FamilyInet6:
+		c.peerIP = a.IP
+		c.fd.Aux[0], c.fd.Aux[1] = byte(a.Port), byte(a.Port>>8)
+		c.fd.Aux[2] = c.fd.Aux[2]&^auxFamily | a.Family
+	}
+	if local != nil {
+		c.named.Store(local)
 	}
 }
 
-// peer returns the address setPeer kept, or nil.
+// peer returns the address setPeer kept inline, or nil.
 func (c *conn) peer() unix.Sockaddr {
-	return sockaddr.Inet{IP: c.peerIP, Zone: c.peerZone, Port: c.peerPort, Family: c.peerFam}.Sockaddr()
+	port := uint16(c.fd.Aux[0]) | uint16(c.fd.Aux[1])<<8
+	return sockaddr.Inet{IP: c.peerIP, Port: port, Family: c.peerFamily()}.Sockaddr()
 }
 
 // init wraps sysfd. A stream's Close is its FD's, so the FD needs no owner:
 // a loop that shuts down with the stream open closes the FD.
 func (c *conn) init(sysfd int, kind connKind) {
-	c.kind = kind
 	c.fd.Init(sysfd)
+	if kind == kindUnix {
+		c.fd.Aux[2] |= auxUnix
+	}
 	if kind == kindTCP {
 		c.fd.SetTCP()
 	}
@@ -99,15 +152,17 @@ func (c *conn) init(sysfd int, kind connKind) {
 // first use. It is called before the socket is handed to anyone.
 func (c *conn) setAddrs(laddr, raddr net.Addr) {
 	if laddr != nil && raddr != nil {
-		c.named.Store(&connAddrs{laddr, raddr})
+		c.named.Store(&connAddrs{laddr: laddr, raddr: raddr})
 		return
 	}
-	c.local, _ = laddr.(*net.TCPAddr)
+	local, _ := sharedLocal(laddr).(*connAddrs)
+	var peer sockaddr.Inet
 	if ta, ok := raddr.(*net.TCPAddr); ok && ta != nil {
 		if sa, _, err := sockaddr.FromTCP(ta); err == nil {
-			c.setPeer(sockaddr.InetFromSockaddr(sa))
+			peer = sockaddr.InetFromSockaddr(sa)
 		}
 	}
+	c.setPeer(local, peer)
 }
 
 // addrs returns the addresses, built or looked up once. A connected socket
@@ -117,22 +172,26 @@ func (c *conn) setAddrs(laddr, raddr net.Addr) {
 // belong to another socket, so an address not yet known stays nil.
 func (c *conn) addrs() (laddr, raddr net.Addr) {
 	a := c.named.Load()
-	if a == nil {
-		a = c.lookupAddrs()
-		if !c.named.CompareAndSwap(nil, a) {
+	if a == nil || a.shared {
+		b := c.lookupAddrs(a)
+		if c.named.CompareAndSwap(a, b) {
+			a = b
+		} else {
 			a = c.named.Load() // another goroutine was first: keep its answer
 		}
 	}
 	return a.laddr, a.raddr
 }
 
-func (c *conn) lookupAddrs() *connAddrs {
+// lookupAddrs builds the stream's pair of addresses, starting from the
+// shared local address it was given (nil if none).
+func (c *conn) lookupAddrs(shared *connAddrs) *connAddrs {
 	a := &connAddrs{}
-	if c.local != nil {
-		a.laddr = c.local
+	if shared != nil {
+		a.laddr = shared.laddr
 	}
-	if c.peerFam != 0 {
-		a.raddr = c.kind.toAddr(c.peer()) // known from accept
+	if c.peerFamily() != sockaddr.FamilyNone {
+		a.raddr = c.kind().toAddr(c.peer()) // known from accept
 	}
 	if a.laddr != nil && a.raddr != nil {
 		return a
@@ -143,12 +202,12 @@ func (c *conn) lookupAddrs() *connAddrs {
 	defer c.fd.Decref()
 	if a.laddr == nil {
 		if sa := sockaddr.LocalAddr(c.fd.Sysfd()); sa != nil {
-			a.laddr = c.kind.toAddr(sa)
+			a.laddr = c.kind().toAddr(sa)
 		}
 	}
 	if a.raddr == nil {
 		if sa := sockaddr.PeerAddr(c.fd.Sysfd()); sa != nil {
-			a.raddr = c.kind.toAddr(sa)
+			a.raddr = c.kind().toAddr(sa)
 		}
 	}
 	return a
@@ -176,7 +235,7 @@ func (c *conn) opError(op string, err error) error {
 		return err
 	}
 	laddr, raddr := c.addrs()
-	return &net.OpError{Op: op, Net: c.kind.netw(), Source: laddr, Addr: raddr, Err: err}
+	return &net.OpError{Op: op, Net: c.kind().netw(), Source: laddr, Addr: raddr, Err: err}
 }
 
 func wrapConn[T any](c *conn, op string, p future.Poll[T]) future.Poll[T] {

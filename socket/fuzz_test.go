@@ -3,6 +3,7 @@ package socket
 import (
 	"net"
 	"net/netip"
+	"reflect"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -132,20 +133,19 @@ func FuzzPeerInline(f *testing.F) {
 			sa = s
 		}
 		var c conn
-		c.setPeer(sockaddr.InetFromSockaddr(sa))
-		switch got := c.peer().(type) {
-		case *unix.SockaddrInet4:
-			want, ok := sa.(*unix.SockaddrInet4)
-			if !ok || got.Addr != want.Addr || got.Port != want.Port {
-				t.Fatalf("setPeer(%#v), peer() = %#v", sa, got)
-			}
-		case *unix.SockaddrInet6:
-			want, ok := sa.(*unix.SockaddrInet6)
-			if !ok || got.Addr != want.Addr || got.Port != want.Port || got.ZoneId != want.ZoneId {
-				t.Fatalf("setPeer(%#v), peer() = %#v", sa, got)
-			}
-		default:
-			t.Fatalf("setPeer(%#v), peer() = %#v", sa, got)
+		c.setPeer(nil, sockaddr.InetFromSockaddr(sa))
+		// The address kept: inline, or (an IPv6 scope) built at once.
+		var got net.Addr
+		if a := c.named.Load(); a != nil {
+			got = a.raddr
+		} else {
+			got = c.kind().toAddr(c.peer())
+		}
+		if want := tcpAddr(sa); !reflect.DeepEqual(got, want) {
+			t.Fatalf("setPeer(%#v) kept %#v; want %#v", sa, got, want)
+		}
+		if c.kind() != kindTCP {
+			t.Fatalf("setPeer(%#v) changed the stream's kind to %v", sa, c.kind())
 		}
 	})
 }

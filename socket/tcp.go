@@ -45,15 +45,16 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 // UnixPair made. A descriptor eddy was handed (NewTCPStream, FromTCPConn)
 // stays shared.
 func init() {
-	sockadopt.Register(func(cx *future.Context, fd int, laddr net.Addr, peer sockaddr.Inet) *TCPStream {
+	sockadopt.SharedLocal = sharedLocal
+	sockadopt.Register(func(cx *future.Context, fd int, local any, peer sockaddr.Inet) *TCPStream {
 		s := newTCPStream(fd)
-		s.local, _ = laddr.(*net.TCPAddr)
-		s.setPeer(peer) // kept inline: the *net.TCPAddr is built on first use
-		s.fd.SetSole()  // accept made it; only IntoTCPConn shares it (SetShared)
+		l, _ := local.(*connAddrs)
+		s.setPeer(l, peer) // kept inline: the *net.TCPAddr is built on first use
+		s.fd.SetSole()     // accept made it; only IntoTCPConn shares it (SetShared)
 		s.fd.Track(cx)
 		return s
 	})
-	sockadopt.Register(func(cx *future.Context, fd int, _ net.Addr, _ sockaddr.Inet) *UnixStream {
+	sockadopt.Register(func(cx *future.Context, fd int, _ any, _ sockaddr.Inet) *UnixStream {
 		s := newUnixStream(fd)
 		s.addrs()
 		s.fd.SetSole()

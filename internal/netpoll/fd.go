@@ -28,7 +28,13 @@ import (
 type FD struct {
 	sysfd int32
 	owned bool // fd is the FD of an OwnedFD
-	reg   atomic.Pointer[Registration]
+
+	// Aux is room the FD's padding leaves for the value that embeds it,
+	// which the FD never reads or writes: a stream keeps its peer's port
+	// and its kind there, and stays in a smaller size class.
+	Aux [3]byte
+
+	reg atomic.Pointer[Registration]
 
 	// state counts system calls in flight (low bits) and holds the closed
 	// flag (top bit) and the fd* flags below it. The last decref after

@@ -21,13 +21,20 @@ import (
 )
 
 // Func wraps fd, an accepted, non-blocking socket, in a stream of type S.
-// laddr is its local address when the accepting side knows it (nil: the
-// stream looks it up), and peer the peer's address as accept returned it
-// (the zero Inet if it returned none), a value: the stream keeps it inline
-// and builds its net.Addr on first use. The loop polling cx (the accepting task's)
-// answers for the new stream from then on: it closes it if it shuts down
-// before any task did.
-type Func[S any] func(cx *future.Context, fd int, laddr net.Addr, peer sockaddr.Inet) S
+// local is its local address when the accepting side knows it, as
+// [SharedLocal] made it (nil: the stream looks it up), and peer the peer's
+// address as accept returned it (the zero Inet if it returned none), a
+// value: the stream keeps it inline and builds its net.Addr on first use.
+// The loop polling cx (the accepting task's) answers for the new stream
+// from then on: it closes it if it shuts down before any task did.
+type Func[S any] func(cx *future.Context, fd int, local any, peer sockaddr.Inet) S
+
+// SharedLocal makes, once per listener, what the listener bound to laddr
+// hands every stream it accepts as its local address: one value that all
+// of them point to, so that a stream holds no address of its own until
+// one is asked. A nil laddr (the listener's address is a wildcard) gives
+// nil. Package socket sets it from init.
+var SharedLocal func(laddr net.Addr) any
 
 // funcs maps a stream type to its Func. It is written only by Register,
 // during package initialisation, and read only after it.
