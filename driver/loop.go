@@ -102,9 +102,9 @@ type Loop struct {
 	// cx is the Context of the task being polled, pointed at each task in
 	// turn (task.poll); loop goroutine only. One per loop, not one per
 	// task: a Context does not outlive its poll.
-	cx future.Context
-	timers   timerWheel
-	base     time.Time
+	cx     future.Context
+	timers timerWheel
+	base   time.Time
 
 	tasks  *task     // the list of live tasks, linked through the tasks; loop goroutine only
 	ntasks int       // its length

@@ -104,7 +104,7 @@ func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	t.state().Store(taskRunning)
 	cx := &t.l.cx
 	taskctx.Init(cx, &t.st, t, t.l) // also starts the poll's bookkeeping (budget, waker taken, stall)
-	t.st.Polling = true // Spawn from inside this poll queues locally (spawnFrom)
+	t.st.Polling = true             // Spawn from inside this poll queues locally (spawnFrom)
 	defer func() {
 		t.st.Polling = false
 		if v := recover(); v != nil {
