@@ -100,11 +100,13 @@ type Loop struct {
 	events   []netpoll.Event
 	runq     runQueue // loop goroutine only
 	// cx is the Context of the task being polled, pointed at each task in
-	// turn (task.poll); loop goroutine only. One per loop, not one per
-	// task: a Context does not outlive its poll.
-	cx     future.Context
-	timers timerWheel
-	base   time.Time
+	// turn (task.poll), and pollState the bookkeeping of that poll, which
+	// cx and the contexts derived from it share; loop goroutine only. One
+	// per loop, not one per task: neither outlives its poll.
+	cx        future.Context
+	pollState taskctx.State
+	timers    timerWheel
+	base      time.Time
 
 	tasks  *task     // the list of live tasks, linked through the tasks; loop goroutine only
 	ntasks int       // its length

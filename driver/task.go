@@ -19,24 +19,26 @@ const (
 	taskDone
 )
 
-// task is one spawned future and its bookkeeping, in one allocation of 64
-// bytes, which an idle connection pays for. The task is the Waker of the
-// context it is polled with, so waking allocates nothing; its scheduling
-// state (taskIdle...) is st.Sched.
+// task is one spawned future, in one allocation of 48 bytes, which an idle
+// connection pays for. The task is the Waker of the context it is polled
+// with, so waking allocates nothing.
 //
-// The task holds no Context of its own: a Context is used only during the
-// poll it was given to (futures keep its Waker, never the Context), so the
-// loop keeps one and points it at the task it polls ([Loop.cx]). What must
-// outlive a poll, the bookkeeping that derived contexts share, is st.
+// The task holds no Context and no poll bookkeeping of its own: a Context
+// is used only during the poll it was given to (futures keep its Waker,
+// never the Context), and the bookkeeping its derived contexts share
+// (budget, waker taken, stall finding) is reset at every poll. So the loop
+// keeps one of each and points them at the task it polls ([Loop.cx],
+// [Loop.pollState]). What outlives a poll is the future, the list links,
+// the loop and the scheduling state.
 type task struct {
 	fut        future.Future[struct{}]
-	prev, next *task // the loop's list of live tasks; loop goroutine only
-	l          *Loop // set before the task is published, never changed after
-	st         taskctx.State
+	prev, next *task         // the loop's list of live tasks; loop goroutine only
+	l          *Loop         // set before the task is published, never changed after
+	sched      atomic.Uint32 // the scheduling state (taskIdle...)
 }
 
 // state is the task's scheduling state word.
-func (t *task) state() *atomic.Uint32 { return &t.st.Sched }
+func (t *task) state() *atomic.Uint32 { return &t.sched }
 
 // init makes the zero t a task of l that polls f.
 func (t *task) init(l *Loop, f future.Future[struct{}]) {
@@ -102,11 +104,12 @@ func (t *task) wakeLocal() {
 // finished.
 func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	t.state().Store(taskRunning)
-	cx := &t.l.cx
-	taskctx.Init(cx, &t.st, t, t.l) // also starts the poll's bookkeeping (budget, waker taken, stall)
-	t.st.Polling = true             // Spawn from inside this poll queues locally (spawnFrom)
+	l := t.l
+	cx, st := &l.cx, &l.pollState
+	taskctx.Init(cx, st, t, l) // also starts the poll's bookkeeping (budget, waker taken, stall)
+	st.Polling = true          // Spawn from inside this poll queues locally (spawnFrom)
 	defer func() {
-		t.st.Polling = false
+		st.Polling = false
 		if v := recover(); v != nil {
 			done = true
 			res = future.Fail[struct{}](&future.PanicError{Future: t.name(), Value: v, Stack: debug.Stack()})

@@ -73,7 +73,7 @@ func (cx *Context) init(st *taskctx.State, w Waker, e Executor) {
 	if w == nil {
 		w = NoopWaker
 	}
-	st.Stalled, st.Budget, st.WakerTaken = nil, DefaultBudget, false // Sched is the driver's
+	st.Stalled, st.Budget, st.WakerTaken = nil, DefaultBudget, false // Polling is the driver's
 	*cx = Context{waker: w, exec: e, task: st}
 }
 

@@ -14,22 +14,20 @@ package taskctx
 
 import (
 	"reflect"
-	"sync/atomic"
 )
 
-// State is the bookkeeping one task shares among its contexts (the root
-// context and those derived from it). Only package future reads and writes
-// its fields but Sched and Polling, which are the driver's; the type lives here so that
-// the driver can keep it inside its task, by value, instead of package
-// future allocating it apart (see [Init]).
+// State is the bookkeeping of one poll of a task, which the task's contexts
+// share (the root context and those derived from it). Only package future
+// reads and writes its fields but Polling, which is the driver's; the type
+// lives here so that the driver can keep it by value (see [Init]).
 //
-// It is 16 bytes, which with the task's future, its list links and its
-// loop keeps a task in the 64-byte size class: the stall finding
-// is a pointer, allocated only when a stall is found (a bug of the
-// program, reported by the driver), and the budget is 16 bits.
+// Every field is about the poll under way and is reset when the next one
+// begins, so the driver keeps one State per loop, not one per task: the
+// loop polls one task at a time, and a context does not outlive its poll.
+// The stall finding is a pointer, allocated only when a stall is found (a
+// bug of the program, reported by the driver), and the budget is 16 bits.
 type State struct {
 	Stalled    *reflect.Type // the first child future that stalled in this poll, or nil
-	Sched      atomic.Uint32 // the driver's scheduling state of the task (idle, scheduled, running...)
 	Budget     int16         // ready answers left in this turn
 	WakerTaken bool          // set when any context of the task handed out its waker
 	// Polling is set by the driver, on the loop's goroutine, for as long as
