@@ -158,6 +158,7 @@ func New(cfg Config) (*Loop, error) {
 		base: time.Now()}
 	l.registry = netpoll.NewRegistry(p, l.wakeFromReactor)
 	l.park = netpoll.NewParker(p)
+	taskctx.Init(&l.cx, &l.pollState, nil, l) // task.poll points it at each task (taskctx.Rebind)
 	return l, nil
 }
 

@@ -106,8 +106,8 @@ func (t *task) poll() (done bool, res future.Poll[struct{}]) {
 	t.state().Store(taskRunning)
 	l := t.l
 	cx, st := &l.cx, &l.pollState
-	taskctx.Init(cx, st, t, l) // also starts the poll's bookkeeping (budget, waker taken, stall)
-	st.Polling = true          // Spawn from inside this poll queues locally (spawnFrom)
+	taskctx.Rebind(cx, future.Waker(t)) // also starts the poll's bookkeeping (budget, waker taken, stall)
+	st.Polling = true                   // Spawn from inside this poll queues locally (spawnFrom)
 	defer func() {
 		st.Polling = false
 		if v := recover(); v != nil {

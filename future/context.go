@@ -129,6 +129,15 @@ func init() {
 		CheckPending: (*Context).checkPending,
 		Polling:      (*Context).polling,
 	})
+	taskctx.SetRebind((*Context).rebind)
+}
+
+// rebind points the root context cx at the task that w wakes, keeping its
+// executor and bookkeeping, and begins a poll: the driver's loop keeps one
+// root context and rebinds it before each poll of a task.
+func (cx *Context) rebind(w Waker) {
+	cx.waker, cx.taken = w, false
+	cx.beginPoll()
 }
 
 // initRoot is the driver's in-place form of NewContext: w is the task (a

@@ -41,10 +41,9 @@ type State struct {
 type Hooks[C any] struct {
 	// Init makes cx, in place, the root context of a task that wakes w
 	// (a future.Waker), runs on e (a future.Executor, or nil) and keeps
-	// its bookkeeping in st, and begins a poll (as BeginPoll). Whatever
-	// cx was before is overwritten: the driver keeps one context per loop
-	// and points it at each task it polls, and embeds st in the task, so
-	// that a task is one allocation.
+	// its bookkeeping in st, and begins a poll (as BeginPoll). The driver
+	// makes one such context per loop, with the loop's State, and points
+	// it at each task it polls with [Rebind].
 	Init func(cx C, st *State, w, e any)
 	// BeginPoll resets the per-poll bookkeeping of cx's task (waker taken,
 	// budget, stalled child); the driver calls it before each poll of a
@@ -80,6 +79,20 @@ func get[C any]() *Hooks[C] { return hooks.(*Hooks[C]) }
 // Init makes cx, in place, the root context of a task that wakes w, runs
 // on e and keeps its bookkeeping in st, and begins a poll.
 func Init[C any](cx C, st *State, w, e any) { get[C]().Init(cx, st, w, e) }
+
+// rebind holds the func(C, W) that package future set with SetRebind.
+var rebind any
+
+// SetRebind installs f as [Rebind]'s operation, for contexts of type C and
+// wakers of type W; package future calls it from its init. It is apart
+// from [Hooks] because it is typed by the waker too, so that the driver
+// hands its task over as a future.Waker with no conversion at run time.
+func SetRebind[C, W any](f func(cx C, w W)) { rebind = f }
+
+// Rebind points cx, a root context made by [Init], at the task that w
+// wakes, keeping its executor and State, and begins a poll (as
+// [BeginPoll]). The driver calls it before each poll of a task.
+func Rebind[C, W any](cx C, w W) { rebind.(func(C, W))(cx, w) }
 
 // BeginPoll resets the per-poll bookkeeping of cx's task.
 func BeginPoll[C any](cx C) { get[C]().BeginPoll(cx) }
