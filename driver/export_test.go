@@ -18,7 +18,7 @@ func Sleeping(l *Loop) bool { return l.sleeping.Load() }
 func Registered(l *Loop) int { return l.registry.Len() }
 
 // Tasks returns the number of live tasks. Loop goroutine only.
-func Tasks(l *Loop) int { return l.ntasks }
+func Tasks(l *Loop) int { return l.live.n }
 
 // TaskSize is the size of a task, bookkeeping included.
 const TaskSize = unsafe.Sizeof(task{})

@@ -108,9 +108,8 @@ type Loop struct {
 	timers    timerWheel
 	base      time.Time
 
-	tasks  *task     // the list of live tasks, linked through the tasks; loop goroutine only
-	ntasks int       // its length
-	root   *rootTask // the task of the running BlockOn's future, if any
+	live taskSet   // the live tasks; loop goroutine only
+	root *rootTask // the task of the running BlockOn's future, if any
 
 	injectMu     sync.Mutex // guards injected and injectClosed
 	injected     []*task
@@ -211,7 +210,7 @@ func (l *Loop) spawnFrom(cx *future.Context, t *task, f future.Future[struct{}])
 	t.init(l, f)
 	t.state().Store(taskScheduled)
 	l.adopt(t)
-	l.pub.tasks.Store(int64(l.ntasks))
+	l.pub.tasks.Store(int64(l.live.n))
 	l.runq.push(t)
 }
 
@@ -273,7 +272,7 @@ func (l *Loop) drainInject() {
 		l.counts.injected += uint64(len(batch))
 		// The new tasks count as live before they stop counting as being
 		// spawned, so the least-busy measure never misses them.
-		l.pub.tasks.Store(int64(l.ntasks))
+		l.pub.tasks.Store(int64(l.live.n))
 		l.pub.spawning.Add(-adopted)
 	}
 	// A burst (ten thousand connections accepted at once) grows the
@@ -291,35 +290,14 @@ func (l *Loop) adopt(t *task) {
 	l.counts.spawned++
 }
 
-// link adds t to the list of live tasks.
-func (l *Loop) link(t *task) {
-	t.prev, t.next = nil, l.tasks
-	if l.tasks != nil {
-		l.tasks.prev = t
-	}
-	l.tasks = t
-	l.ntasks++
-}
+// link adds t to the live tasks.
+func (l *Loop) link(t *task) { l.live.add(t) }
 
-// linked reports whether t is in the list of live tasks.
-func (l *Loop) linked(t *task) bool { return t.prev != nil || l.tasks == t }
+// linked reports whether t is one of the live tasks.
+func (l *Loop) linked(t *task) bool { return l.live.has(t) }
 
-// unlink removes t from the list of live tasks, if it is there.
-func (l *Loop) unlink(t *task) {
-	if !l.linked(t) {
-		return
-	}
-	if t.prev != nil {
-		t.prev.next = t.next
-	} else {
-		l.tasks = t.next
-	}
-	if t.next != nil {
-		t.next.prev = t.prev
-	}
-	t.prev, t.next = nil, nil
-	l.ntasks--
-}
+// unlink removes t from the live tasks, if it is there.
+func (l *Loop) unlink(t *task) { l.live.remove(t) }
 
 // rootOf returns the root of the running BlockOn if t is its task, or nil.
 func (l *Loop) rootOf(t *task) *rootTask {
@@ -512,14 +490,14 @@ func (l *Loop) closeCtx(ctx context.Context) error {
 	l.running.Store(true)
 	l.stop.begin()
 	l.drainInject()
-	if l.ntasks > 0 && ctx.Err() == nil {
+	if l.live.n > 0 && ctx.Err() == nil {
 		var expired atomic.Bool
 		stop := context.AfterFunc(ctx, func() {
 			expired.Store(true)
 			l.poller.Wake()
 		})
 		deadline, _ := ctx.Deadline()
-		_ = l.drive(func() bool { return l.ntasks == 0 || expired.Load() }, deadline)
+		_ = l.drive(func() bool { return l.live.n == 0 || expired.Load() }, deadline)
 		stop()
 	}
 	// Shut the inject queue, then drain it one last time: a task spawned
@@ -531,10 +509,10 @@ func (l *Loop) closeCtx(ctx context.Context) error {
 	l.drainInject()
 	l.stopRoots()
 	var err error
-	if l.ntasks > 0 {
-		names := make([]string, 0, l.ntasks)
-		for l.tasks != nil {
-			t := l.tasks
+	if l.live.n > 0 {
+		names := make([]string, 0, l.live.n)
+		for l.live.n > 0 {
+			t := l.live.at(l.live.n - 1)
 			names = append(names, t.name())
 			t.state().Store(taskDone)
 			l.abandon(t) // contract 11: the task is told, and releases what it holds

@@ -75,7 +75,7 @@ func (l *Loop) publish() {
 	p.timersArmed.Store(l.timers.w.Armed())
 	p.timersFired.Store(l.timers.w.Fired())
 	p.timers.Store(int64(l.timersArmed()))
-	p.tasks.Store(int64(l.ntasks))
+	p.tasks.Store(int64(l.live.n))
 }
 
 // Stats returns the loop's counters. It is safe from any goroutine.

@@ -19,7 +19,7 @@ const (
 	taskDone
 )
 
-// task is one spawned future, in one allocation of 48 bytes, which an idle
+// task is one spawned future, in one allocation of 32 bytes, which an idle
 // connection pays for. The task is the Waker of the context it is polled
 // with, so waking allocates nothing.
 //
@@ -28,13 +28,13 @@ const (
 // never the Context), and the bookkeeping its derived contexts share
 // (budget, waker taken, stall finding) is reset at every poll. So the loop
 // keeps one of each and points them at the task it polls ([Loop.cx],
-// [Loop.pollState]). What outlives a poll is the future, the list links,
-// the loop and the scheduling state.
+// [Loop.pollState]). What outlives a poll is the future, the loop, the
+// scheduling state and the task's place among the loop's live tasks.
 type task struct {
-	fut        future.Future[struct{}]
-	prev, next *task         // the loop's list of live tasks; loop goroutine only
-	l          *Loop         // set before the task is published, never changed after
-	sched      atomic.Uint32 // the scheduling state (taskIdle...)
+	fut   future.Future[struct{}]
+	l     *Loop         // set before the task is published, never changed after
+	sched atomic.Uint32 // the scheduling state (taskIdle...)
+	slot  int32         // 1 + its index in the loop's taskSet, 0 if none; loop goroutine only
 }
 
 // state is the task's scheduling state word.

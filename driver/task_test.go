@@ -295,11 +295,11 @@ func TestStoppedRootIsNotPolledAgain(t *testing.T) {
 	}
 }
 
-// TestTaskSize keeps a task (its future, its list links, its loop and its
-// scheduling state) in the 48-byte size class: an idle connection pays for
-// one.
+// TestTaskSize keeps a task (its future, its loop, its scheduling state and
+// its place among the live tasks) in the 32-byte size class: an idle
+// connection pays for one.
 func TestTaskSize(t *testing.T) {
-	if driver.TaskSize > 48 {
-		t.Errorf("a task is %d bytes; want at most 48", driver.TaskSize)
+	if driver.TaskSize > 32 {
+		t.Errorf("a task is %d bytes; want at most 32", driver.TaskSize)
 	}
 }
