@@ -10,45 +10,67 @@ import "github.com/eddyio/eddy/future"
 // poll; f is never polled again after it completed. A nil future from fn makes
 // AndThen fail with [ErrNilFuture]. AndThen is lazy.
 func AndThen[T, U any](f future.Future[T], fn func(T) future.Future[U]) future.Future[U] {
-	return &andThen[T, U]{first: f, second: andThenFn[T, U](fn)}
+	if fn == nil {
+		fn = nilAndThen[T, U] // fn says which future cur holds: it is never nil while the first runs
+	}
+	a := &andThen[T, U]{fn: fn}
+	if f != nil {
+		a.cur = f
+	}
+	return a
 }
 
-// andThen is two interface words, 32 bytes: fn waits in the place of the
-// future it will make, so an idle pipeline pays for no third field.
+// nilAndThen stands for a nil fn given to AndThen: calling it panics, as
+// calling the nil func would, with a message that names AndThen.
+func nilAndThen[T, U any](T) future.Future[U] {
+	panic("combinators: AndThen called with a nil fn")
+}
+
+// andThen is one interface word and a func, 24 bytes, which an idle
+// pipeline pays for: cur holds the first future while fn waits to be
+// called, then the future fn made, and fn says which (one field for both:
+// they are never held together). cur is an any, so that it can hold a
+// future.Future[T] and then a future.Future[U]; a poll asserts it back to
+// the one it holds (a cached type check, no allocation).
 type andThen[T, U any] struct {
-	first  future.Future[T] // nil once it completed
-	second future.Future[U] // fn (an andThenFn) until first completed, then fn's future; nil once that completed
+	cur any                      // future.Future[T] while fn is not nil, then future.Future[U]; nil once complete
+	fn  func(T) future.Future[U] // nil once called
 }
-
-// andThenFn is AndThen's fn, kept in the place of the future it returns
-// until it is called. A func value is a pointer, so storing it in the
-// interface allocates nothing. It is never polled while first runs; polled
-// with no first future (AndThen(nil, fn)) it answers as a future polled
-// after its completion.
-type andThenFn[T, U any] func(T) future.Future[U]
-
-func (andThenFn[T, U]) Poll(*future.Context) future.Poll[U] { return polledAfter[U]() }
 
 func (a *andThen[T, U]) Poll(cx *future.Context) future.Poll[U] {
-	if a.first != nil {
-		p := a.first.Poll(cx)
+	if a.fn != nil {
+		first, _ := a.cur.(future.Future[T])
+		if first == nil {
+			return polledAfter[U]() // AndThen(nil, fn)
+		}
+		p := first.Poll(cx)
 		if p.IsPending() {
 			return future.Pending[U]()
 		}
-		fn := a.second.(andThenFn[T, U])
-		a.first, a.second = nil, nil
+		fn := a.fn
+		a.cur, a.fn = nil, nil
 		if err := p.Err(); err != nil {
 			return future.Fail[U](err)
 		}
-		if a.second = fn(p.Value()); a.second == nil {
+		second := fn(p.Value())
+		if second == nil {
 			return future.Fail[U](ErrNilFuture)
 		}
+		a.cur = second
 	}
-	return pollOwned(&a.second, cx)
+	second, _ := a.cur.(future.Future[U])
+	if second == nil {
+		return polledAfter[U]()
+	}
+	p := second.Poll(cx)
+	if p.IsReady() {
+		a.cur = nil
+	}
+	return p
 }
 
 // Abandon passes abandonment down to what it holds (future.Abandoner).
 func (a *andThen[T, U]) Abandon() {
-	abandon(&a.first)
-	abandon(&a.second)
+	a.fn = nil
+	abandon(&a.cur)
 }

@@ -1,6 +1,9 @@
 package combinators_test
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/eddyio/eddy/combinators"
@@ -23,4 +26,25 @@ func TestAndThen(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAndThenEdges covers AndThen's degenerate arguments: a nil first
+// future answers as a future polled after completion, and a nil fn panics
+// with a message naming AndThen when the first future completes (T and U
+// the same type, so that the first future could not pass for the second).
+func TestAndThenEdges(t *testing.T) {
+	cx := future.NewContext(future.NoopWaker, nil)
+	nilFirst := combinators.AndThen[int, int](nil, func(v int) future.Future[int] { return future.Ready(v) })
+	if err := nilFirst.Poll(cx).Err(); !errors.Is(err, future.ErrPolledAfterCompletion) {
+		t.Errorf("AndThen(nil, fn) polled = %v; want %v", err, future.ErrPolledAfterCompletion)
+	}
+
+	nilFn := combinators.AndThen[int, int](future.Ready(1), nil)
+	defer func() {
+		if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), "AndThen") {
+			t.Errorf("AndThen(f, nil) polled: panic %v; want one naming AndThen", v)
+		}
+	}()
+	p := nilFn.Poll(cx)
+	t.Errorf("AndThen(f, nil) polled = %v; want a panic", p)
 }
