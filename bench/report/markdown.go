@@ -188,6 +188,27 @@ func Markdown(r *Results, chartDir, analysis string) string {
 	}
 	p("\n")
 
+	p("### Repetition by repetition\n\n")
+	p("The same ratio taken within each repetition (eddy's run against the peer's run of the same repetition, minutes apart at most), then the median and, in brackets, the min–max over the repetitions. The machine's speed can drift over the suite's minutes; a ratio of medians can then pair a fast run of one server with a slow run of the other, and this one cannot.\n\n")
+	p("| scenario | figure |")
+	for _, s := range peers {
+		p(" %s |", s)
+	}
+	p("\n| --- | --- |%s\n", strings.Repeat(" ---: |", len(peers)))
+	for _, sc := range r.Scenarios {
+		h, _ := Metrics(sc.Kind)
+		p("| (%s) %s | %s |", sc.ID, sc.Title, h.Name)
+		for _, s := range peers {
+			if a, ok := PairedAdvantage(sc, Highlighted, s, h); ok {
+				p(" %.2f (%.2f–%.2f) |", a.Median, a.Min, a.Max)
+			} else {
+				p(" – |")
+			}
+		}
+		p("\n")
+	}
+	p("\n")
+
 	p("## Targets of issue 9, checked mechanically on this run\n\n")
 	p("\"Best peer\" is the best median among the libraries and net; %s is the reference, not a peer.\n\n", Reference)
 	p("| target | eddy | best peer | %s | verdict |\n| --- | ---: | ---: | ---: | --- |\n", Reference)

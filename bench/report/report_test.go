@@ -49,6 +49,32 @@ func TestAdvantage(t *testing.T) {
 	}
 }
 
+// TestPairedAdvantage takes the ratio within each repetition: a machine
+// twice as fast in repetition 2 makes the ratio of medians say 2, the
+// paired ratio 1; a failed run leaves its repetition out, and a lower-is-
+// better metric is oriented as Advantage.
+func TestPairedAdvantage(t *testing.T) {
+	m := Metric{Higher: true, Value: func(r Run) (float64, bool) { return float64(r.Msgs), r.Msgs > 0 }}
+	sc := Scenario{Runs: []Run{
+		{Server: "eddy", Rep: 1, Msgs: 50}, {Server: "peer", Rep: 1, Msgs: 50},
+		{Server: "eddy", Rep: 2, Msgs: 100}, {Server: "peer", Rep: 2, Msgs: 100},
+		{Server: "eddy", Rep: 3, Msgs: 100}, {Server: "peer", Rep: 3, Err: "load failed"},
+		{Server: "eddy", Rep: 4, Msgs: 100}, {Server: "peer", Rep: 4, Msgs: 50},
+	}}
+	got, ok := PairedAdvantage(sc, "eddy", "peer", m)
+	if want := (Stats{Median: 1, Min: 1, Max: 2, N: 3}); !ok || got != want {
+		t.Errorf("PairedAdvantage(higher) = %+v, %v; want %+v", got, ok, want)
+	}
+	lower := m
+	lower.Higher = false
+	if got, ok := PairedAdvantage(sc, "eddy", "peer", lower); !ok || got.Min != 0.5 || got.Max != 1 {
+		t.Errorf("PairedAdvantage(lower) = %+v, %v; want 0.5 to 1", got, ok)
+	}
+	if _, ok := PairedAdvantage(sc, "eddy", "nobody", m); ok {
+		t.Errorf("PairedAdvantage(no common repetition) ok; want not ok")
+	}
+}
+
 func TestMetrics(t *testing.T) {
 	r := Run{CPU: 2 * time.Second, Elapsed: 4 * time.Second, Msgs: 100000, Opened: 1000,
 		RSSBefore: 1 << 20, RSSIdle: 1<<20 + 987000, RSSAfter: 1<<20 + 2000000, Conns: 4000}

@@ -262,6 +262,45 @@ func Values(sc Scenario, server string, m Metric) (vs []float64, runs int) {
 	return vs, runs
 }
 
+// PairedAdvantage is [Advantage] taken within each repetition of sc:
+// server a's run against server b's of the same repetition, oriented as
+// Advantage, then summarised over the repetitions where both succeeded.
+// Runs of one repetition are minutes apart at most, so a drift of the
+// machine's speed over the whole suite (which can pair a fast run of one
+// server with a slow run of the other in a ratio of medians) cancels out.
+// ok is false when no repetition has both.
+func PairedAdvantage(sc Scenario, a, b string, m Metric) (Stats, bool) {
+	byRep := func(server string) map[int]float64 {
+		vs := map[int]float64{}
+		for _, r := range sc.Runs {
+			if r.Server != server || r.Err != "" {
+				continue
+			}
+			if v, ok := m.Value(r); ok && v > 0 {
+				vs[r.Rep] = v
+			}
+		}
+		return vs
+	}
+	av, bv := byRep(a), byRep(b)
+	var ratios []float64
+	for rep, x := range av {
+		y, ok := bv[rep]
+		if !ok {
+			continue
+		}
+		if m.Higher {
+			ratios = append(ratios, x/y)
+		} else {
+			ratios = append(ratios, y/x)
+		}
+	}
+	if len(ratios) == 0 {
+		return Stats{}, false
+	}
+	return Summarize(ratios), true
+}
+
 // Advantage says how much better a is than b on m: a ÷ b when higher is
 // better, b ÷ a when lower is; above 1, a is better. ok is false when
 // either is missing or zero.
