@@ -216,9 +216,10 @@ const (
 // readiness and parks the waker until the next edge. A task never makes a
 // system call while its side is known not ready.
 //
-// A registration is 64 bytes, which an idle connection pays for: its flags,
-// its readiness ticks and the lock of its wakers share one atomic word
-// (state), in place of a mutex, a row of booleans and two counters. A
+// A registration is 48 bytes, which an idle connection pays for: its flags,
+// its readiness ticks and the lock of its waker share one atomic word
+// (state), in place of a mutex, a row of booleans and two counters, and
+// it has room for one parked waker (see park). A
 // side found ready is answered with one atomic load; the lock is taken to
 // park or take a waker, by the loop's goroutine nearly always, and held
 // for a few instructions (or, when the fd is first armed, one epoll_ctl).
@@ -227,8 +228,11 @@ type Registration struct {
 	fd       *FD // its descriptor number and the owner CloseAll closes
 	token    Token
 
-	readWaker  future.Waker // guarded by the lock bit of state
-	writeWaker future.Waker
+	// waker is the waker parked on the side whose regReadParked or
+	// regWriteParked bit is set; once wakers were parked on both sides at
+	// once, it is a *wakerPair that holds one for each side, kept from
+	// then on (see park). Guarded by the lock bit of state.
+	waker future.Waker
 
 	// state holds the flags below, the lock bit and the read and write
 	// ticks (see tick.go). It changes only under the lock, and the
@@ -245,12 +249,14 @@ const (
 	regWriteReady                    // the write side may be ready
 	regReadClosed                    // an event said no more data will arrive; final
 	regMuted                         // a level-triggered fd taken out of the poller until its readiness is used (see muting)
+	regReadParked                    // a waker is parked on the read side
+	regWriteParked                   // a waker is parked on the write side
 
 	// The ticks count the events that set each side ready, modulo
 	// 1<<tickBits, above the flags.
-	tickBits       = 28
+	tickBits       = 27
 	tickMask       = 1<<tickBits - 1
-	readTickShift  = 8
+	readTickShift  = 9
 	writeTickShift = readTickShift + tickBits
 )
 
@@ -304,11 +310,11 @@ func (reg *Registration) setReady(ev Event) (rw, ww future.Waker) {
 	}
 	if ev.Readable {
 		s = withTick(s|regReadReady, Read, tickOf(s, Read)+1)
-		rw, reg.readWaker = reg.readWaker, nil
+		s, rw = reg.take(s, Read)
 	}
 	if ev.Writable {
 		s = withTick(s|regWriteReady, Write, tickOf(s, Write)+1)
-		ww, reg.writeWaker = reg.writeWaker, nil
+		s, ww = reg.take(s, Write)
 	}
 	reg.unlock(s)
 	return rw, ww
@@ -376,7 +382,7 @@ func (reg *Registration) clearLocked(cx *future.Context, d Direction, s uint64) 
 		cx.Waker().Wake()
 		return
 	}
-	reg.park(d, cx.Waker())
+	s = reg.park(s, d, cx.Waker())
 	reg.unlock(s &^ ready(d))
 }
 
@@ -403,13 +409,74 @@ func (reg *Registration) PollReady(cx *future.Context, d Direction) future.Poll[
 	return p
 }
 
-// park sets the waker of side d; the caller holds the lock.
-func (reg *Registration) park(d Direction, w future.Waker) {
+// Parked wakers.
+//
+// A registration has room for one waker, not one per side: an idle
+// connection waits on one side, and two interfaces would take a
+// registration from the 48-byte size class to the 64-byte one. A bit of
+// the state word says which side the waker is parked on. When a waker is
+// parked on one side while another waits on the other, the two go into a
+// wakerPair, allocated then and kept for the registration's life, so that a
+// connection whose two sides wait at once (a task reading and writing, or a
+// reader task and a writer task) allocates once and never again.
+
+// wakerPair holds the wakers of the two sides of a registration; it is a
+// Waker only so that it fits in Registration.waker, and is never woken.
+type wakerPair struct{ read, write future.Waker }
+
+func (*wakerPair) Wake() {}
+
+// side returns the place of side d's waker in the pair.
+func (p *wakerPair) side(d Direction) *future.Waker {
 	if d == Read {
-		reg.readWaker = w
-	} else {
-		reg.writeWaker = w
+		return &p.read
 	}
+	return &p.write
+}
+
+// parked is the state bit that says a waker is parked on side d.
+func parked(d Direction) uint64 {
+	if d == Read {
+		return regReadParked
+	}
+	return regWriteParked
+}
+
+// park parks w on side d, replacing the waker parked there, and returns s
+// with side d marked parked; the caller holds the lock (s is the locked
+// word) and stores the result with unlock.
+func (reg *Registration) park(s uint64, d Direction, w future.Waker) uint64 {
+	if p, ok := reg.waker.(*wakerPair); ok {
+		*p.side(d) = w
+		return s | parked(d)
+	}
+	other := Direction(1 - d)
+	if s&parked(other) == 0 {
+		reg.waker = w // the one waker parked
+		return s | parked(d)
+	}
+	p := &wakerPair{}
+	*p.side(other) = reg.waker
+	*p.side(d) = w
+	reg.waker = p
+	return s | parked(d)
+}
+
+// take unparks the waker of side d and returns s with side d unmarked, and
+// the waker (nil if none was parked); the caller holds the lock.
+func (reg *Registration) take(s uint64, d Direction) (uint64, future.Waker) {
+	if s&parked(d) == 0 {
+		return s, nil
+	}
+	s &^= parked(d)
+	if p, ok := reg.waker.(*wakerPair); ok {
+		w := *p.side(d)
+		*p.side(d) = nil
+		return s, w
+	}
+	w := reg.waker // the other side has none parked: it would be a pair
+	reg.waker = nil
+	return s, w
 }
 
 // ClearReady records that a system call in direction d answered EAGAIN: the
@@ -430,8 +497,8 @@ func (reg *Registration) Close() bool {
 		reg.unlock(s)
 		return false
 	}
-	rw, ww := reg.readWaker, reg.writeWaker
-	reg.readWaker, reg.writeWaker = nil, nil
+	s, rw := reg.take(s, Read)
+	s, ww := reg.take(s, Write)
 	reg.unlock(s | regClosed)
 	if s&regArmed != 0 && !reg.fd.Sole() { // a sole fd leaves the poller by being closed
 		_ = reg.registry.poller.Delete(reg.fd.Sysfd())

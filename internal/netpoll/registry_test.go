@@ -335,11 +335,98 @@ func TestRegistryOf(t *testing.T) {
 	}
 }
 
-// TestRegistrationSize keeps a registration in the 64-byte size class: an
+// TestBothSidesParked parks wakers on both sides of one registration, in
+// every order the one-waker slot must survive: a reader and then a writer
+// (which moves them into a pair), a side re-parked with another waker
+// (which replaces only that side's), events for one side and then the
+// other (each wakes its own waker once), and Close with both parked (which
+// wakes both). Once the pair exists, parking on both sides again allocates
+// nothing.
+func TestBothSidesParked(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	reg := register(t, r, a, nil)
+	defer reg.Close()
+
+	reader, rw := hostCx(r)
+	writer, ww := hostCx(r)
+	reg.ClearReady(reader, Read)
+	if _, pair := reg.waker.(*wakerPair); pair {
+		t.Fatalf("one side parked holds a pair; want the waker alone")
+	}
+	reg.ClearReady(writer, Write)
+	if _, pair := reg.waker.(*wakerPair); !pair {
+		t.Fatalf("both sides parked with two wakers: no pair")
+	}
+	reader2, rw2 := hostCx(r)
+	if p := reg.PollReady(reader2, Read); testkit.Describe(p) != "pending" {
+		t.Fatalf("PollReady(Read) = %s; want pending", testkit.Describe(p))
+	}
+	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
+	if rw.Count() != 0 || rw2.Count() != 1 || ww.Count() != 0 {
+		t.Errorf("a readable event woke the replaced reader %d, the reader %d and the writer %d times; want 0, 1, 0",
+			rw.Count(), rw2.Count(), ww.Count())
+	}
+	r.Dispatch([]Event{{Token: reg.Token(), Writable: true}})
+	if rw2.Count() != 1 || ww.Count() != 1 {
+		t.Errorf("a writable event: reader woken %d, writer %d times in all; want 1, 1", rw2.Count(), ww.Count())
+	}
+	r.Dispatch([]Event{{Token: reg.Token(), Readable: true, Writable: true}})
+	if rw2.Count() != 1 || ww.Count() != 1 {
+		t.Errorf("an event with no waker parked woke reader %d, writer %d times in all; want 1, 1", rw2.Count(), ww.Count())
+	}
+
+	// With the pair in place, parking on both sides and taking both
+	// allocates nothing.
+	if n := testing.AllocsPerRun(100, func() {
+		reg.ClearReady(reader, Read)
+		reg.ClearReady(writer, Write)
+		r.Dispatch([]Event{{Token: reg.Token(), Readable: true, Writable: true}})
+	}); n != 0 {
+		t.Errorf("parking both sides with the pair in place allocates %v times; want 0", n)
+	}
+
+	// The same waker on both sides, then Close: both sides are woken.
+	reg.ClearReady(reader, Read)
+	reg.ClearReady(reader, Write)
+	before := rw.Count()
+	reg.Close()
+	if got := rw.Count() - before; got != 2 {
+		t.Errorf("Close with one waker parked on both sides woke it %d times; want 2", got)
+	}
+}
+
+// TestOneSideParkedNeedsNoPair: a waker parked on one side, taken, and then
+// one parked on the other side never makes a pair; the slot holds one
+// side's waker at a time.
+func TestOneSideParkedNeedsNoPair(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	reg := register(t, r, a, nil)
+	defer reg.Close()
+	cx, w := hostCx(r)
+	reg.ClearReady(cx, Read)
+	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
+	reg.ClearReady(cx, Write)
+	if _, pair := reg.waker.(*wakerPair); pair {
+		t.Errorf("sides parked one after the other hold a pair; want the waker alone")
+	}
+	r.Dispatch([]Event{{Token: reg.Token(), Writable: true}})
+	if w.Count() != 2 {
+		t.Errorf("woken %d times; want 2 (once per side)", w.Count())
+	}
+	if reg.waker != nil || reg.state.Load()&(regReadParked|regWriteParked) != 0 {
+		t.Errorf("after both wakers were taken: waker %v, state %#x; want none parked", reg.waker, reg.state.Load())
+	}
+}
+
+// TestRegistrationSize keeps a registration in the 48-byte size class: an
 // idle connection pays for one.
 func TestRegistrationSize(t *testing.T) {
-	if n := unsafe.Sizeof(Registration{}); n > 64 {
-		t.Errorf("a Registration is %d bytes; want at most 64", n)
+	if n := unsafe.Sizeof(Registration{}); n > 48 {
+		t.Errorf("a Registration is %d bytes; want at most 48", n)
 	}
 }
 
@@ -349,7 +436,7 @@ func (reg *Registration) readReady() bool { return reg.state.Load()&regReadReady
 // TestRegistrationBits: the flags, the lock bit and the two ticks share the
 // state word without overlapping, and a tick wraps within its own bits.
 func TestRegistrationBits(t *testing.T) {
-	flags := regLocked | regArmed | regClosed | regReadReady | regWriteReady | regReadClosed
+	flags := regLocked | regArmed | regClosed | regReadReady | regWriteReady | regReadClosed | regMuted | regReadParked | regWriteParked
 	if flags >= 1<<readTickShift {
 		t.Fatalf("the flags %#x reach into the read tick (bit %d)", flags, readTickShift)
 	}

@@ -20,7 +20,7 @@ import "github.com/eddyio/eddy/future"
 
 // The ticks live in the registration's state word, tickBits bits a side,
 // so they wrap: a call would be fooled only if exactly a multiple of
-// 1<<tickBits events (some 268 million) were dispatched between its look
+// 1<<tickBits events (some 134 million) were dispatched between its look
 // and its EAGAIN.
 
 // tickOf returns the tick of side d in the state word s.
@@ -60,7 +60,7 @@ func (reg *Registration) pollReadyTick(cx *future.Context, d Direction) (future.
 	case s&ready(d) != 0:
 		p, tick = future.Ok(struct{}{}), tickOf(s, d)
 	default:
-		reg.park(d, cx.Waker())
+		s = reg.park(s, d, cx.Waker())
 	}
 	reg.unlock(s)
 	return p, tick
@@ -94,7 +94,7 @@ func (reg *Registration) clearReadyAt(cx *future.Context, d Direction, tick uint
 func (reg *Registration) clearReadDrainedAt(cx *future.Context, tick uint32) {
 	s := reg.lock()
 	if s&(regClosed|regReadClosed) == 0 && tickOf(s, Read) == tick {
-		reg.readWaker = cx.Waker()
+		s = reg.park(s, Read, cx.Waker())
 		s &^= regReadReady
 	}
 	reg.unlock(s)
