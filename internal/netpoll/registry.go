@@ -242,15 +242,15 @@ type Registration struct {
 
 // The bits of Registration.state.
 const (
-	regLocked     uint64 = 1 << iota // a goroutine holds the lock: it alone changes the word and the wakers
-	regArmed                         // the fd is in the poller; before, the registration only tracks it for CloseAll
-	regClosed                        // closed: final
-	regReadReady                     // the read side may be ready
-	regWriteReady                    // the write side may be ready
-	regReadClosed                    // an event said no more data will arrive; final
-	regMuted                         // a level-triggered fd taken out of the poller until its readiness is used (see muting)
-	regReadParked                    // a waker is parked on the read side
-	regWriteParked                   // a waker is parked on the write side
+	regLocked      uint64 = 1 << iota // a goroutine holds the lock: it alone changes the word and the wakers
+	regArmed                          // the fd is in the poller; before, the registration only tracks it for CloseAll
+	regClosed                         // closed: final
+	regReadReady                      // the read side may be ready
+	regWriteReady                     // the write side may be ready
+	regReadClosed                     // an event said no more data will arrive; final
+	regMuted                          // a level-triggered fd taken out of the poller until its readiness is used (see muting)
+	regReadParked                     // a waker is parked on the read side
+	regWriteParked                    // a waker is parked on the write side
 
 	// The ticks count the events that set each side ready, modulo
 	// 1<<tickBits, above the flags.
