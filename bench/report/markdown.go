@@ -168,46 +168,21 @@ func Markdown(r *Results, chartDir, analysis string) string {
 			peers = append(peers, s)
 		}
 	}
-	p("| scenario | figure |")
-	for _, s := range peers {
-		p(" %s |", s)
-	}
-	p("\n| --- | --- |%s\n", strings.Repeat(" ---: |", len(peers)))
-	for _, sc := range r.Scenarios {
-		h, _ := Metrics(sc.Kind)
-		e := stats(sc, Highlighted, h)
-		p("| (%s) %s | %s |", sc.ID, sc.Title, h.Name)
-		for _, s := range peers {
-			if a, ok := Advantage(h, e, stats(sc, s, h)); ok {
-				p(" %.2f |", a)
-			} else {
-				p(" – |")
-			}
+	ratioTable(p, r, peers, func(sc Scenario, h Metric, peer string) string {
+		if a, ok := Advantage(h, stats(sc, Highlighted, h), stats(sc, peer, h)); ok {
+			return fmt.Sprintf("%.2f", a)
 		}
-		p("\n")
-	}
-	p("\n")
+		return "–"
+	})
 
 	p("### Repetition by repetition\n\n")
 	p("The same ratio taken within each repetition (eddy's run against the peer's run of the same repetition, minutes apart at most), then the median and, in brackets, the min–max over the repetitions. The machine's speed can drift over the suite's minutes; a ratio of medians can then pair a fast run of one server with a slow run of the other, and this one cannot.\n\n")
-	p("| scenario | figure |")
-	for _, s := range peers {
-		p(" %s |", s)
-	}
-	p("\n| --- | --- |%s\n", strings.Repeat(" ---: |", len(peers)))
-	for _, sc := range r.Scenarios {
-		h, _ := Metrics(sc.Kind)
-		p("| (%s) %s | %s |", sc.ID, sc.Title, h.Name)
-		for _, s := range peers {
-			if a, ok := PairedAdvantage(sc, Highlighted, s, h); ok {
-				p(" %.2f (%.2f–%.2f) |", a.Median, a.Min, a.Max)
-			} else {
-				p(" – |")
-			}
+	ratioTable(p, r, peers, func(sc Scenario, h Metric, peer string) string {
+		if a, ok := PairedAdvantage(sc, Highlighted, peer, h); ok {
+			return fmt.Sprintf("%.2f (%.2f–%.2f)", a.Median, a.Min, a.Max)
 		}
-		p("\n")
-	}
-	p("\n")
+		return "–"
+	})
 
 	p("## Targets of issue 9, checked mechanically on this run\n\n")
 	p("\"Best peer\" is the best median among the libraries and net; %s is the reference, not a peer.\n\n", Reference)
@@ -233,6 +208,26 @@ func Markdown(r *Results, chartDir, analysis string) string {
 	}
 	p("%s\n%s\n%s\n", AnalysisBegin, analysis, AnalysisEnd)
 	return b.String()
+}
+
+// ratioTable writes a table of eddy against each peer on each scenario's
+// headline figure, one row per scenario, with the cells that cell gives,
+// followed by a blank line.
+func ratioTable(p func(string, ...any), r *Results, peers []string, cell func(sc Scenario, h Metric, peer string) string) {
+	p("| scenario | figure |")
+	for _, s := range peers {
+		p(" %s |", s)
+	}
+	p("\n| --- | --- |%s\n", strings.Repeat(" ---: |", len(peers)))
+	for _, sc := range r.Scenarios {
+		h, _ := Metrics(sc.Kind)
+		p("| (%s) %s | %s |", sc.ID, sc.Title, h.Name)
+		for _, s := range peers {
+			p(" %s |", cell(sc, h, s))
+		}
+		p("\n")
+	}
+	p("\n")
 }
 
 func smokeNote(r *Results) string {

@@ -58,6 +58,19 @@ func markReadable(t *testing.T, r *Registry, fd *FD, cx *future.Context) {
 	r.Dispatch([]Event{{Token: fd.reg.Load().Token(), Readable: true}})
 }
 
+// registeredSocket checks the test for fd leaks and returns a fresh
+// registry and the registration of one end of a new socket pair, closed
+// when the test ends.
+func registeredSocket(t *testing.T) (*Registry, *Registration) {
+	t.Helper()
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	reg := register(t, r, a, nil)
+	t.Cleanup(func() { reg.Close() })
+	return r, reg
+}
+
 // register registers fd with r and fails the test on error.
 func register(t *testing.T, r *Registry, fd int, owner Closer) *Registration {
 	t.Helper()
@@ -121,11 +134,7 @@ func TestDataBeforeRegistrationIsReported(t *testing.T) {
 }
 
 func TestPollReadyClearReadyProtocol(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, _ := socketPair(t)
-	reg := register(t, r, a, nil)
-	defer reg.Close()
+	r, reg := registeredSocket(t)
 
 	cx1, w1 := hostCx(r)
 	reg.ClearReady(cx1, Read) // a read found EAGAIN
@@ -343,11 +352,7 @@ func TestRegistryOf(t *testing.T) {
 // wakes both). Once the pair exists, parking on both sides again allocates
 // nothing.
 func TestBothSidesParked(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, _ := socketPair(t)
-	reg := register(t, r, a, nil)
-	defer reg.Close()
+	r, reg := registeredSocket(t)
 
 	reader, rw := hostCx(r)
 	writer, ww := hostCx(r)
@@ -401,11 +406,7 @@ func TestBothSidesParked(t *testing.T) {
 // one parked on the other side never makes a pair; the slot holds one
 // side's waker at a time.
 func TestOneSideParkedNeedsNoPair(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, _ := socketPair(t)
-	reg := register(t, r, a, nil)
-	defer reg.Close()
+	r, reg := registeredSocket(t)
 	cx, w := hostCx(r)
 	reg.ClearReady(cx, Read)
 	r.Dispatch([]Event{{Token: reg.Token(), Readable: true}})
