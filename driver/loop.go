@@ -197,7 +197,7 @@ func (l *Loop) start(t *task, f future.Future[struct{}]) {
 
 // spawnFrom is Spawn of f as t (a zero task, or one holding only f) by a
 // future polled with cx, whose executor is l. When cx's task is one l is
-// polling now (on l's goroutine, inside its turn), the new task is linked
+// polling now (on l's goroutine, inside its turn), the new task is adopted
 // and pushed onto the local run queue at once, behind the tasks already
 // scheduled, instead of going through the inject queue's lock and waiting
 // for the next drain: it runs in this same turn. Otherwise, and on a
@@ -261,7 +261,7 @@ func (l *Loop) drainInject() {
 	l.injectMu.Unlock()
 	var adopted int64
 	for i, t := range batch {
-		if !l.linked(t) && t.state().Load() != taskDone {
+		if !l.live.has(t) && t.state().Load() != taskDone {
 			l.adopt(t)
 			adopted++
 		}
@@ -284,20 +284,11 @@ func (l *Loop) drainInject() {
 	l.spare = batch[:0]
 }
 
-// adopt makes t, a task just spawned on l, live: linked and counted.
+// adopt makes t, a task just spawned on l, live: in the set and counted.
 func (l *Loop) adopt(t *task) {
-	l.link(t)
+	l.live.add(t)
 	l.counts.spawned++
 }
-
-// link adds t to the live tasks.
-func (l *Loop) link(t *task) { l.live.add(t) }
-
-// linked reports whether t is one of the live tasks.
-func (l *Loop) linked(t *task) bool { return l.live.has(t) }
-
-// unlink removes t from the live tasks, if it is there.
-func (l *Loop) unlink(t *task) { l.live.remove(t) }
 
 // rootOf returns the root of the running BlockOn if t is its task, or nil.
 func (l *Loop) rootOf(t *task) *rootTask {
@@ -326,7 +317,7 @@ func (l *Loop) runTask(t *task) {
 	l.counts.polls++
 	done, res := t.poll()
 	if done {
-		l.unlink(t)
+		l.live.remove(t)
 		root := l.rootOf(t)
 		if err := res.Err(); err != nil && root == nil {
 			var pe *future.PanicError
@@ -517,7 +508,7 @@ func (l *Loop) closeCtx(ctx context.Context) error {
 			t.state().Store(taskDone)
 			l.abandon(t) // contract 11: the task is told, and releases what it holds
 			t.fut = nil
-			l.unlink(t)
+			l.live.remove(t)
 		}
 		sort.Strings(names)
 		err = &ShutdownError{Cancelled: names}

@@ -52,8 +52,7 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 	t.state().Store(taskScheduled)
 	l.root = r
 	defer func() { l.root = nil }()
-	l.link(t)
-	l.counts.spawned++
+	l.adopt(t)
 	l.runq.push(t)
 
 	err := l.drive(func() bool { return t.fut == nil || r.stalled != nil }, zeroTime)
@@ -74,7 +73,7 @@ func BlockOn[T any](l *Loop, f future.Future[T]) (T, error) {
 func (l *Loop) cancel(t *task) {
 	t.state().Store(taskDone)
 	t.fut = nil
-	l.unlink(t)
+	l.live.remove(t)
 }
 
 // rootTask is the task of the future BlockOn drives, with what only that

@@ -314,7 +314,7 @@ func (r *outsideTask[T]) stopRoot() {
 // they are told ErrStopped, not cancelled and named among the tasks that
 // did not finish in time. Loop goroutine only.
 func (l *Loop) stopRoots() {
-	for i := l.live.n - 1; i >= 0; i-- { // from the last: cancel's unlink moves a task already seen into slot i
+	for i := l.live.n - 1; i >= 0; i-- { // from the last: cancel's removal moves a task already seen into slot i
 		t := l.live.at(i)
 		if r, ok := t.fut.(interface{ stopRoot() }); ok {
 			r.stopRoot()

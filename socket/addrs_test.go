@@ -97,7 +97,7 @@ func TestAddrsAfterCloseAndReuse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.setPeer(sharedLocal(laddr).(*connAddrs), sockaddr.InetFromSockaddr(sa)) // as listener's accept
+			s.setPeer(sharedLocal(laddr), sockaddr.InetFromSockaddr(sa)) // as listener's accept
 			return s
 		}, same, same},
 	}
@@ -187,7 +187,7 @@ func TestSharedLocalAddress(t *testing.T) {
 	loopkit.NoLeaks(t)
 	var streams [2]*TCPStream
 	var peers [2]*net.TCPAddr
-	shared, _ := sharedLocal(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 4242}).(*connAddrs)
+	shared := sharedLocal(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 4242})
 	for i := range streams {
 		fd, _, raddr := loopbackConn(t)
 		// The client's end stands in for an accepted stream: its peer is

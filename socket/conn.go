@@ -50,12 +50,12 @@ type connAddrs struct {
 	shared       bool // a listener's local address alone, for every stream it accepts
 }
 
-// sharedLocal is internal/sockadopt's SharedLocal: what a listener bound
-// to laddr hands each stream it accepts as its local address, one value
-// for all of them, so that a stream holds a pointer and no address of its
-// own until its addresses are asked. A nil laddr gives nil: the streams
-// look theirs up.
-func sharedLocal(laddr net.Addr) any {
+// sharedLocal is what a listener bound to laddr hands each stream it
+// accepts as its local address (internal/sockadopt's SharedLocal), one
+// value for all of them, so that a stream holds a pointer and no address
+// of its own until its addresses are asked. A nil laddr gives nil: the
+// streams look theirs up.
+func sharedLocal(laddr net.Addr) *connAddrs {
 	if laddr == nil {
 		return nil
 	}
@@ -155,7 +155,7 @@ func (c *conn) setAddrs(laddr, raddr net.Addr) {
 		c.named.Store(&connAddrs{laddr: laddr, raddr: raddr})
 		return
 	}
-	local, _ := sharedLocal(laddr).(*connAddrs)
+	local := sharedLocal(laddr)
 	var peer sockaddr.Inet
 	if ta, ok := raddr.(*net.TCPAddr); ok && ta != nil {
 		if sa, _, err := sockaddr.FromTCP(ta); err == nil {

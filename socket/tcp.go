@@ -45,7 +45,7 @@ func NewTCPStream(sysfd int) (*TCPStream, error) {
 // UnixPair made. A descriptor eddy was handed (NewTCPStream, FromTCPConn)
 // stays shared.
 func init() {
-	sockadopt.SharedLocal = sharedLocal
+	sockadopt.SharedLocal = func(laddr net.Addr) any { return sharedLocal(laddr) }
 	sockadopt.Register(func(cx *future.Context, fd int, local any, peer sockaddr.Inet) *TCPStream {
 		s := newTCPStream(fd)
 		l, _ := local.(*connAddrs)

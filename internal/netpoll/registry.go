@@ -107,10 +107,7 @@ func (r *Registry) Track(fd *FD) *Registration {
 		}
 		r.n++
 	}
-	r.gen++
-	if r.gen == uint32(WakeToken>>32) {
-		r.gen = 0 // WakeToken is the poller's; after a wrap, 0 is as good as any
-	}
+	r.gen++ // no token equals WakeToken: its slot index (2³²-1) is never reached
 	r.chunks[idx/chunkSlots].regs[idx%chunkSlots] = reg
 	reg.token = Token(idx) | Token(r.gen)<<32
 	r.mu.Unlock()

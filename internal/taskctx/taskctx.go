@@ -46,8 +46,8 @@ type Hooks[C any] struct {
 	// it at each task it polls with [Rebind].
 	Init func(cx C, st *State, w, e any)
 	// BeginPoll resets the per-poll bookkeeping of cx's task (waker taken,
-	// budget, stalled child); the driver calls it before each poll of a
-	// task's root future.
+	// budget, stalled child): a new turn, for a test that polls by hand
+	// (the driver's Rebind does it before each poll of a task).
 	BeginPoll func(cx C)
 	// WakerTaken reports whether any context of cx's task handed out its
 	// waker since BeginPoll.
