@@ -394,7 +394,8 @@ func (l *Loop) drive(until func() bool, deadline time.Time) error {
 			// would run the loop again ahead of the goroutines it
 			// readied; the next schedule takes them. With GOMAXPROCS 1
 			// one yield left about 2% of netconn's ping-pong round
-			// trips waiting out the 1 ms in epoll_wait.
+			// trips waiting out the whole block in epoll_wait (then
+			// 1 ms; now netpoll's blockFor, 10 ms).
 			runtime.Gosched()
 			runtime.Gosched()
 			l.runq.trim()

@@ -24,7 +24,7 @@ func oneProc(t *testing.T) {
 
 // wakePauses vary when another goroutine wakes the loop: at once, while it
 // is (probably) blocked in epoll_wait, and once it has (probably) parked.
-var wakePauses = []time.Duration{0, 200 * time.Microsecond, 3 * time.Millisecond}
+var wakePauses = []time.Duration{0, 200 * time.Microsecond, 15 * time.Millisecond}
 
 func TestWakeWithOneProc(t *testing.T) {
 	oneProc(t)

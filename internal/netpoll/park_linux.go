@@ -84,10 +84,19 @@ func (k *Parker) tryWait(uintptr) bool {
 }
 
 // blockFor is how long Wait blocks its thread in epoll_wait before it
-// parks the goroutine instead: about the time between two messages of a
-// busy connection, short enough that an idle loop soon gives its thread
-// back.
-const blockFor = time.Millisecond
+// parks the goroutine instead: 10 ms, Go's own scheduling quantum (a
+// goroutine that runs that long is preempted) and no shorter than the
+// kernel's scheduler tick on any usual configuration (HZ 100 to 1000).
+//
+// It is a cost, not only a bound: a wait with a timeout arms a kernel
+// timer, and a timer that expires before the CPU's next tick becomes its
+// next event, so arming and cancelling it reprograms the timer hardware.
+// In a virtual machine that traps to the hypervisor, at every sleep of a
+// busy loop. With 1 ms (shorter than a tick at HZ 250) it cost about 4 µs
+// of server CPU per connection of a churn load on this project's machine;
+// with a bound of a tick or more, the same as a wait with no timeout. See
+// docs/architecture.md, "Waiting on Linux".
+const blockFor = 10 * time.Millisecond
 
 // Wait is Poller.Wait: it fills events and returns how many, waiting up to
 // timeout (< 0: no limit, 0: a look without waiting). It blocks the thread

@@ -5,7 +5,7 @@ package netpoll
 import "time"
 
 // Parker waits for a Poller's events. On Linux it blocks in epoll_wait for
-// up to a millisecond, then parks the waiting goroutine in Go's netpoller;
+// up to 10 ms, then parks the waiting goroutine in Go's netpoller;
 // here, for now, it blocks in Poller.Wait.
 type Parker struct{ p *Poller }
 

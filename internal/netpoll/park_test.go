@@ -179,3 +179,14 @@ func TestParkerWaitAllocs(t *testing.T) {
 	var buf [64]byte
 	unix.Read(a, buf[:])
 }
+
+// TestBlockForIsATickOrMore keeps the bound of the blocking phase at a
+// scheduler tick or more on every usual kernel (HZ 100: 10 ms). A shorter
+// bound is the CPU's next timer event at nearly every sleep of a busy
+// loop, and reprogramming the timer for it is what blockFor's doc says it
+// costs.
+func TestBlockForIsATickOrMore(t *testing.T) {
+	if blockFor < 10*time.Millisecond {
+		t.Fatalf("blockFor = %v, shorter than a 10 ms scheduler tick", blockFor)
+	}
+}
