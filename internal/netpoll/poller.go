@@ -6,10 +6,19 @@
 //
 //   - Open() (*Poller, error) creates the kernel poller and its wake-up
 //     mechanism. Every fd it creates is close-on-exec.
-//   - Add(fd, t) registers fd once, for read AND write, edge-triggered, under
-//     the token t. t must not be WakeToken. Readiness is reported again only
-//     after a new edge (new data, new buffer space, hang-up), so a task reads
-//     or writes until EAGAIN before it parks (DESIGN.md, contract 4).
+//   - Add(fd, t) registers fd once, edge-triggered, under the token t, for
+//     reading, and for writing too where the constant addWatchesWrite says
+//     so (kqueue; on epoll WatchWrite adds it). t must not be WakeToken.
+//     Readiness is reported again only after a new edge (new data, new
+//     buffer space, hang-up), so a task reads or writes until EAGAIN before
+//     it parks (DESIGN.md, contract 4). Error and hang-up are reported
+//     whatever the interest.
+//   - WatchWrite(fd, t) adds write readiness, edge-triggered, to an fd Add
+//     registered, and reports the fd at the next Wait if it is writable
+//     already (epoll's EPOLL_CTL_MOD looks at it), so that a write that
+//     found the fd full and calls it loses no edge. The registry calls it
+//     once per fd, at its first full write; where Add watches writes, it
+//     does nothing.
 //   - AddLevel(fd, t) registers fd for reading only, level-triggered, where
 //     the kernel poller and the backend offer it (the constant
 //     levelTriggered says so; epoll does, the kqueue backend is Add): a

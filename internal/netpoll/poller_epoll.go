@@ -24,9 +24,18 @@ import (
 // the token's low half (slot index) in Fd and its high half (generation) in
 // Pad. Nothing in them is a Go pointer.
 
-// Edge-triggered interest in both directions; EPOLLRDHUP reports a peer's
-// shutdown(SHUT_WR) as its own edge so that a reader sees EOF promptly.
-const epollInterest = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
+// Edge-triggered interest; EPOLLRDHUP reports a peer's shutdown(SHUT_WR)
+// as its own edge so that a reader sees EOF promptly. Add registers the
+// read side only: a new socket is writable, and EPOLLOUT from the start
+// would only report that, an event of its own for most connections (the
+// first wait after the accept returned it alone). WatchWrite adds EPOLLOUT
+// when a write first finds the socket full, and it stays from then on.
+// EPOLLHUP and EPOLLERR are reported whatever the interest, and set both
+// sides ready.
+const (
+	epollInterest      = unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLET
+	epollInterestWrite = epollInterest | unix.EPOLLOUT
+)
 
 const (
 	epollReadable = unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLHUP | unix.EPOLLERR
@@ -94,10 +103,30 @@ func Open() (*Poller, error) {
 // levelTriggered: AddLevel registers a level-triggered read side.
 const levelTriggered = true
 
-// Add registers fd once for read and write readiness, edge-triggered
-// (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET), under the token t.
+// addWatchesWrite: Add does not register write readiness; WatchWrite does.
+const addWatchesWrite = false
+
+// Add registers fd for read readiness, edge-triggered
+// (EPOLLIN|EPOLLRDHUP|EPOLLET), under the token t. Write readiness is
+// added by WatchWrite.
 func (p *Poller) Add(fd int, t Token) error {
 	return p.add(fd, t, epollInterest)
+}
+
+// WatchWrite adds write readiness to fd's edge-triggered interest
+// (EPOLLOUT), under the same token t. The kernel looks at the descriptor
+// as it modifies the entry and reports it at the next wait if it is
+// writable already, so no edge is lost between the write that found the
+// socket full and this call.
+func (p *Poller) WatchWrite(fd int, t Token) error {
+	ev := unix.EpollEvent{Events: epollInterestWrite}
+	ev.Fd, ev.Pad = packToken(t)
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed.Load() {
+		return net.ErrClosed
+	}
+	return os.NewSyscallError("epoll_ctl", epollCtl(p.epfd, unix.EPOLL_CTL_MOD, fd, &ev))
 }
 
 // AddLevel registers fd for read readiness only, level-triggered

@@ -68,7 +68,8 @@ func Open() (*Poller, error) {
 }
 
 // Add registers fd once for read and write readiness, edge-triggered
-// (EV_ADD|EV_CLEAR on EVFILT_READ and EVFILT_WRITE), under the token t.
+// (EV_ADD|EV_CLEAR on EVFILT_READ and EVFILT_WRITE), under the token t:
+// both filters in one kevent call, so WatchWrite has nothing left to add.
 func (p *Poller) Add(fd int, t Token) error {
 	if t == WakeToken {
 		return errWakeToken
@@ -98,6 +99,14 @@ const levelTriggered = false
 // AddLevel is Add: listeners on kqueue drain their queue to EAGAIN, as
 // every other fd does.
 func (p *Poller) AddLevel(fd int, t Token) error { return p.Add(fd, t) }
+
+// addWatchesWrite: Add registers both filters, so WatchWrite has nothing
+// to add.
+const addWatchesWrite = true
+
+// WatchWrite adds write readiness to fd's interest: on kqueue Add already
+// registered EVFILT_WRITE, so it does nothing.
+func (p *Poller) WatchWrite(fd int, t Token) error { return nil }
 
 // setToken records t for fd, growing the table as needed. mu must be held.
 func (p *Poller) setToken(fd int, t Token) {

@@ -239,21 +239,22 @@ type Registration struct {
 
 // The bits of Registration.state.
 const (
-	regLocked      uint64 = 1 << iota // a goroutine holds the lock: it alone changes the word and the wakers
-	regArmed                          // the fd is in the poller; before, the registration only tracks it for CloseAll
-	regClosed                         // closed: final
-	regReadReady                      // the read side may be ready
-	regWriteReady                     // the write side may be ready
-	regReadClosed                     // an event said no more data will arrive; final
-	regMuted                          // a level-triggered fd taken out of the poller until its readiness is used (see muting)
-	regReadParked                     // a waker is parked on the read side
-	regWriteParked                    // a waker is parked on the write side
+	regLocked       uint64 = 1 << iota // a goroutine holds the lock: it alone changes the word and the wakers
+	regArmed                           // the fd is in the poller; before, the registration only tracks it for CloseAll
+	regClosed                          // closed: final
+	regReadReady                       // the read side may be ready
+	regWriteReady                      // the write side may be ready
+	regReadClosed                      // an event said no more data will arrive; final
+	regMuted                           // a level-triggered fd taken out of the poller until its readiness is used (see muting)
+	regReadParked                      // a waker is parked on the read side
+	regWriteParked                     // a waker is parked on the write side
+	regWriteWatched                    // the poller reports write readiness (see WatchWrite); from the first full write on
 
 	// The ticks count the events that set each side ready, modulo
 	// 1<<tickBits, above the flags.
 	tickBits       = 27
 	tickMask       = 1<<tickBits - 1
-	readTickShift  = 9
+	readTickShift  = 10
 	writeTickShift = readTickShift + tickBits
 )
 
@@ -362,8 +363,10 @@ func (reg *Registration) unmuteLocked(s uint64) (uint64, bool) {
 }
 
 // clearLocked clears side d of s, with cx's waker parked for its next
-// report, and unlocks. A muted fd goes back into the poller first; if it
-// cannot, the side stays ready and the task is woken to try again. On a
+// report, and unlocks. A muted fd goes back into the poller first, and the
+// write side of an fd the poller does not yet watch for writing is added
+// to its interest (watchWriteLocked); if either cannot be done, the side
+// stays ready and the task is woken to try again. On a
 // registration closed while the caller's system call was in flight, Close
 // found no waker to wake, so cx's task is woken now; its next poll sees
 // ErrClosed.
@@ -374,6 +377,9 @@ func (reg *Registration) clearLocked(cx *future.Context, d Direction, s uint64) 
 		return
 	}
 	s, ok := reg.unmuteLocked(s)
+	if ok && d == Write {
+		s, ok = reg.watchWriteLocked(s)
+	}
 	if !ok {
 		reg.unlock(s)
 		cx.Waker().Wake()
@@ -381,6 +387,22 @@ func (reg *Registration) clearLocked(cx *future.Context, d Direction, s uint64) 
 	}
 	s = reg.park(s, d, cx.Waker())
 	reg.unlock(s &^ ready(d))
+}
+
+// watchWriteLocked has the poller report the fd's write readiness from now
+// on, if it does not yet, and returns s marked so; false if the poller
+// refused. A registration starts ready to write and watched for reading
+// only (see Poller.Add), so this runs once, when a write first finds the
+// socket full: its EAGAIN is the first time the write side needs an edge.
+// The caller holds the lock, which keeps the descriptor open.
+func (reg *Registration) watchWriteLocked(s uint64) (uint64, bool) {
+	if s&(regArmed|regWriteWatched) != regArmed || reg.fd.level() {
+		return s, true
+	}
+	if reg.registry.poller.WatchWrite(reg.fd.Sysfd(), reg.token) != nil {
+		return s, false
+	}
+	return s | regWriteWatched, true
 }
 
 // consumeAt records that a call on the level-triggered read side, made
@@ -530,6 +552,9 @@ func (reg *Registration) arm() error {
 		err = reg.registry.poller.AddLevel(reg.fd.Sysfd(), reg.token)
 	} else {
 		err = reg.registry.poller.Add(reg.fd.Sysfd(), reg.token)
+		if addWatchesWrite {
+			s |= regWriteWatched
+		}
 	}
 	if err != nil {
 		reg.unlock(s)

@@ -437,7 +437,7 @@ func (reg *Registration) readReady() bool { return reg.state.Load()&regReadReady
 // TestRegistrationBits: the flags, the lock bit and the two ticks share the
 // state word without overlapping, and a tick wraps within its own bits.
 func TestRegistrationBits(t *testing.T) {
-	flags := regLocked | regArmed | regClosed | regReadReady | regWriteReady | regReadClosed | regMuted | regReadParked | regWriteParked
+	flags := regLocked | regArmed | regClosed | regReadReady | regWriteReady | regReadClosed | regMuted | regReadParked | regWriteParked | regWriteWatched
 	if flags >= 1<<readTickShift {
 		t.Fatalf("the flags %#x reach into the read tick (bit %d)", flags, readTickShift)
 	}
