@@ -119,14 +119,7 @@ func (p *Poller) Add(fd int, t Token) error {
 // writable already, so no edge is lost between the write that found the
 // socket full and this call.
 func (p *Poller) WatchWrite(fd int, t Token) error {
-	ev := unix.EpollEvent{Events: epollInterestWrite}
-	ev.Fd, ev.Pad = packToken(t)
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed.Load() {
-		return net.ErrClosed
-	}
-	return os.NewSyscallError("epoll_ctl", epollCtl(p.epfd, unix.EPOLL_CTL_MOD, fd, &ev))
+	return p.ctl(unix.EPOLL_CTL_MOD, fd, t, epollInterestWrite)
 }
 
 // AddLevel registers fd for read readiness only, level-triggered
@@ -140,6 +133,12 @@ func (p *Poller) add(fd int, t Token, events uint32) error {
 	if t == WakeToken {
 		return errWakeToken
 	}
+	return p.ctl(unix.EPOLL_CTL_ADD, fd, t, events)
+}
+
+// ctl makes the epoll_ctl op (ADD or MOD) for fd with the interest events
+// under the token t, unless the poller is closed.
+func (p *Poller) ctl(op, fd int, t Token, events uint32) error {
 	ev := unix.EpollEvent{Events: events}
 	ev.Fd, ev.Pad = packToken(t)
 	p.mu.RLock()
@@ -147,7 +146,7 @@ func (p *Poller) add(fd int, t Token, events uint32) error {
 	if p.closed.Load() {
 		return net.ErrClosed
 	}
-	return os.NewSyscallError("epoll_ctl", epollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev))
+	return os.NewSyscallError("epoll_ctl", epollCtl(p.epfd, op, fd, &ev))
 }
 
 // Delete deregisters fd. ENOENT (not registered) and EBADF (already closed,

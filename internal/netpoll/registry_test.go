@@ -63,12 +63,20 @@ func markReadable(t *testing.T, r *Registry, fd *FD, cx *future.Context) {
 // when the test ends.
 func registeredSocket(t *testing.T) (*Registry, *Registration) {
 	t.Helper()
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, _ := socketPair(t)
-	reg := register(t, r, a, nil)
-	t.Cleanup(func() { reg.Close() })
+	r, reg, _, _ := registeredPair(t)
 	return r, reg
+}
+
+// registeredPair is registeredSocket that also returns the pair's two
+// descriptors: a, the registered end, and b, its peer.
+func registeredPair(t *testing.T) (r *Registry, reg *Registration, a, b int) {
+	t.Helper()
+	checkFDLeaks(t)
+	r = newRegistry(t)
+	a, b = socketPair(t)
+	reg = register(t, r, a, nil)
+	t.Cleanup(func() { reg.Close() })
+	return r, reg, a, b
 }
 
 // register registers fd with r and fails the test on error.

@@ -11,9 +11,10 @@ import (
 	"github.com/eddyio/eddy/internal/testkit"
 )
 
-// inEpoll reports whether the epoll instance of p holds an entry for the
-// descriptor number fd, from /proc/self/fdinfo.
-func inEpoll(t *testing.T, p *Poller, fd int) bool {
+// epollEntry returns the interest mask the epoll instance of p holds for
+// the descriptor number fd, and whether it holds an entry for it at all,
+// from /proc/self/fdinfo.
+func epollEntry(t *testing.T, p *Poller, fd int) (events uint32, ok bool) {
 	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", p.epfd))
 	if err != nil {
@@ -21,11 +22,19 @@ func inEpoll(t *testing.T, p *Poller, fd int) bool {
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		var tfd int
-		if _, err := fmt.Sscanf(line, "tfd: %d", &tfd); err == nil && tfd == fd {
-			return true
+		if _, err := fmt.Sscanf(line, "tfd: %d events: %x", &tfd, &events); err == nil && tfd == fd {
+			return events, true
 		}
 	}
-	return false
+	return 0, false
+}
+
+// inEpoll reports whether the epoll instance of p holds an entry for the
+// descriptor number fd.
+func inEpoll(t *testing.T, p *Poller, fd int) bool {
+	t.Helper()
+	_, ok := epollEntry(t, p, fd)
+	return ok
 }
 
 // TestSoleFDLeavesPollerByClosing: Close of a sole fd makes no

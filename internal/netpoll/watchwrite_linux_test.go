@@ -1,9 +1,6 @@
 package netpoll
 
 import (
-	"fmt"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,23 +10,14 @@ import (
 )
 
 // epollInterestOf returns the interest mask the epoll instance of p holds
-// for the descriptor number fd, from /proc/self/fdinfo, and fails the test
-// if fd is not in it.
+// for the descriptor number fd, and fails the test if it holds none.
 func epollInterestOf(t *testing.T, p *Poller, fd int) uint32 {
 	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", p.epfd))
-	if err != nil {
-		t.Skipf("cannot read the epoll set: %v", err)
+	events, ok := epollEntry(t, p, fd)
+	if !ok {
+		t.Fatalf("fd %d is not in the epoll set", fd)
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		var tfd int
-		var events uint32
-		if _, err := fmt.Sscanf(line, "tfd: %d events: %x", &tfd, &events); err == nil && tfd == fd {
-			return events
-		}
-	}
-	t.Fatalf("fd %d is not in the epoll set", fd)
-	return 0
+	return events
 }
 
 // fillSocket writes to fd until the kernel answers EAGAIN.
@@ -67,11 +55,7 @@ func drainSocket(t *testing.T, fd int) {
 // event; the first write that finds the socket full adds EPOLLOUT, once,
 // and from then on the write side's edges wake its task.
 func TestWriteInterestAddedOnFirstFullWrite(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, b := socketPair(t)
-	reg := register(t, r, a, nil)
-	defer reg.Close()
+	r, reg, a, b := registeredPair(t)
 	if got := epollInterestOf(t, r.poller, a); got&unix.EPOLLOUT != 0 || got&unix.EPOLLIN == 0 {
 		t.Fatalf("interest of a new registration = %#x; want EPOLLIN and no EPOLLOUT", got)
 	}
@@ -112,11 +96,7 @@ func TestWriteInterestAddedOnFirstFullWrite(t *testing.T) {
 // peer read everything in between). epoll looks at the descriptor when
 // the entry is modified, so that edge is reported all the same.
 func TestWriteEdgeBeforeWatchIsReported(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, b := socketPair(t)
-	reg := register(t, r, a, nil)
-	defer reg.Close()
+	r, reg, a, b := registeredPair(t)
 	cx, w := hostCx(r)
 	fillSocket(t, a)
 	drainSocket(t, b)
@@ -132,11 +112,7 @@ func TestWriteEdgeBeforeWatchIsReported(t *testing.T) {
 // modification fails), the side stays ready and the task is woken to try
 // its write again, rather than wait for an edge that cannot come.
 func TestWatchWriteRefusedWakesTheTask(t *testing.T) {
-	checkFDLeaks(t)
-	r := newRegistry(t)
-	a, _ := socketPair(t)
-	reg := register(t, r, a, nil)
-	defer reg.Close()
+	r, reg, a, _ := registeredPair(t)
 	if err := r.poller.Delete(a); err != nil {
 		t.Fatal(err)
 	}
