@@ -174,7 +174,10 @@ func TestChatNonReader(t *testing.T) {
 		for l := range strings.Lines(batch.String()) {
 			flood.WriteString("bob: " + l)
 		}
-		last := []byte(fmt.Sprintf("bob: %08d ", i+window-1))
+		// The whole line, not its number: once the last window is in,
+		// alice's output is read as a whole below, and a line whose tail
+		// is still on its way would be counted as lost.
+		last := []byte(fmt.Sprintf("bob: %08d %s\n", i+window-1, pad))
 		alice.nc.WaitStdout(t, fmt.Sprintf("alice's line %d", i+window-1), func(out []byte) bool {
 			return bytes.Contains(out[max(0, len(out)-4*lineSize):], last)
 		})
@@ -210,7 +213,12 @@ func TestChatNonReader(t *testing.T) {
 		bob.nc.WaitStdout(t, "bob's "+left, func(out []byte) bool { return bytes.Contains(out, []byte(left)) })
 	}
 	if want := alice.want + flood.String(); got != want {
-		t.Errorf("alice printed %d bytes; want %d (the %d lines of bob in order)", len(got), len(want), lines)
+		at := 0
+		for at < min(len(got), len(want)) && got[at] == want[at] {
+			at++
+		}
+		t.Errorf("alice printed %d bytes; want %d (the %d lines of bob in order); they differ from byte %d: got %.40q, want %.40q",
+			len(got), len(want), lines, at, got[at:], want[at:])
 	}
 
 	// mallory finds the end after at most what her socket buffers held.
