@@ -394,12 +394,15 @@ func (reg *Registration) clearLocked(cx *future.Context, d Direction, s uint64) 
 // refused. A registration starts ready to write and watched for reading
 // only (see Poller.Add), so this runs once, when a write first finds the
 // socket full: its EAGAIN is the first time the write side needs an edge.
+// An fd not yet in the poller has no entry to modify: that answers false
+// too, so the task is woken and its next poll, which arms the fd, tries
+// again. (Every path that clears a side arms the fd first.)
 // The caller holds the lock, which keeps the descriptor open.
 func (reg *Registration) watchWriteLocked(s uint64) (uint64, bool) {
-	if s&(regArmed|regWriteWatched) != regArmed || reg.fd.level() {
+	switch {
+	case s&regWriteWatched != 0 || reg.fd.level():
 		return s, true
-	}
-	if reg.registry.poller.WatchWrite(reg.fd.Sysfd(), reg.token) != nil {
+	case s&regArmed == 0, reg.registry.poller.WatchWrite(reg.fd.Sysfd(), reg.token) != nil:
 		return s, false
 	}
 	return s | regWriteWatched, true
@@ -465,19 +468,17 @@ func parked(d Direction) uint64 {
 // with side d marked parked; the caller holds the lock (s is the locked
 // word) and stores the result with unlock.
 func (reg *Registration) park(s uint64, d Direction, w future.Waker) uint64 {
+	other := Direction(1 - d)
 	if p, ok := reg.waker.(*wakerPair); ok {
 		*p.side(d) = w
-		return s | parked(d)
-	}
-	other := Direction(1 - d)
-	if s&parked(other) == 0 {
+	} else if s&parked(other) == 0 {
 		reg.waker = w // the one waker parked
-		return s | parked(d)
+	} else {
+		p := &wakerPair{}
+		*p.side(other) = reg.waker
+		*p.side(d) = w
+		reg.waker = p
 	}
-	p := &wakerPair{}
-	*p.side(other) = reg.waker
-	*p.side(d) = w
-	reg.waker = p
 	return s | parked(d)
 }
 

@@ -21,31 +21,23 @@ func epollInterestOf(t *testing.T, p *Poller, fd int) uint32 {
 }
 
 // fillSocket writes to fd until the kernel answers EAGAIN.
-func fillSocket(t *testing.T, fd int) {
-	t.Helper()
-	chunk := make([]byte, 64<<10)
-	for {
-		_, err := unix.Write(fd, chunk)
-		if err == unix.EAGAIN {
-			return
-		}
-		if err != nil {
-			t.Fatalf("write(%d) = %v", fd, err)
-		}
-	}
-}
+func fillSocket(t *testing.T, fd int) { untilEAGAIN(t, "write", fd, unix.Write) }
 
 // drainSocket reads fd until the kernel answers EAGAIN.
-func drainSocket(t *testing.T, fd int) {
+func drainSocket(t *testing.T, fd int) { untilEAGAIN(t, "read", fd, unix.Read) }
+
+// untilEAGAIN makes the system call op on fd with a 64 KiB buffer until
+// the kernel answers EAGAIN.
+func untilEAGAIN(t *testing.T, name string, fd int, op func(int, []byte) (int, error)) {
 	t.Helper()
 	buf := make([]byte, 64<<10)
 	for {
-		_, err := unix.Read(fd, buf)
+		_, err := op(fd, buf)
 		if err == unix.EAGAIN {
 			return
 		}
 		if err != nil {
-			t.Fatalf("read(%d) = %v", fd, err)
+			t.Fatalf("%s(%d) = %v", name, fd, err)
 		}
 	}
 }
@@ -126,5 +118,26 @@ func TestWatchWriteRefusedWakesTheTask(t *testing.T) {
 	}
 	if reg.state.Load()&regWriteWatched != 0 {
 		t.Errorf("regWriteWatched set although the poller refused")
+	}
+}
+
+// TestWatchWriteOnUnarmedWakesTheTask: a registration not yet in the
+// poller has no entry to add write interest to, so a write side cleared
+// there stays ready and the task is woken, to poll again (which arms the
+// fd) rather than park where no edge can reach it.
+func TestWatchWriteOnUnarmedWakesTheTask(t *testing.T) {
+	checkFDLeaks(t)
+	r := newRegistry(t)
+	a, _ := socketPair(t)
+	fd := NewFD(a, nil)
+	reg := r.Track(fd)
+	defer reg.Close()
+	cx, w := hostCx(r)
+	reg.ClearReady(cx, Write)
+	if w.Count() != 1 {
+		t.Errorf("wakes after clearing an unarmed write side = %d; want 1", w.Count())
+	}
+	if p := reg.PollReady(cx, Write); testkit.Describe(p) != "ok {}" {
+		t.Errorf("PollReady(Write) = %s; want ok {}", testkit.Describe(p))
 	}
 }
