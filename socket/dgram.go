@@ -4,13 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
+	"strconv"
 	"sync"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/netpoll"
+	"github.com/eddyio/eddy/internal/sockaddr"
 	"github.com/eddyio/eddy/internal/sockfile"
 )
 
@@ -37,14 +40,43 @@ func (d *dgram) init(sysfd int, netw string, laddr net.Addr, file *sockfile.File
 	d.fd = netpoll.NewFD(sysfd, owner)
 }
 
-// dest is a destination as a socket type converted it: the address named
-// in errors (and by RemoteAddr after Connect), the socket address, and the
-// error of the conversion, which the operation using it reports. The zero
-// dest is the connected peer.
+// dest is a destination as a socket type checked it, kept by value so
+// that a send turns it into the kernel's socket address on its own stack
+// (sendmsg) and allocates nothing; err is why it cannot be used, which the
+// operation using it reports. The zero dest is the connected peer.
 type dest struct {
-	addr net.Addr
-	sa   unix.Sockaddr
-	err  error
+	family int            // AF_INET or AF_INET6 (ap) or AF_UNIX (path); 0 for the zero dest
+	ap     netip.AddrPort // an IP destination as the caller gave it (an AF_INET one is IPv4 or IPv4-mapped)
+	zone   uint32         // ap's IPv6 scope (an interface index), 0 for none
+	path   string         // a Unix destination
+	err    error
+}
+
+// netAddr is the address errors name (and RemoteAddr after Connect): nil
+// for the zero dest.
+func (to *dest) netAddr() net.Addr {
+	switch {
+	case to.family == unix.AF_UNIX:
+		return &net.UnixAddr{Name: to.path, Net: "unixgram"}
+	case to.family != 0:
+		return net.UDPAddrFromAddrPort(to.ap)
+	}
+	return nil
+}
+
+// sockaddr is to as x/sys's socket address, for the calls that take one
+// (bind, connect, and sends where system calls go through libc); nil for
+// the zero dest.
+func (to *dest) sockaddr() unix.Sockaddr {
+	switch to.family {
+	case unix.AF_INET:
+		return &unix.SockaddrInet4{Port: int(to.ap.Port()), Addr: to.ap.Addr().Unmap().As4()}
+	case unix.AF_INET6:
+		return &unix.SockaddrInet6{Port: int(to.ap.Port()), ZoneId: to.zone, Addr: to.ap.Addr().As16()}
+	case unix.AF_UNIX:
+		return &unix.SockaddrUnix{Name: to.path}
+	}
+	return nil
 }
 
 // remote returns the address given to Connect, or nil.
@@ -66,18 +98,19 @@ func (d *dgram) opError(op string, addr net.Addr, err error) error {
 // connect sets the default destination to, and remembers it for
 // RemoteAddr.
 func (d *dgram) connect(to dest) error {
+	addr := to.netAddr()
 	if to.err != nil {
-		return d.opError("connect", to.addr, to.err)
+		return d.opError("connect", addr, to.err)
 	}
 	if err := d.fd.Incref(); err != nil {
-		return d.opError("connect", to.addr, err)
+		return d.opError("connect", addr, err)
 	}
 	defer d.fd.Decref()
-	if err := unix.Connect(d.fd.Sysfd(), to.sa); err != nil {
-		return d.opError("connect", to.addr, os.NewSyscallError("connect", err))
+	if err := unix.Connect(d.fd.Sysfd(), to.sockaddr()); err != nil {
+		return d.opError("connect", addr, os.NewSyscallError("connect", err))
 	}
 	d.mu.Lock()
-	d.raddr = to.addr
+	d.raddr = addr
 	d.mu.Unlock()
 	return nil
 }
@@ -86,21 +119,20 @@ func (d *dgram) connect(to dest) error {
 // peer).
 func (d *dgram) pollSend(cx *future.Context, p []byte, to dest) future.Poll[int] {
 	if to.err != nil {
-		return future.Fail[int](d.opError("write", to.addr, to.err))
+		return future.Fail[int](d.opError("write", to.netAddr(), to.err))
 	}
 	r := netpoll.PollIO(d.fd, cx, netpoll.Write, "sendmsg", func(fd int) (int, error) {
-		return sendmsg(fd, p, to.sa)
+		return sendmsg(fd, p, &to)
 	})
 	if err := r.Err(); err != nil {
-		return future.Fail[int](d.opError("write", to.addr, err))
+		return future.Fail[int](d.opError("write", to.netAddr(), err))
 	}
 	return r
 }
 
 // pollRecv receives one datagram into p and makes the result of it with
-// conv, which also names the sender for the error of a truncated datagram
-// (nil: the connected address).
-func pollRecv[T any](d *dgram, cx *future.Context, p []byte, conv func(message) (T, net.Addr)) future.Poll[T] {
+// conv. The error of a truncated datagram names the sender.
+func pollRecv[T any](d *dgram, cx *future.Context, p []byte, conv func(message) T) future.Poll[T] {
 	r := netpoll.PollIO(d.fd, cx, netpoll.Read, "recvmsg", func(fd int) (message, error) {
 		return recvmsg(fd, p)
 	})
@@ -111,9 +143,9 @@ func pollRecv[T any](d *dgram, cx *future.Context, p []byte, conv func(message) 
 		return future.Fail[T](d.opError("read", nil, err))
 	}
 	m := r.Value()
-	v, from := conv(m)
+	v := conv(m)
 	if err := m.truncation(p); err != nil {
-		return future.Result(v, d.opError("read", from, err))
+		return future.Result(v, d.opError("read", m.from.netAddr(), err))
 	}
 	return future.Ok(v)
 }
@@ -230,21 +262,57 @@ func (e *TruncatedError) Unwrap() error { return ErrTruncated }
 
 // message is what one recvmsg(2) returned.
 type message struct {
-	n     int           // bytes stored in the buffer
-	full  int           // the datagram's full length when truncated, 0 if unknown
-	trunc bool          // the datagram did not fit
-	from  unix.Sockaddr // the sender, nil on a connected socket
+	n     int  // bytes stored in the buffer
+	full  int  // the datagram's full length when truncated, 0 if unknown
+	trunc bool // the datagram did not fit
+	from  peer // the sender
 }
 
-// recvmsg receives one datagram into p and detects truncation from the
-// MSG_TRUNC flag recvmsg returns. On Linux, recvFlags asks for the real
-// length as the result, so the full size of a truncated datagram is known.
-func recvmsg(fd int, p []byte) (message, error) {
-	n, _, flags, from, err := unix.Recvmsg(fd, p, nil, recvFlags)
-	if err != nil {
-		return message{}, err
+// peer is the sender of a datagram, by value: an IP address and port, or
+// the path of a Unix socket ("" for an unbound one).
+type peer struct {
+	inet sockaddr.Inet // Family FamilyNone when the sender is not an IP one
+	path string
+}
+
+// netAddr is the sender as errors name it; nil for an unbound Unix sender.
+func (f *peer) netAddr() net.Addr {
+	switch {
+	case f.inet.Family == sockaddr.FamilyInet4 || f.inet.Family == sockaddr.FamilyInet6:
+		return net.UDPAddrFromAddrPort(inetAddrPort(f.inet))
+	case f.path != "":
+		return &net.UnixAddr{Name: f.path, Net: "unixgram"}
 	}
-	m := message{n: n, from: from}
+	return nil
+}
+
+// inetAddrPort converts a received IP sender, unmapping IPv4 and naming
+// an IPv6 scope by its interface (by its number if there is no such
+// interface).
+func inetAddrPort(a sockaddr.Inet) netip.AddrPort {
+	switch a.Family {
+	case sockaddr.FamilyInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(a.IP[:4])), a.Port)
+	case sockaddr.FamilyInet6:
+		ip := netip.AddrFrom16(a.IP)
+		if ip.Is4In6() {
+			ip = ip.Unmap()
+		} else if a.Zone != 0 {
+			if ifi, err := net.InterfaceByIndex(int(a.Zone)); err == nil {
+				ip = ip.WithZone(ifi.Name)
+			} else {
+				ip = ip.WithZone(strconv.Itoa(int(a.Zone)))
+			}
+		}
+		return netip.AddrPortFrom(ip, a.Port)
+	}
+	return netip.AddrPort{}
+}
+
+// received fills in m from what recvmsg returned: n, the result (the
+// datagram's real length on Linux, where recvFlags asks for it), and the
+// flags, whose MSG_TRUNC says the datagram did not fit p.
+func (m *message) received(p []byte, n, flags int) {
 	if flags&unix.MSG_TRUNC != 0 {
 		m.trunc = true
 		if n > len(p) {
@@ -252,7 +320,6 @@ func recvmsg(fd int, p []byte) (message, error) {
 		}
 	}
 	m.n = min(n, len(p))
-	return m, nil
 }
 
 // truncation returns the *TruncatedError of m, or nil.
@@ -261,15 +328,4 @@ func (m message) truncation(p []byte) error {
 		return nil
 	}
 	return &TruncatedError{Len: m.full, Cap: len(p)}
-}
-
-// sendmsg sends p as one datagram to sa (nil on a connected socket). It
-// never raises SIGPIPE (the BSDs raise it for a datagram socket whose
-// sending side is shut down).
-func sendmsg(fd int, p []byte, sa unix.Sockaddr) (int, error) {
-	n, err := unix.SendmsgN(fd, p, nil, sa, noSignal)
-	if n < 0 {
-		n = 0
-	}
-	return n, err
 }

@@ -100,12 +100,12 @@ func BindUDPAddr(network string, addr *net.UDPAddr) (*UDPSocket, error) {
 			ap = netip.AddrPortFrom(netip.IPv4Unspecified(), uint16(addr.Port))
 		}
 	}
-	sa, err := udpSockaddr(family, ap, addr.Zone)
-	if err != nil {
+	to := udpDest(family, ap, addr.Zone)
+	if to.err != nil {
 		unix.Close(fd)
-		return nil, opErr(err)
+		return nil, opErr(to.err)
 	}
-	if err := unix.Bind(fd, sa); err != nil {
+	if err := unix.Bind(fd, to.sockaddr()); err != nil {
 		unix.Close(fd)
 		return nil, opErr(os.NewSyscallError("bind", err))
 	}
@@ -163,56 +163,37 @@ func resolveUDP(network, addr string) (*net.UDPAddr, error) {
 	return net.UDPAddrFromAddrPort(netip.AddrPortFrom(ip, uint16(pn))), nil
 }
 
-// udpSockaddr converts ap to a socket address of family: an IPv4 address
-// is mapped into IPv6 for an AF_INET6 socket, and an IPv4-mapped one
-// unmapped for an AF_INET socket.
-func udpSockaddr(family int, ap netip.AddrPort, zone string) (unix.Sockaddr, error) {
+// udpDest checks ap as a destination (or bind address) of a socket of
+// family: an IPv4 address is mapped into IPv6 for an AF_INET6 socket, and
+// an IPv4-mapped one unmapped for an AF_INET socket, when the socket
+// address is made (dest.sockaddr, sendmsg). zone, if not empty, names the
+// IPv6 scope in place of ap's own.
+func udpDest(family int, ap netip.AddrPort, zone string) dest {
+	to := dest{family: family, ap: ap}
 	ip := ap.Addr()
 	if !ip.IsValid() {
-		return nil, &net.AddrError{Err: "invalid address", Addr: ap.String()}
+		to.err = &net.AddrError{Err: "invalid address", Addr: ap.String()}
+		return to
 	}
 	if family == unix.AF_INET {
-		ip = ip.Unmap()
-		if !ip.Is4() {
-			return nil, &net.AddrError{Err: "IPv6 address on an IPv4 socket", Addr: ip.String()}
+		if !ip.Unmap().Is4() {
+			to.err = &net.AddrError{Err: "IPv6 address on an IPv4 socket", Addr: ip.String()}
 		}
-		return &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}, nil
+		return to
 	}
-	sa := &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
 	if zone == "" {
 		zone = ip.Zone()
 	}
 	if zone != "" {
 		if ifi, err := net.InterfaceByName(zone); err == nil {
-			sa.ZoneId = uint32(ifi.Index)
+			to.zone = uint32(ifi.Index)
 		} else if n, err := strconv.Atoi(zone); err == nil {
-			sa.ZoneId = uint32(n)
+			to.zone = uint32(n)
 		} else {
-			return nil, &net.AddrError{Err: "unknown zone", Addr: ap.String()}
+			to.err = &net.AddrError{Err: "unknown zone", Addr: ap.String()}
 		}
 	}
-	return sa, nil
-}
-
-// addrPort converts a received sender address, unmapping IPv4.
-func addrPort(sa unix.Sockaddr) netip.AddrPort {
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
-	case *unix.SockaddrInet6:
-		ip := netip.AddrFrom16(sa.Addr)
-		if ip.Is4In6() {
-			ip = ip.Unmap()
-		} else if sa.ZoneId != 0 {
-			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
-				ip = ip.WithZone(ifi.Name)
-			} else {
-				ip = ip.WithZone(strconv.Itoa(int(sa.ZoneId)))
-			}
-		}
-		return netip.AddrPortFrom(ip, uint16(sa.Port))
-	}
-	return netip.AddrPort{}
+	return to
 }
 
 // LocalAddr returns the address the socket is bound to, with the port the
@@ -228,12 +209,8 @@ func (u *UDPSocket) RemoteAddr() *net.UDPAddr {
 	return a
 }
 
-// dest converts a destination for the family of the socket.
-func (u *UDPSocket) dest(addr netip.AddrPort) dest {
-	to := dest{addr: net.UDPAddrFromAddrPort(addr)}
-	to.sa, to.err = udpSockaddr(u.family, addr, "")
-	return to
-}
+// dest checks a destination for the family of the socket.
+func (u *UDPSocket) dest(addr netip.AddrPort) dest { return udpDest(u.family, addr, "") }
 
 // PollSendTo sends p as one datagram to addr: ready with len(p), ready
 // with an error, or pending (waker parked) while the send buffer is full.
@@ -246,9 +223,8 @@ func (u *UDPSocket) PollSendTo(cx *future.Context, p []byte, addr netip.AddrPort
 // has arrived. A datagram larger than p is ready with the part that fit
 // and an error wrapping [ErrTruncated].
 func (u *UDPSocket) PollRecvFrom(cx *future.Context, p []byte) future.Poll[Datagram] {
-	return pollRecv(&u.dgram, cx, p, func(m message) (Datagram, net.Addr) {
-		d := Datagram{Data: p[:m.n], Addr: addrPort(m.from)}
-		return d, net.UDPAddrFromAddrPort(d.Addr)
+	return pollRecv(&u.dgram, cx, p, func(m message) Datagram {
+		return Datagram{Data: p[:m.n], Addr: inetAddrPort(m.from.inet)}
 	})
 }
 
@@ -274,7 +250,7 @@ func (u *UDPSocket) Connect(addr netip.AddrPort) error { return u.connect(u.dest
 // with its length, or with the part that fit and an error wrapping
 // [ErrTruncated] if it was larger than p.
 func (u *UDPSocket) PollRecv(cx *future.Context, p []byte) future.Poll[int] {
-	return pollRecv(&u.dgram, cx, p, func(m message) (int, net.Addr) { return m.n, nil })
+	return pollRecv(&u.dgram, cx, p, func(m message) int { return m.n })
 }
 
 // Recv returns a future of the next datagram from the connected address,

@@ -45,13 +45,7 @@ func newUnixDatagram(sysfd int, laddr net.Addr, file *sockfile.File) *UnixDatagr
 
 // unixDest converts the path of a destination socket.
 func unixDest(path string) dest {
-	to := dest{addr: &net.UnixAddr{Name: path, Net: "unixgram"}}
-	if sa, err := sockaddr.FromUnix(path); err != nil {
-		to.err = err
-	} else {
-		to.sa = sa
-	}
-	return to
+	return dest{family: unix.AF_UNIX, path: path, err: sockaddr.CheckUnix(path)}
 }
 
 // BindUnixDatagram opens a Unix datagram socket bound to path: a file
@@ -110,14 +104,8 @@ func (u *UnixDatagram) PollSendTo(cx *future.Context, p []byte, path string) fut
 // datagram larger than p is ready with the part that fit and an error
 // wrapping [ErrTruncated].
 func (u *UnixDatagram) PollRecvFrom(cx *future.Context, p []byte) future.Poll[UnixMessage] {
-	return pollRecv(&u.dgram, cx, p, func(m message) (UnixMessage, net.Addr) {
-		msg := UnixMessage{Data: p[:m.n]}
-		a := sockaddr.ToUnix(m.from, "unixgram")
-		if a == nil || a.Name == "" {
-			return msg, nil // an unbound sender
-		}
-		msg.Addr = a.Name
-		return msg, a
+	return pollRecv(&u.dgram, cx, p, func(m message) UnixMessage {
+		return UnixMessage{Data: p[:m.n], Addr: m.from.path} // "" for an unbound sender
 	})
 }
 

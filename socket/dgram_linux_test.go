@@ -1,0 +1,78 @@
+package socket
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/eddyio/eddy/internal/testkit/loopkit"
+)
+
+// TestUnixDatagramNamesBothWays sends datagrams between two bound Unix
+// datagram sockets and back to the address each one reported, for the
+// shapes of name that the raw recvmsg and sendmsg build and read
+// themselves (dgram_linux.go): a file system path, the longest one the
+// kernel takes (no room for the terminating NUL), an abstract name, and
+// the longest abstract name.
+func TestUnixDatagramNamesBothWays(t *testing.T) {
+	dir := filepath.Dir(loopkit.SocketPath(t))
+	abstract := fmt.Sprintf("@eddy-test-%d-", os.Getpid())
+	long := func(prefix string) string { return prefix + strings.Repeat("n", maxUnixPathLen-len(prefix)) }
+	cases := []struct{ name, srv, cli string }{
+		{"path", filepath.Join(dir, "s"), filepath.Join(dir, "c")},
+		{"abstract", abstract + "s", abstract + "c"},
+		{"longest abstract", long(abstract + "s"), long(abstract + "c")},
+	}
+	if len(dir)+3 < maxUnixPathLen {
+		cases = append(cases, struct{ name, srv, cli string }{"longest path", long(filepath.Join(dir, "s")), long(filepath.Join(dir, "c"))})
+	}
+	t.Run("too long", func(t *testing.T) {
+		loop := loopkit.CheckedLoop(t)
+		u, err := UnboundUnixDatagram()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer u.Close()
+		name := long(abstract) + "n"
+		_, err = loopkit.Block(t, loop, u.SendTo([]byte("x"), name))
+		if err == nil || !strings.Contains(err.Error(), "at most 107") {
+			t.Fatalf("SendTo(a %d-byte name) = %v; want an error saying the most is 107 bytes", len(name), err)
+		}
+	})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := loopkit.CheckedLoop(t)
+			srv, err := BindUnixDatagram(tc.srv)
+			if err != nil {
+				t.Fatalf("BindUnixDatagram(%q) = %v", tc.srv, err)
+			}
+			defer srv.Close()
+			cli, err := BindUnixDatagram(tc.cli)
+			if err != nil {
+				t.Fatalf("BindUnixDatagram(%q) = %v", tc.cli, err)
+			}
+			defer cli.Close()
+			buf := make([]byte, 64)
+			if _, err := loopkit.Block(t, loop, cli.SendTo([]byte("ping"), tc.srv)); err != nil {
+				t.Fatalf("SendTo(%q) = %v", tc.srv, err)
+			}
+			m, err := loopkit.Block(t, loop, srv.RecvFrom(buf))
+			if err != nil || string(m.Data) != "ping" || m.Addr != tc.cli {
+				t.Fatalf("RecvFrom = %q from %q, %v; want %q from %q", m.Data, m.Addr, err, "ping", tc.cli)
+			}
+			if _, err := loopkit.Block(t, loop, srv.SendTo([]byte("pong"), m.Addr)); err != nil {
+				t.Fatalf("SendTo(%q) = %v", m.Addr, err)
+			}
+			m, err = loopkit.Block(t, loop, cli.RecvFrom(buf))
+			if err != nil || string(m.Data) != "pong" || m.Addr != tc.srv {
+				t.Fatalf("RecvFrom = %q from %q, %v; want %q from %q", m.Data, m.Addr, err, "pong", tc.srv)
+			}
+		})
+	}
+}
+
+// maxUnixPathLen is the longest name taken on Linux: sun_path's 108 bytes
+// less the terminating NUL's.
+const maxUnixPathLen = 107
