@@ -16,20 +16,24 @@
 # and its ratio to the first BIN:SERVER's run of the same round (median and
 # the sorted ratios). -no-timewait sets net.ipv4.tcp_max_tw_buckets to 0
 # for the run (root only), so that TIME_WAIT sockets do not pile up over
-# the rounds of a churn.
+# the rounds of a churn. -p99 prints the load generator's p99 latency in
+# µs in place of the CPU figure, for the latency targets.
 #
 #   ./ab.sh -rounds 10 /tmp/eddy-before:eddy /tmp/eddy-after:eddy /tmp/eddy-after:gnet -- -conns 8 -churn 20000
 #   ./ab.sh -rounds 4 /tmp/eddy-before:eddy /tmp/eddy-after:eddy -- -conns 50 -size 64 -duration 3s
+#   ./ab.sh -rounds 10 -p99 /tmp/eddy-after:eddy /tmp/eddy-after:gnet -- -conns 1 -duration 3s
 set -eu
 cd "$(dirname "$0")"
 
 rounds=6
 notimewait=
+p99=
 specs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-rounds) rounds=$2; shift 2 ;;
 	-no-timewait) notimewait=1; shift ;;
+	-p99) p99=1; shift ;;
 	--) shift; break ;;
 	*:*) specs+=("$1"); shift ;;
 	*) echo "ab.sh: unexpected argument $1 (want BIN:SERVER ... -- ECHOLOAD FLAGS)" >&2; exit 2 ;;
@@ -37,13 +41,15 @@ while [ $# -gt 0 ]; do
 done
 load=("$@")
 if [ ${#specs[@]} -lt 2 ] || [ ${#load[@]} -eq 0 ]; then
-	echo "usage: ./ab.sh [-rounds N] [-no-timewait] BIN:SERVER BIN:SERVER ... -- ECHOLOAD FLAGS" >&2
+	echo "usage: ./ab.sh [-rounds N] [-no-timewait] [-p99] BIN:SERVER BIN:SERVER ... -- ECHOLOAD FLAGS" >&2
 	exit 2
 fi
 unit=message warm=(-duration 1s)
 for f in "${load[@]}"; do
 	if [ "$f" = -churn ]; then unit=connection warm=(-churn 3000); fi
 done
+figure="µs of server CPU per $unit"
+if [ -n "$p99" ]; then figure="µs of p99 latency"; fi
 
 tmp=$(mktemp -d)
 tw=
@@ -63,6 +69,10 @@ if [ -n "$notimewait" ]; then
 	sysctl -qw net.ipv4.tcp_max_tw_buckets=0
 fi
 tick=$(getconf CLK_TCK)
+# Servers listen on a port below the kernel's range of ephemeral ports, so
+# that no connection of an earlier run (one in TIME_WAIT) holds it.
+porthi=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range)
+portlo=$((porthi > 12000 ? porthi - 10000 : 2000))
 
 # cpu PID prints the user + system clock ticks of process PID.
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -71,7 +81,7 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() {
 	local out="$tmp/out" port pid before after n
 	: >"$out"
-	port=$((20000 + RANDOM % 20000))
+	port=$((portlo + RANDOM % (porthi - portlo)))
 	taskset -c 0 "$1" -serve "$2" -loops 1 -addr "127.0.0.1:$port" <"$tmp/stdin" >"$out" 2>&1 &
 	pid=$!
 	echo $pid >"$tmp/pid" # for cleanup, if the script is stopped
@@ -79,13 +89,21 @@ run() {
 		[ -s "$out" ] && break
 		sleep 0.1
 	done
-	taskset -c 1 "$tmp/echoload" -addr "127.0.0.1:$port" "${load[@]}" "${warm[@]}" >/dev/null
+	taskset -c 1 "$tmp/echoload" -addr "127.0.0.1:$port" "${load[@]}" "${warm[@]}" >/dev/null || { kill $pid 2>/dev/null; return 1; }
 	before=$(cpu $pid)
-	n=$(taskset -c 1 "$tmp/echoload" -addr "127.0.0.1:$port" "${load[@]}" | awk '/connections in/ {print $1} / msgs,/ {for (i = 1; i < NF; i++) if ($(i+1) == "msgs,") print $i}')
+	taskset -c 1 "$tmp/echoload" -addr "127.0.0.1:$port" "${load[@]}" >"$tmp/load" || { kill $pid 2>/dev/null; return 1; }
 	after=$(cpu $pid)
 	kill $pid
 	wait $pid 2>/dev/null || true
 	: >"$tmp/pid"
+	if [ -n "$p99" ]; then
+		# "p99 78.848µs" (or ms, s, ns): the figure in µs.
+		awk '{for (i = 1; i < NF; i++) if ($i == "p99") {
+			v = $(i+1); sub(/,$/, "", v); u = v; sub(/^[0-9.]+/, "", u); v += 0
+			printf "%.1f", u == "ms" ? v * 1e3 : u == "s" ? v * 1e6 : u == "ns" ? v / 1e3 : v }}' "$tmp/load"
+		return
+	fi
+	n=$(awk '/connections in/ {print $1} / msgs,/ {for (i = 1; i < NF; i++) if ($(i+1) == "msgs,") print $i}' "$tmp/load")
 	awk -v t=$((after - before)) -v hz="$tick" -v n="$n" 'BEGIN {printf "%.2f", t * 1e6 / hz / n}'
 }
 
@@ -99,15 +117,19 @@ for r in $(seq "$rounds"); do
 	fi
 	line="round $r:"
 	for s in "${order[@]}"; do
-		v=$(run "${s%%:*}" "${s##*:}")
-		echo "$r $s $v" >>"$results"
+		v=$(run "${s%%:*}" "${s##*:}") || v=
+		if [ -z "$v" ]; then
+			v=failed # left out of the medians and ratios
+		else
+			echo "$r $s $v" >>"$results"
+		fi
 		line="$line $s $v"
 	done
-	echo "$line µs per $unit"
+	echo "$line ($figure)"
 done
 
 echo
-echo "medians over $rounds rounds, µs of server CPU per $unit; ratio to ${specs[0]} in the same round:"
+echo "medians over $rounds rounds, $figure; ratio to ${specs[0]} in the same round:"
 for s in "${specs[@]}"; do
 	awk -v s="$s" -v base="${specs[0]}" '
 		$2 == base { b[$1] = $3 }
@@ -118,13 +140,18 @@ for s in "${specs[@]}"; do
 		}
 		END {
 			n = 0
-			for (r in v) { n++; x[n] = v[r]; q[n] = v[r] / b[r] }
+			k = 0
+			for (r in v) {
+				n++; x[n] = v[r]
+				if (r in b) { k++; q[k] = v[r] / b[r] }
+			}
+			if (n == 0) { printf "%-40s no run succeeded\n", s; exit }
 			m = median(x, n)
 			line = sprintf("%-40s %8.2f", s, m)
 			if (s != base) {
-				mr = median(q, n)
+				mr = median(q, k)
 				line = line sprintf("   %.3f (", mr)
-				for (i = 1; i <= n; i++) line = line sprintf("%s%.2f", i > 1 ? " " : "", q[i])
+				for (i = 1; i <= k; i++) line = line sprintf("%s%.2f", i > 1 ? " " : "", q[i])
 				line = line ")"
 			}
 			print line
