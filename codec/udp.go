@@ -77,7 +77,8 @@ type UDPFramed[In, Out any] struct {
 	out     []byte // the encoded datagram waiting; kept for reuse
 	to      netip.AddrPort
 	waiting bool
-	done    bool // the socket was closed: the stream ended
+	done    bool   // the socket was closed: the stream ended
+	src     Buffer // the datagram being decoded: a field, since a Buffer passed to the codec's methods escapes
 }
 
 // NewUDPFramed returns the packets c decodes from sock's datagrams and the
@@ -129,10 +130,12 @@ func (f *UDPFramed[In, Out]) PollNext(cx *future.Context) stream.Poll[Packet[In]
 
 // decode makes one frame of a whole datagram.
 func (f *UDPFramed[In, Out]) decode(data []byte, from netip.AddrPort) (In, error) {
-	src := Buffer{buf: data}
-	frame, ok, err := f.c.Decode(&src)
+	f.src = Buffer{buf: data}
+	src := &f.src
+	defer func() { f.src.buf = nil }()
+	frame, ok, err := f.c.Decode(src)
 	if !ok && err == nil && f.eofDec != nil {
-		frame, ok, err = f.eofDec.DecodeEOF(&src)
+		frame, ok, err = f.eofDec.DecodeEOF(src)
 	}
 	if err == nil && ok && src.Len() == 0 {
 		return frame, nil
