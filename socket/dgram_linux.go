@@ -14,8 +14,25 @@ import (
 // allocates the sender's address and the call's vectors. recvFlags asks
 // for the real length, so the full size of a truncated datagram is known.
 func recvmsg(fd int, p []byte) (message, error) {
+	var rsa unix.RawSockaddrAny
+	n, flags, namelen, err := rawmsg(unix.SYS_RECVMSG, fd, p, &rsa, unix.SizeofSockaddrAny, recvFlags)
+	if err != nil {
+		return message{}, err
+	}
+	var m message
+	m.received(p, n, flags)
+	if namelen > 0 {
+		m.from = peerFromRaw(&rsa, int(namelen))
+	}
+	return m, nil
+}
+
+// rawmsg makes one recvmsg(2) or sendmsg(2) (trap) on fd with p as its
+// one vector and the first namelen bytes of rsa as its address (none if
+// namelen is 0), raw: fd is non-blocking. It returns the call's result and
+// the message's flags and address length as the kernel left them.
+func rawmsg(trap uintptr, fd int, p []byte, rsa *unix.RawSockaddrAny, namelen uint32, flags int) (n, msgFlags int, outlen uint32, err error) {
 	var (
-		rsa unix.RawSockaddrAny
 		iov unix.Iovec
 		msg unix.Msghdr
 	)
@@ -23,20 +40,17 @@ func recvmsg(fd int, p []byte) (message, error) {
 		iov.Base = &p[0]
 		iov.SetLen(len(p))
 	}
-	msg.Name = (*byte)(unsafe.Pointer(&rsa))
-	msg.Namelen = unix.SizeofSockaddrAny
+	if namelen > 0 {
+		msg.Name = (*byte)(unsafe.Pointer(rsa))
+		msg.Namelen = namelen
+	}
 	msg.Iov = &iov
 	msg.SetIovlen(1)
-	r, _, e := unix.RawSyscall(unix.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), recvFlags)
+	r, _, e := unix.RawSyscall(trap, uintptr(fd), uintptr(unsafe.Pointer(&msg)), uintptr(flags))
 	if e != 0 {
-		return message{}, e
+		return 0, 0, 0, e
 	}
-	var m message
-	m.received(p, int(r), int(msg.Flags))
-	if msg.Namelen > 0 {
-		m.from = peerFromRaw(&rsa, int(msg.Namelen))
-	}
-	return m, nil
+	return int(r), int(msg.Flags), msg.Namelen, nil
 }
 
 // peerFromRaw decodes the sender's address the kernel wrote to rsa, n
@@ -67,26 +81,9 @@ func peerFromRaw(rsa *unix.RawSockaddrAny, n int) peer {
 // SendmsgN allocates the address. MSG_NOSIGNAL keeps a send on a socket
 // whose sending side is shut down from raising SIGPIPE.
 func sendmsg(fd int, p []byte, to *dest) (int, error) {
-	var (
-		rsa unix.RawSockaddrAny
-		iov unix.Iovec
-		msg unix.Msghdr
-	)
-	if len(p) > 0 {
-		iov.Base = &p[0]
-		iov.SetLen(len(p))
-	}
-	if n := to.rawSockaddr(&rsa); n > 0 {
-		msg.Name = (*byte)(unsafe.Pointer(&rsa))
-		msg.Namelen = n
-	}
-	msg.Iov = &iov
-	msg.SetIovlen(1)
-	r, _, e := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), noSignal)
-	if e != 0 {
-		return 0, e
-	}
-	return int(r), nil
+	var rsa unix.RawSockaddrAny
+	n, _, _, err := rawmsg(unix.SYS_SENDMSG, fd, p, &rsa, to.rawSockaddr(&rsa), noSignal)
+	return n, err
 }
 
 // rawSockaddr writes to's socket address to rsa in the kernel's layout
