@@ -2,11 +2,15 @@ package socket
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
+	"github.com/eddyio/eddy/internal/sockaddr"
 	"github.com/eddyio/eddy/internal/testkit/loopkit"
 )
 
@@ -76,3 +80,55 @@ func TestUnixDatagramNamesBothWays(t *testing.T) {
 // maxUnixPathLen is the longest name taken on Linux: sun_path's 108 bytes
 // less the terminating NUL's.
 const maxUnixPathLen = 107
+
+// FuzzRawSockaddrRoundTrip: a destination written in the kernel's layout
+// by rawSockaddr reads back as the same sender through peerFromRaw, for
+// IPv4, IPv6 (with a scope) and Unix names, abstract or not; the length
+// rawSockaddr gives is what the kernel expects (family, address, and a
+// path's NUL unless abstract).
+func FuzzRawSockaddrRoundTrip(f *testing.F) {
+	f.Add([]byte{127, 0, 0, 1}, uint16(53), uint32(0), "")
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, uint16(8080), uint32(0), "")
+	f.Add([]byte{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, uint16(1), uint32(7), "")
+	f.Add([]byte(nil), uint16(0), uint32(0), "/tmp/eddy.sock")
+	f.Add([]byte(nil), uint16(0), uint32(0), "@abstract")
+	f.Add([]byte(nil), uint16(0), uint32(0), strings.Repeat("p", maxUnixPathLen))
+	f.Fuzz(func(t *testing.T, ip []byte, port uint16, zone uint32, path string) {
+		var to dest
+		switch {
+		case path != "":
+			if unixDest(path).err != nil {
+				return
+			}
+			to = unixDest(path)
+		case len(ip) == 4:
+			to = dest{family: unix.AF_INET, ap: netip.AddrPortFrom(netip.AddrFrom4([4]byte(ip)), port)}
+		case len(ip) == 16:
+			to = dest{family: unix.AF_INET6, ap: netip.AddrPortFrom(netip.AddrFrom16([16]byte(ip)), port), zone: zone}
+		default:
+			return
+		}
+		var rsa unix.RawSockaddrAny
+		n := to.rawSockaddr(&rsa)
+		got := peerFromRaw(&rsa, int(n))
+		switch to.family {
+		case unix.AF_UNIX:
+			want := 2 + len(path) + 1
+			if sockaddr.IsAbstract(path) {
+				want--
+			}
+			if int(n) != want || got.path != path {
+				t.Fatalf("%q: length %d, read back %q; want %d and the same name", path, n, got.path, want)
+			}
+		case unix.AF_INET:
+			if n != unix.SizeofSockaddrInet4 || got.inet.Family != 4 || inetAddrPort(got.inet) != to.ap {
+				t.Fatalf("%v: length %d, read back %v", to.ap, n, inetAddrPort(got.inet))
+			}
+		case unix.AF_INET6:
+			back := got.inet
+			if n != unix.SizeofSockaddrInet6 || back.Family != 6 || back.IP != to.ap.Addr().As16() || back.Port != port || back.Zone != zone {
+				t.Fatalf("%v%%%d: length %d, read back %+v", to.ap, zone, n, back)
+			}
+		}
+	})
+}
