@@ -2,11 +2,13 @@ package channel_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/eddyio/eddy/channel"
 	"github.com/eddyio/eddy/driver"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/stream"
+	"github.com/eddyio/eddy/timer"
 )
 
 // printAll is a future that prints every value of s until it ends.
@@ -679,4 +681,20 @@ func ExampleWatchReceiver_Close() {
 	fmt.Println(tx.PollClosed(cx).IsReady())
 	// Output:
 	// true
+}
+
+func ExampleOneshotReceiver_Abandon() {
+	tx, rx := channel.Oneshot[int]()
+	defer rx.Close()
+	// The timeout fires first and abandons the receive it wraps: the
+	// receiver's waker is withdrawn (the send below wakes nobody), and
+	// the receiver, not closed, can still be polled for the value.
+	_, err := driver.Run(timer.Timeout[int](rx, 10*time.Millisecond))
+	fmt.Println(err)
+	tx.Send(42)
+	v, err := driver.Run[int](rx)
+	fmt.Println(v, err)
+	// Output:
+	// timer: *channel.OneshotReceiver[int] timed out after 10ms
+	// 42 <nil>
 }

@@ -329,6 +329,18 @@ func (r *Receiver[T]) RecvBlocking() (T, bool) {
 
 func (r *Receiver[T]) blockWaker() future.Waker { return r.block }
 
+// Abandon withdraws the waker a pending PollNext parked (future.Abandoner),
+// so that the next send does not wake a task that no longer waits: a
+// Select that chose another branch, a Timeout that fired. The receiver
+// stays open and usable; Close closes it.
+func (r *Receiver[T]) Abandon() {
+	c := r.c
+	c.mu.Lock()
+	c.rxWaker = nil
+	c.mu.Unlock()
+	runtime.KeepAlive(r)
+}
+
 // Close closes the receiving end: senders fail with [ErrClosed] from now on,
 // and senders waiting for a slot or in PollClosed are woken. Values already
 // buffered can still be received; then the stream ends. Close is
@@ -359,3 +371,4 @@ func (c *core[T]) closeRx() {
 }
 
 var _ stream.Stream[int] = (*Receiver[int])(nil)
+var _ future.Abandoner = (*Receiver[int])(nil)

@@ -189,6 +189,21 @@ func (r *OneshotReceiver[T]) RecvBlocking() (T, error) {
 
 func (r *OneshotReceiver[T]) blockWaker() future.Waker { return r.block }
 
+// Abandon withdraws the waker a pending Poll parked (future.Abandoner), so
+// that the Send does not wake a task that no longer waits (a Select that
+// chose another branch, a Timeout that fired). The receiver is not closed:
+// the value can still be received, and the sender's PollCanceled does not
+// answer; Close closes it.
+func (r *OneshotReceiver[T]) Abandon() {
+	o := r.o
+	o.mu.Lock()
+	o.rxWaker = nil
+	o.mu.Unlock()
+	runtime.KeepAlive(r)
+}
+
+var _ future.Abandoner = (*OneshotReceiver[int])(nil)
+
 // Close tells the sender that the value is no longer wanted: its Send fails
 // with [ErrClosed] and its PollCanceled completes. A value already sent is
 // dropped. Close is idempotent.

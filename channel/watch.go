@@ -274,4 +274,17 @@ func (w *watchState[T]) closeRx(n *watchNode) {
 	wake(tx)
 }
 
+// Abandon withdraws the waker a pending PollNext or PollChanged parked
+// (future.Abandoner), so that the next Send does not wake a task that no
+// longer waits. The receiver stays open and usable; Close closes it.
+func (r *WatchReceiver[T]) Abandon() {
+	w, n := r.w, r.n
+	w.mu.Lock()
+	w.waiters.Remove(&n.waiter)
+	n.waker = nil
+	w.mu.Unlock()
+	runtime.KeepAlive(r)
+}
+
 var _ stream.Stream[int] = (*WatchReceiver[int])(nil)
+var _ future.Abandoner = (*WatchReceiver[int])(nil)

@@ -1,0 +1,78 @@
+package channel_test
+
+import (
+	"testing"
+
+	"github.com/eddyio/eddy/channel"
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/internal/testkit"
+)
+
+// TestReceiversAbandonUnpark checks contract 11 for the receivers of the
+// mpsc, watch and oneshot channels, as TestBroadcastCloseAndAbandonUnpark
+// does for broadcast: a receiver given up while it waits leaves no waker
+// parked, so the next send wakes nobody, and it stays usable: polled
+// again, it answers the value.
+func TestReceiversAbandonUnpark(t *testing.T) {
+	t.Run("bounded", func(t *testing.T) {
+		tx, rx := channel.Bounded[int](1)
+		defer tx.Close()
+		defer rx.Close()
+		abandonThenReceive(t, rx, func() { tx.TrySend(1) }, func(cx *future.Context) string {
+			return testkit.DescribeItem(rx.PollNext(cx))
+		}, "item 1")
+	})
+	t.Run("unbounded", func(t *testing.T) {
+		tx, rx := channel.Unbounded[int]()
+		defer tx.Close()
+		defer rx.Close()
+		abandonThenReceive(t, rx, func() { tx.Send(1) }, func(cx *future.Context) string {
+			return testkit.DescribeItem(rx.PollNext(cx))
+		}, "item 1")
+	})
+	t.Run("watch", func(t *testing.T) {
+		tx, rx := channel.Watch(0)
+		defer tx.Close()
+		defer rx.Close()
+		cx, _ := testkit.NewContext()
+		rx.PollNext(cx) // the initial value, seen
+		abandonThenReceive(t, rx, func() { tx.Send(1) }, func(cx *future.Context) string {
+			return testkit.DescribeItem(rx.PollNext(cx))
+		}, "item 1")
+	})
+	t.Run("oneshot", func(t *testing.T) {
+		tx, rx := channel.Oneshot[int]()
+		defer tx.Close()
+		defer rx.Close()
+		abandonThenReceive(t, rx, func() { tx.Send(1) }, func(cx *future.Context) string {
+			p := rx.Poll(cx)
+			if p.IsPending() {
+				return "pending"
+			}
+			if p.Err() != nil {
+				return p.Err().Error()
+			}
+			return "item 1"
+		}, "item 1")
+	})
+}
+
+// abandonThenReceive polls with poll until it is pending (the waker
+// parked), abandons rx twice, sends, and checks that nobody was woken and
+// that poll then answers want.
+func abandonThenReceive(t *testing.T, rx any, send func(), poll func(*future.Context) string, want string) {
+	t.Helper()
+	cx, w := testkit.NewContext()
+	if got := poll(cx); got != "pending" {
+		t.Fatalf("first poll = %s; want pending", got)
+	}
+	future.Abandon(rx)
+	future.Abandon(rx) // idempotent
+	send()
+	if n := w.Count(); n != 0 {
+		t.Errorf("woken %d times after Abandon; want 0", n)
+	}
+	if got := poll(cx); got != want {
+		t.Errorf("poll after Abandon and a send = %s; want %s", got, want)
+	}
+}
