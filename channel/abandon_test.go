@@ -76,3 +76,51 @@ func abandonThenReceive(t *testing.T, rx any, send func(), poll func(*future.Con
 		t.Errorf("poll after Abandon and a send = %s; want %s", got, want)
 	}
 }
+
+// TestWaitFuturesAbandonUnpark: the futures of a wait on a handle (a
+// sender's Closed, a watch receiver's Changed), given up while they wait,
+// leave no waker parked; polled again they answer the event.
+func TestWaitFuturesAbandonUnpark(t *testing.T) {
+	ready := func(f future.Future[struct{}]) func(cx *future.Context) string {
+		return func(cx *future.Context) string {
+			p := f.Poll(cx)
+			switch {
+			case p.IsPending():
+				return "pending"
+			case p.Err() != nil:
+				return p.Err().Error()
+			}
+			return "ready"
+		}
+	}
+	t.Run("bounded Closed", func(t *testing.T) {
+		tx, rx := channel.Bounded[int](1)
+		defer tx.Close()
+		closed := tx.Closed()
+		abandonThenReceive(t, closed, rx.Close, ready(closed), "ready")
+	})
+	t.Run("unbounded Closed", func(t *testing.T) {
+		tx, rx := channel.Unbounded[int]()
+		defer tx.Close()
+		other := tx.Clone() // its own wait stays parked
+		defer other.Close()
+		cx, w := testkit.NewContext()
+		if !other.PollClosed(cx).IsPending() {
+			t.Fatal("the clone's PollClosed is not pending")
+		}
+		closed := tx.Closed()
+		abandonThenReceive(t, closed, rx.Close, ready(closed), "ready")
+		if w.Count() != 1 {
+			t.Errorf("the clone's wait was woken %d times by the close; want 1", w.Count())
+		}
+	})
+	t.Run("watch Changed", func(t *testing.T) {
+		tx, rx := channel.Watch(0)
+		defer tx.Close()
+		defer rx.Close()
+		cx, _ := testkit.NewContext()
+		rx.PollNext(cx) // the initial value, seen
+		changed := rx.Changed()
+		abandonThenReceive(t, changed, func() { tx.Send(1) }, ready(changed), "ready")
+	})
+}

@@ -126,8 +126,11 @@ func (s *Sender[T]) PollClosed(cx *future.Context) future.Poll[struct{}] {
 }
 
 // Closed returns a future that completes once the receiver has been closed
-// (see PollClosed).
-func (s *Sender[T]) Closed() future.Future[struct{}] { return future.PollFn(s.PollClosed) }
+// (see PollClosed). Abandoned while it waits (future.Abandoner), it
+// withdraws its waker.
+func (s *Sender[T]) Closed() future.Future[struct{}] {
+	return &waitFuture[*Sender[T]]{h: s, poll: (*Sender[T]).PollClosed, withdraw: (*Sender[T]).withdrawClosed}
+}
 
 // Send returns a future that waits for a slot and sends v, and fails with
 // [ErrClosed] if the receiver is closed first. It is lazy: nothing is

@@ -87,9 +87,10 @@ func (s *UnboundedSender[T]) PollClosed(cx *future.Context) future.Poll[struct{}
 }
 
 // Closed returns a future that completes once the receiver has been closed
-// (see PollClosed).
+// (see PollClosed). Abandoned while it waits (future.Abandoner), it
+// withdraws its waker.
 func (s *UnboundedSender[T]) Closed() future.Future[struct{}] {
-	return future.PollFn(s.PollClosed)
+	return &waitFuture[*UnboundedSender[T]]{h: s, poll: (*UnboundedSender[T]).PollClosed, withdraw: (*UnboundedSender[T]).withdrawClosed}
 }
 
 var _ stream.Sink[int] = (*UnboundedSender[int])(nil)

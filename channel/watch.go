@@ -213,8 +213,12 @@ func (r *WatchReceiver[T]) PollChanged(cx *future.Context) future.Poll[struct{}]
 }
 
 // Changed returns a future that completes when a value newer than the last
-// one seen arrives (see PollChanged).
-func (r *WatchReceiver[T]) Changed() future.Future[struct{}] { return future.PollFn(r.PollChanged) }
+// one seen arrives (see PollChanged). Abandoned while it waits
+// (future.Abandoner), it withdraws the receiver's waker, as the receiver's
+// own Abandon does.
+func (r *WatchReceiver[T]) Changed() future.Future[struct{}] {
+	return &waitFuture[*WatchReceiver[T]]{h: r, poll: (*WatchReceiver[T]).PollChanged, withdraw: (*WatchReceiver[T]).Abandon}
+}
 
 // ChangedBlocking waits, blocking the calling goroutine, for a value newer
 // than the last one seen, marks it seen and returns it. It fails with
