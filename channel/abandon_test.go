@@ -124,3 +124,24 @@ func TestWaitFuturesAbandonUnpark(t *testing.T) {
 		abandonThenReceive(t, changed, func() { tx.Send(1) }, ready(changed), "ready")
 	})
 }
+
+// TestWaitFutureAllocs: making a wait's future is one allocation, as the
+// PollFn of a method value it replaced was.
+func TestWaitFutureAllocs(t *testing.T) {
+	tx, rx := channel.Bounded[int](1)
+	defer tx.Close()
+	defer rx.Close()
+	wtx, wrx := channel.Watch(0)
+	defer wtx.Close()
+	defer wrx.Close()
+	var f future.Future[struct{}]
+	for name, mk := range map[string]func(){
+		"Sender.Closed":         func() { f = tx.Closed() },
+		"WatchReceiver.Changed": func() { f = wrx.Changed() },
+	} {
+		if n := testing.AllocsPerRun(100, mk); n != 1 {
+			t.Errorf("%s: %v allocations; want 1", name, n)
+		}
+	}
+	_ = f
+}

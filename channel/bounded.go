@@ -129,7 +129,7 @@ func (s *Sender[T]) PollClosed(cx *future.Context) future.Poll[struct{}] {
 // (see PollClosed). Abandoned while it waits (future.Abandoner), it
 // withdraws its waker.
 func (s *Sender[T]) Closed() future.Future[struct{}] {
-	return &waitFuture[*Sender[T]]{h: s, poll: (*Sender[T]).PollClosed, withdraw: (*Sender[T]).withdrawClosed}
+	return &waitFuture{h: s}
 }
 
 // Send returns a future that waits for a slot and sends v, and fails with

@@ -90,7 +90,7 @@ func (s *UnboundedSender[T]) PollClosed(cx *future.Context) future.Poll[struct{}
 // (see PollClosed). Abandoned while it waits (future.Abandoner), it
 // withdraws its waker.
 func (s *UnboundedSender[T]) Closed() future.Future[struct{}] {
-	return &waitFuture[*UnboundedSender[T]]{h: s, poll: (*UnboundedSender[T]).PollClosed, withdraw: (*UnboundedSender[T]).withdrawClosed}
+	return &waitFuture{h: s}
 }
 
 var _ stream.Sink[int] = (*UnboundedSender[int])(nil)

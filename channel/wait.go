@@ -6,22 +6,23 @@ import (
 	"github.com/eddyio/eddy/future"
 )
 
-// waitFuture is the future of a wait on a handle (a sender's Closed, a
-// watch receiver's Changed): poll is the handle's poll method and withdraw
-// takes back the waker a pending poll parked, so that a combinator that
-// gives the future up (future.Abandoner) leaves nothing parked. Both are
-// method expressions, not closures: the future is one allocation, as the
-// PollFn of a method value it replaces was.
-type waitFuture[H any] struct {
-	h        H
-	poll     func(H, *future.Context) future.Poll[struct{}]
-	withdraw func(H)
+// waitHandle is a handle with one wait a future can be made of: a sender's
+// Closed, a watch receiver's Changed.
+type waitHandle interface {
+	pollWait(cx *future.Context) future.Poll[struct{}] // the wait's poll method
+	withdrawWait()                                     // takes back the waker a pending pollWait parked
 }
 
-func (f *waitFuture[H]) Poll(cx *future.Context) future.Poll[struct{}] { return f.poll(f.h, cx) }
+// waitFuture is the future of a handle's wait, told when it is abandoned
+// (future.Abandoner): it withdraws the handle's waker, so that the event
+// wakes nobody. It is one allocation, as the PollFn of a method value it
+// replaces was.
+type waitFuture struct{ h waitHandle }
+
+func (f *waitFuture) Poll(cx *future.Context) future.Poll[struct{}] { return f.h.pollWait(cx) }
 
 // Abandon withdraws the parked waker; the handle is not closed.
-func (f *waitFuture[H]) Abandon() { f.withdraw(f.h) }
+func (f *waitFuture) Abandon() { f.h.withdrawWait() }
 
 // withdrawClosed takes s out of the queue of senders waiting in
 // PollClosed. Each sender handle has its own place in that queue, so this
@@ -34,14 +35,31 @@ func (s *senderState[T]) withdrawClosed() {
 	c.mu.Unlock()
 }
 
-func (s *Sender[T]) withdrawClosed() {
+func (s *Sender[T]) pollWait(cx *future.Context) future.Poll[struct{}] { return s.PollClosed(cx) }
+
+func (s *Sender[T]) withdrawWait() {
 	s.s.withdrawClosed()
 	runtime.KeepAlive(s)
 }
 
-func (s *UnboundedSender[T]) withdrawClosed() {
+func (s *UnboundedSender[T]) pollWait(cx *future.Context) future.Poll[struct{}] {
+	return s.PollClosed(cx)
+}
+
+func (s *UnboundedSender[T]) withdrawWait() {
 	s.s.withdrawClosed()
 	runtime.KeepAlive(s)
 }
 
-var _ future.Abandoner = (*waitFuture[*Sender[int]])(nil)
+func (r *WatchReceiver[T]) pollWait(cx *future.Context) future.Poll[struct{}] {
+	return r.PollChanged(cx)
+}
+
+func (r *WatchReceiver[T]) withdrawWait() { r.Abandon() }
+
+var (
+	_ future.Abandoner = (*waitFuture)(nil)
+	_ waitHandle       = (*Sender[int])(nil)
+	_ waitHandle       = (*UnboundedSender[int])(nil)
+	_ waitHandle       = (*WatchReceiver[int])(nil)
+)

@@ -217,7 +217,7 @@ func (r *WatchReceiver[T]) PollChanged(cx *future.Context) future.Poll[struct{}]
 // (future.Abandoner), it withdraws the receiver's waker, as the receiver's
 // own Abandon does.
 func (r *WatchReceiver[T]) Changed() future.Future[struct{}] {
-	return &waitFuture[*WatchReceiver[T]]{h: r, poll: (*WatchReceiver[T]).PollChanged, withdraw: (*WatchReceiver[T]).Abandon}
+	return &waitFuture{h: r}
 }
 
 // ChangedBlocking waits, blocking the calling goroutine, for a value newer
