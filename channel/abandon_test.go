@@ -6,6 +6,7 @@ import (
 	"github.com/eddyio/eddy/channel"
 	"github.com/eddyio/eddy/future"
 	"github.com/eddyio/eddy/internal/testkit"
+	"github.com/eddyio/eddy/stream"
 )
 
 // TestReceiversAbandonUnpark checks contract 11 for the receivers of the
@@ -18,27 +19,17 @@ func TestReceiversAbandonUnpark(t *testing.T) {
 		tx, rx := channel.Bounded[int](1)
 		defer tx.Close()
 		defer rx.Close()
-		abandonThenReceive(t, rx, func() { tx.TrySend(1) }, func(cx *future.Context) string {
-			return testkit.DescribeItem(rx.PollNext(cx))
-		}, "item 1")
+		abandonThenReceive(t, rx, func() { tx.TrySend(1) }, next[int](rx), "item 1")
 	})
 	t.Run("unbounded", func(t *testing.T) {
 		tx, rx := channel.Unbounded[int]()
 		defer tx.Close()
 		defer rx.Close()
-		abandonThenReceive(t, rx, func() { tx.Send(1) }, func(cx *future.Context) string {
-			return testkit.DescribeItem(rx.PollNext(cx))
-		}, "item 1")
+		abandonThenReceive(t, rx, func() { tx.Send(1) }, next[int](rx), "item 1")
 	})
 	t.Run("watch", func(t *testing.T) {
-		tx, rx := channel.Watch(0)
-		defer tx.Close()
-		defer rx.Close()
-		cx, _ := testkit.NewContext()
-		rx.PollNext(cx) // the initial value, seen
-		abandonThenReceive(t, rx, func() { tx.Send(1) }, func(cx *future.Context) string {
-			return testkit.DescribeItem(rx.PollNext(cx))
-		}, "item 1")
+		tx, rx := seenWatch(t)
+		abandonThenReceive(t, rx, func() { tx.Send(1) }, next[int](rx), "item 1")
 	})
 	t.Run("oneshot", func(t *testing.T) {
 		tx, rx := channel.Oneshot[int]()
@@ -55,6 +46,21 @@ func TestReceiversAbandonUnpark(t *testing.T) {
 			return "item 1"
 		}, "item 1")
 	})
+}
+
+// seenWatch returns a watch channel whose receiver has seen the initial
+// value, so that its next poll waits; both ends are closed at cleanup.
+func seenWatch(t *testing.T) (*channel.WatchSender[int], *channel.WatchReceiver[int]) {
+	tx, rx := channel.Watch(0)
+	t.Cleanup(func() { tx.Close(); rx.Close() })
+	cx, _ := testkit.NewContext()
+	rx.PollNext(cx)
+	return tx, rx
+}
+
+// next describes what a poll of s answers.
+func next[T any](s stream.Stream[T]) func(*future.Context) string {
+	return func(cx *future.Context) string { return testkit.DescribeItem(s.PollNext(cx)) }
 }
 
 // abandonThenReceive polls with poll until it is pending (the waker
@@ -115,11 +121,7 @@ func TestWaitFuturesAbandonUnpark(t *testing.T) {
 		}
 	})
 	t.Run("watch Changed", func(t *testing.T) {
-		tx, rx := channel.Watch(0)
-		defer tx.Close()
-		defer rx.Close()
-		cx, _ := testkit.NewContext()
-		rx.PollNext(cx) // the initial value, seen
+		tx, rx := seenWatch(t)
 		changed := rx.Changed()
 		abandonThenReceive(t, changed, func() { tx.Send(1) }, ready(changed), "ready")
 	})
