@@ -2,7 +2,8 @@
 // function is a lazy future ([Open], [Create], [OpenFile], [ReadFile],
 // [WriteFile], [ReadDir], [Mkdir], [MkdirAll], [Remove], [RemoveAll],
 // [Rename], [Stat], [Lstat]) that runs the system call on the blocking pool
-// of the loop that polls it (driver.SpawnBlocking), and a [File] is an
+// of the loop that polls it (driver.SpawnBlocking), a large directory is
+// the lazy stream [ReadDirStream], and a [File] is an
 // aio.AsyncReader and aio.AsyncWriter, so that copy.Copy moves bytes
 // between files and sockets.
 //

@@ -390,3 +390,21 @@ func ExampleMaxBuffer() {
 	fmt.Println(fs.MaxBuffer)
 	// Output: 1048576
 }
+
+func ExampleReadDirStream() {
+	dir := tempDir()
+	defer os.RemoveAll(dir)
+	for _, name := range []string{"a", "b", "c"} {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o600)
+	}
+	// Entries come a batch at a time from the blocking pool, in the
+	// directory's order: count them as they come.
+	n := 0
+	count := combinators.ForEach(fs.ReadDirStream(dir, 2), func(e os.DirEntry) future.Future[struct{}] {
+		n++
+		return future.Ready(struct{}{})
+	})
+	_, err := driver.Run(count)
+	fmt.Println(n, err)
+	// Output: 3 <nil>
+}

@@ -1,0 +1,160 @@
+package fs_test
+
+import (
+	"errors"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eddyio/eddy/combinators"
+	"github.com/eddyio/eddy/driver"
+	"github.com/eddyio/eddy/fs"
+	"github.com/eddyio/eddy/future"
+	"github.com/eddyio/eddy/stream"
+)
+
+// names returns the names of entries, sorted.
+func names(entries []os.DirEntry) []string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// manyFiles makes a directory of n empty files and one subdirectory.
+func manyFiles(t *testing.T, n int) string {
+	dir := t.TempDir()
+	for i := range n {
+		if err := os.WriteFile(filepath.Join(dir, "f"+strconv.Itoa(i)), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestReadDirStream lists a directory of 1,001 entries in batches of
+// several sizes, one larger than the directory, and finds what os.ReadDir
+// finds, with each entry's kind.
+func TestReadDirStream(t *testing.T) {
+	dir := manyFiles(t, 1000)
+	want, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range []int{0, 1, 7, 5000} {
+		got, err := driver.Run(combinators.Collect(fs.ReadDirStream(dir, batch)))
+		if err != nil {
+			t.Fatalf("batch %d: %v", batch, err)
+		}
+		if diff := cmp.Diff(names(want), names(got)); diff != "" {
+			t.Errorf("batch %d: entries differ from os.ReadDir's (-want +got):\n%s", batch, diff)
+		}
+		for _, e := range got {
+			if e.IsDir() != (e.Name() == "sub") {
+				t.Errorf("batch %d: %s IsDir() = %v", batch, e.Name(), e.IsDir())
+			}
+		}
+	}
+	got, err := driver.Run(combinators.Collect(fs.ReadDirStream(t.TempDir(), 0)))
+	if err != nil || len(got) != 0 {
+		t.Errorf("an empty directory: %d entries, %v; want none", len(got), err)
+	}
+}
+
+// TestReadDirStreamErrors: a directory that does not exist, and a file
+// that is not one, are the stream's one item, an error as os.ReadDir's;
+// then the stream ends.
+func TestReadDirStreamErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		is   error
+	}{
+		{filepath.Join(t.TempDir(), "missing"), os.ErrNotExist},
+		{file, nil}, // ENOTDIR, on reading
+	} {
+		s := fs.ReadDirStream(tc.name, 0)
+		items, err := driver.Run(future.PollFn(func(cx *future.Context) future.Poll[[]stream.Poll[os.DirEntry]] {
+			var seen []stream.Poll[os.DirEntry]
+			for {
+				p := s.PollNext(cx)
+				if p.IsPending() {
+					return future.Pending[[]stream.Poll[os.DirEntry]]()
+				}
+				seen = append(seen, p)
+				if p.IsEnd() {
+					return future.Ok(seen)
+				}
+			}
+		}))
+		if err != nil || len(items) != 2 || !items[1].IsEnd() {
+			t.Fatalf("%s: %d polls, %v; want an error, then the end", tc.name, len(items), err)
+		}
+		var pe *iofs.PathError
+		if e := items[0].Err(); !errors.As(e, &pe) || tc.is != nil && !errors.Is(e, tc.is) {
+			t.Errorf("%s: first item %v; want a *fs.PathError (%v)", tc.name, e, tc.is)
+		}
+	}
+}
+
+// openFDs counts the process's open descriptors.
+func openFDs(t *testing.T) int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd here")
+	}
+	return len(entries)
+}
+
+// TestReadDirStreamAbandoned: a stream given up after a few entries (a
+// Take, then the holder's Abandon), or before its first poll, leaves no
+// directory open.
+func TestReadDirStreamAbandoned(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts descriptors in /proc/self/fd")
+	}
+	dir := manyFiles(t, 100)
+	before := openFDs(t)
+	s := fs.ReadDirStream(dir, 10)
+	got, err := driver.Run(combinators.Collect(combinators.Take(s, 3)))
+	if err != nil || len(got) != 3 {
+		t.Fatalf("Take(3): %d entries, %v", len(got), err)
+	}
+	if n := openFDs(t); n != before+1 {
+		t.Errorf("%d descriptors open while the stream is held; want %d (the directory)", n, before+1)
+	}
+	future.Abandon(s)
+	if n := openFDs(t); n != before {
+		t.Errorf("%d descriptors open after Abandon; want %d", n, before)
+	}
+	future.Abandon(fs.ReadDirStream(dir, 0)) // never polled: nothing to close
+	// Abandoned while its first read runs: the read closes what it opened.
+	s = fs.ReadDirStream(dir, 10)
+	driver.Run(future.PollFn(func(cx *future.Context) future.Poll[struct{}] {
+		s.PollNext(cx) // starts the read; may already answer an entry
+		future.Abandon(s)
+		return future.Ok(struct{}{})
+	}))
+	deadline := time.Now().Add(5 * time.Second)
+	for openFDs(t) != before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := openFDs(t); n != before {
+		t.Errorf("%d descriptors open after abandoning a running read; want %d", n, before)
+	}
+}
