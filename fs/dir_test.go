@@ -158,3 +158,59 @@ func TestReadDirStreamAbandoned(t *testing.T) {
 		t.Errorf("%d descriptors open after abandoning a running read; want %d", n, before)
 	}
 }
+
+// TestLinksAndModes: Symlink, Readlink, Link and Chmod do what package
+// os's functions do, and fail as they do.
+func TestLinksAndModes(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	if err := os.WriteFile(target, []byte("data"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sym, hard := filepath.Join(dir, "sym"), filepath.Join(dir, "hard")
+	if _, err := driver.Run(fs.Symlink("target", sym)); err != nil {
+		t.Fatalf("Symlink: %v", err)
+	}
+	if got, err := driver.Run(fs.Readlink(sym)); got != "target" || err != nil {
+		t.Errorf("Readlink = %q, %v; want %q", got, err, "target")
+	}
+	if fi, err := os.Lstat(sym); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("Lstat(symlink) = %v, %v; want a symbolic link", fi, err)
+	}
+	if _, err := driver.Run(fs.Link(target, hard)); err != nil {
+		t.Fatalf("Link: %v", err)
+	}
+	if a, b := mustStat(t, target), mustStat(t, hard); !os.SameFile(a, b) {
+		t.Error("the hard link is not the same file as its target")
+	}
+	if _, err := driver.Run(fs.Chmod(sym, 0o640)); err != nil {
+		t.Fatalf("Chmod: %v", err)
+	}
+	if m := mustStat(t, target).Mode().Perm(); m != 0o640 {
+		t.Errorf("mode after Chmod through the link = %o; want 640", m)
+	}
+
+	var le *os.LinkError
+	if _, err := driver.Run(fs.Symlink("target", sym)); !errors.As(err, &le) || !errors.Is(err, os.ErrExist) {
+		t.Errorf("Symlink over an existing name = %v; want an *os.LinkError matching os.ErrExist", err)
+	}
+	if _, err := driver.Run(fs.Link(filepath.Join(dir, "missing"), filepath.Join(dir, "x"))); !errors.As(err, &le) || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Link to a missing file = %v; want an *os.LinkError matching os.ErrNotExist", err)
+	}
+	var pe *iofs.PathError
+	if _, err := driver.Run(fs.Readlink(target)); !errors.As(err, &pe) {
+		t.Errorf("Readlink(a regular file) = %v; want a *fs.PathError", err)
+	}
+	if _, err := driver.Run(fs.Chmod(filepath.Join(dir, "missing"), 0o600)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Chmod(missing) = %v; want os.ErrNotExist", err)
+	}
+}
+
+func mustStat(t *testing.T, name string) os.FileInfo {
+	t.Helper()
+	fi, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi
+}

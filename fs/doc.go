@@ -1,11 +1,12 @@
 // Package fs is file system access for eddy's loops, after tokio-fs: every
 // function is a lazy future ([Open], [Create], [OpenFile], [ReadFile],
 // [WriteFile], [ReadDir], [Mkdir], [MkdirAll], [Remove], [RemoveAll],
-// [Rename], [Stat], [Lstat]) that runs the system call on the blocking pool
-// of the loop that polls it (driver.SpawnBlocking), a large directory is
-// the lazy stream [ReadDirStream], and a [File] is an
-// aio.AsyncReader and aio.AsyncWriter, so that copy.Copy moves bytes
-// between files and sockets.
+// [Rename], [Stat], [Lstat], [Symlink], [Readlink], [Link], [Chmod]) that
+// runs the system call on the blocking pool of the loop that polls it
+// (driver.SpawnBlocking), a large directory is the lazy stream
+// [ReadDirStream], and a [File] is an aio.AsyncReader and
+// aio.AsyncWriter, so that copy.Copy moves bytes between files and
+// sockets.
 //
 // Regular files cannot be polled for readiness, so a File's reads and
 // writes also run on the blocking pool, one at a time, through a buffer of

@@ -408,3 +408,37 @@ func ExampleReadDirStream() {
 	fmt.Println(n, err)
 	// Output: 3 <nil>
 }
+
+func ExampleSymlink() {
+	dir := tempDir()
+	defer os.RemoveAll(dir)
+	link := filepath.Join(dir, "current")
+	made := combinators.AndThen(fs.Symlink("release-2", link), func(struct{}) future.Future[string] {
+		return fs.Readlink(link)
+	})
+	target, err := driver.Run(made)
+	fmt.Println(target, err)
+	// Output: release-2 <nil>
+}
+
+func ExampleLink() {
+	dir := tempDir()
+	defer os.RemoveAll(dir)
+	name, other := filepath.Join(dir, "data"), filepath.Join(dir, "data.bak")
+	os.WriteFile(name, []byte("kept"), 0o600)
+	_, err := driver.Run(fs.Link(name, other))
+	b, _ := os.ReadFile(other)
+	fmt.Printf("%s %v\n", b, err)
+	// Output: kept <nil>
+}
+
+func ExampleChmod() {
+	dir := tempDir()
+	defer os.RemoveAll(dir)
+	name := filepath.Join(dir, "script")
+	os.WriteFile(name, []byte("#!/bin/sh\n"), 0o600)
+	_, err := driver.Run(fs.Chmod(name, 0o700))
+	fi, _ := os.Stat(name)
+	fmt.Println(fi.Mode().Perm(), err)
+	// Output: -rwx------ <nil>
+}

@@ -94,6 +94,32 @@ func Lstat(name string) future.Future[os.FileInfo] {
 	return driver.SpawnBlocking(func() (os.FileInfo, error) { return os.Lstat(name) })
 }
 
+// Symlink returns a lazy future that creates newname as a symbolic link to
+// oldname, as os.Symlink does (Tokio's symlink). Its errors are
+// *os.LinkError.
+func Symlink(oldname, newname string) future.Future[struct{}] {
+	return done(func() error { return os.Symlink(oldname, newname) })
+}
+
+// Readlink returns a lazy future that is ready with the target of the
+// named symbolic link, as os.Readlink does (Tokio's read_link).
+func Readlink(name string) future.Future[string] {
+	return driver.SpawnBlocking(func() (string, error) { return os.Readlink(name) })
+}
+
+// Link returns a lazy future that creates newname as a hard link to
+// oldname, as os.Link does (Tokio's hard_link). Its errors are
+// *os.LinkError.
+func Link(oldname, newname string) future.Future[struct{}] {
+	return done(func() error { return os.Link(oldname, newname) })
+}
+
+// Chmod returns a lazy future that changes the mode of the named file
+// (following a symbolic link), as os.Chmod does (Tokio's set_permissions).
+func Chmod(name string, mode os.FileMode) future.Future[struct{}] {
+	return done(func() error { return os.Chmod(name, mode) })
+}
+
 // done runs fn on the blocking pool.
 func done(fn func() error) future.Future[struct{}] {
 	return driver.SpawnBlocking(func() (struct{}, error) { return struct{}{}, fn() })
