@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"strconv"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -279,34 +278,11 @@ type peer struct {
 func (f *peer) netAddr() net.Addr {
 	switch {
 	case f.inet.Family == sockaddr.FamilyInet4 || f.inet.Family == sockaddr.FamilyInet6:
-		return net.UDPAddrFromAddrPort(inetAddrPort(f.inet))
+		return net.UDPAddrFromAddrPort(f.inet.AddrPort())
 	case f.path != "":
 		return &net.UnixAddr{Name: f.path, Net: "unixgram"}
 	}
 	return nil
-}
-
-// inetAddrPort converts a received IP sender, unmapping IPv4 and naming
-// an IPv6 scope by its interface (by its number if there is no such
-// interface).
-func inetAddrPort(a sockaddr.Inet) netip.AddrPort {
-	switch a.Family {
-	case sockaddr.FamilyInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(a.IP[:4])), a.Port)
-	case sockaddr.FamilyInet6:
-		ip := netip.AddrFrom16(a.IP)
-		if ip.Is4In6() {
-			ip = ip.Unmap()
-		} else if a.Zone != 0 {
-			if ifi, err := net.InterfaceByIndex(int(a.Zone)); err == nil {
-				ip = ip.WithZone(ifi.Name)
-			} else {
-				ip = ip.WithZone(strconv.Itoa(int(a.Zone)))
-			}
-		}
-		return netip.AddrPortFrom(ip, a.Port)
-	}
-	return netip.AddrPort{}
 }
 
 // received fills in m from what recvmsg returned: n, the result (the

@@ -185,11 +185,8 @@ func udpDest(family int, ap netip.AddrPort, zone string) dest {
 		zone = ip.Zone()
 	}
 	if zone != "" {
-		if ifi, err := net.InterfaceByName(zone); err == nil {
-			to.zone = uint32(ifi.Index)
-		} else if n, err := strconv.Atoi(zone); err == nil {
-			to.zone = uint32(n)
-		} else {
+		var ok bool
+		if to.zone, ok = sockaddr.ZoneIndex(zone); !ok {
 			to.err = &net.AddrError{Err: "unknown zone", Addr: ap.String()}
 		}
 	}
@@ -224,7 +221,7 @@ func (u *UDPSocket) PollSendTo(cx *future.Context, p []byte, addr netip.AddrPort
 // and an error wrapping [ErrTruncated].
 func (u *UDPSocket) PollRecvFrom(cx *future.Context, p []byte) future.Poll[Datagram] {
 	return pollRecv(&u.dgram, cx, p, func(m message) Datagram {
-		return Datagram{Data: p[:m.n], Addr: inetAddrPort(m.from.inet)}
+		return Datagram{Data: p[:m.n], Addr: m.from.inet.AddrPort()}
 	})
 }
 

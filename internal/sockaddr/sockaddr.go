@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -43,11 +42,7 @@ func fromIPPort(ip net.IP, port int, zone string) (unix.Sockaddr, int, error) {
 	}
 	copy(sa.Addr[:], ip.To16())
 	if zone != "" {
-		if ifi, err := net.InterfaceByName(zone); err == nil {
-			sa.ZoneId = uint32(ifi.Index)
-		} else if n, err := strconv.Atoi(zone); err == nil {
-			sa.ZoneId = uint32(n)
-		}
+		sa.ZoneId, _ = ZoneIndex(zone)
 	}
 	return sa, unix.AF_INET6, nil
 }
@@ -77,15 +72,7 @@ func toIPPort(sa unix.Sockaddr) (net.IP, int, string, bool) {
 	case *unix.SockaddrInet4:
 		return net.IP(netip.AddrFrom4(sa.Addr).AsSlice()), sa.Port, "", true
 	case *unix.SockaddrInet6:
-		zone := ""
-		if sa.ZoneId != 0 {
-			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
-				zone = ifi.Name
-			} else {
-				zone = strconv.Itoa(int(sa.ZoneId))
-			}
-		}
-		return net.IP(netip.AddrFrom16(sa.Addr).AsSlice()), sa.Port, zone, true
+		return net.IP(netip.AddrFrom16(sa.Addr).AsSlice()), sa.Port, ZoneName(sa.ZoneId), true
 	}
 	return nil, 0, "", false
 }
