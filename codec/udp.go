@@ -115,7 +115,7 @@ func (f *UDPFramed[In, Out]) PollNext(cx *future.Context) stream.Poll[Packet[In]
 	}
 	if err := p.Err(); err != nil {
 		if errors.Is(err, net.ErrClosed) {
-			f.done, f.rbuf = true, nil
+			f.done, f.rbuf, f.src = true, nil, Buffer{}
 			return stream.End[Packet[In]]()
 		}
 		return stream.Fail[Packet[In]](err)
@@ -130,9 +130,8 @@ func (f *UDPFramed[In, Out]) PollNext(cx *future.Context) stream.Poll[Packet[In]
 
 // decode makes one frame of a whole datagram.
 func (f *UDPFramed[In, Out]) decode(data []byte, from netip.AddrPort) (In, error) {
-	f.src = Buffer{buf: data}
+	f.src = Buffer{buf: data} // data is the front of rbuf, which f holds anyway
 	src := &f.src
-	defer func() { f.src.buf = nil }()
 	frame, ok, err := f.c.Decode(src)
 	if !ok && err == nil && f.eofDec != nil {
 		frame, ok, err = f.eofDec.DecodeEOF(src)
@@ -192,5 +191,5 @@ func (f *UDPFramed[In, Out]) send(cx *future.Context) future.Poll[struct{}] {
 // Abandon drops the datagram waiting to be sent and the receive buffer
 // (future.Abandoner). The socket is not closed.
 func (f *UDPFramed[In, Out]) Abandon() {
-	f.waiting, f.rbuf, f.out = false, nil, nil
+	f.waiting, f.rbuf, f.out, f.src = false, nil, nil, Buffer{}
 }
