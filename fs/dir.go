@@ -22,17 +22,18 @@ const DefaultDirBatch = 32
 // them, not sorted as ReadDir sorts them, and "." and ".." are left out.
 //
 // The directory is opened on the first poll and closed when the stream
-// ends, fails or is abandoned (future.Abandoner). An error opening or
+// ends, fails, is abandoned (future.Abandoner) or is closed: a caller that
+// stops reading before the end (a Take) calls Close. An error opening or
 // reading it is the stream's last item, after the entries read before it;
 // then the stream ends. Errors are *fs.PathError, as os.ReadDir's.
-func ReadDirStream(name string, batch int) stream.Stream[os.DirEntry] {
+func ReadDirStream(name string, batch int) *DirStream {
 	if batch <= 0 {
 		batch = DefaultDirBatch
 	}
-	return &dirStream{d: &openDir{name: name}, batch: batch}
+	return &DirStream{d: &openDir{name: name}, batch: batch}
 }
 
-// openDir is the directory a dirStream reads, shared with the function on
+// openDir is the directory a DirStream reads, shared with the function on
 // the blocking pool: an abandoned stream cannot wait for that function, so
 // whichever of the two comes last closes the directory.
 type openDir struct {
@@ -68,15 +69,12 @@ func (d *openDir) read(n int) (dirBatch, error) {
 		d.mu.Unlock()
 	}
 	entries, err := f.ReadDir(n)
-	b := dirBatch{entries: entries}
-	if err == io.EOF {
-		err = nil
-		b.end = true
-	} else if err != nil {
-		b.end = true
-	}
+	b := dirBatch{entries: entries, end: err != nil}
 	if b.end {
 		d.close()
+	}
+	if err == io.EOF {
+		err = nil
 	}
 	return b, err
 }
@@ -100,7 +98,9 @@ type dirBatch struct {
 	end     bool // the directory is closed: no more reads
 }
 
-type dirStream struct {
+// DirStream is the stream of a directory's entries that ReadDirStream
+// returns.
+type DirStream struct {
 	d     *openDir
 	batch int
 	buf   []os.DirEntry // entries read and not yet handed out
@@ -109,7 +109,10 @@ type dirStream struct {
 	read  future.Future[dirBatch]
 }
 
-func (s *dirStream) PollNext(cx *future.Context) stream.Poll[os.DirEntry] {
+// PollNext answers the next entry, pending (with the task's waker
+// arranged) while a batch is read on the blocking pool, an error as the
+// last item, or the end.
+func (s *DirStream) PollNext(cx *future.Context) stream.Poll[os.DirEntry] {
 	for {
 		if len(s.buf) > 0 {
 			e := s.buf[0]
@@ -143,15 +146,24 @@ func (s *dirStream) PollNext(cx *future.Context) stream.Poll[os.DirEntry] {
 	}
 }
 
-// Abandon closes the directory, now if no read is running, or when the
-// one running returns; the entries read and not handed out are dropped.
-func (s *dirStream) Abandon() {
+// Close closes the directory, now if no read is running, or when the one
+// running returns; the entries read and not handed out are dropped, and
+// the stream ends. It is idempotent, and safe before the first poll.
+func (s *DirStream) Close() error {
 	if s.read != nil {
 		future.Abandon(s.read)
 		s.read = nil
 	}
 	s.d.close()
 	s.buf, s.err, s.end = nil, nil, true
+	return nil
 }
 
-var _ future.Abandoner = (*dirStream)(nil)
+// Abandon is Close (future.Abandoner): the stream owns the directory, and
+// no one else can read it.
+func (s *DirStream) Abandon() { s.Close() }
+
+var (
+	_ stream.Stream[os.DirEntry] = (*DirStream)(nil)
+	_ future.Abandoner           = (*DirStream)(nil)
+)

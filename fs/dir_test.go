@@ -150,6 +150,21 @@ func TestReadDirStreamAbandoned(t *testing.T) {
 		t.Errorf("%d descriptors open on the directory after Abandon; want 0", n)
 	}
 	future.Abandon(fs.ReadDirStream(dir, 0)) // never polled: nothing to close
+	// Closed by its holder after a Take: the directory too, and the stream
+	// ends.
+	c := fs.ReadDirStream(dir, 10)
+	if got, err := driver.Run(combinators.Collect(combinators.Take[os.DirEntry](c, 3))); err != nil || len(got) != 3 {
+		t.Fatalf("Take(3): %d entries, %v", len(got), err)
+	}
+	if err := c.Close(); err != nil {
+		t.Errorf("Close() = %v", err)
+	}
+	if n := openOn(t, dir); n != 0 {
+		t.Errorf("%d descriptors open on the directory after Close; want 0", n)
+	}
+	if rest, err := driver.Run(combinators.Collect[os.DirEntry](c)); len(rest) != 0 || err != nil {
+		t.Errorf("after Close the stream gave %d entries, %v; want its end", len(rest), err)
+	}
 	// Abandoned while its first read runs: the read closes what it opened.
 	s = fs.ReadDirStream(dir, 10)
 	driver.Run(future.PollFn(func(cx *future.Context) future.Poll[struct{}] {

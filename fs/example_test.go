@@ -442,3 +442,17 @@ func ExampleChmod() {
 	fmt.Println(fi.Mode().Perm(), err)
 	// Output: -rwx------ <nil>
 }
+
+func ExampleDirStream_Close() {
+	dir := tempDir()
+	defer os.RemoveAll(dir)
+	for _, name := range []string{"a", "b", "c"} {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o600)
+	}
+	// Take stops reading after one entry; the holder closes the stream,
+	// and with it the directory.
+	entries := fs.ReadDirStream(dir, 0)
+	first, err := driver.Run(combinators.Collect(combinators.Take[os.DirEntry](entries, 1)))
+	fmt.Println(len(first), err, entries.Close())
+	// Output: 1 <nil> <nil>
+}
