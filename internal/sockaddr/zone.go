@@ -51,14 +51,7 @@ func ZoneName(index uint32) string {
 	if index == 0 {
 		return ""
 	}
-	zones.mu.Lock()
-	refreshZonesLocked(zoneTTL)
-	name, ok := zones.byIndex[index]
-	if !ok {
-		refreshZonesLocked(zoneMissWait)
-		name, ok = zones.byIndex[index]
-	}
-	zones.mu.Unlock()
+	name, ok := lookupZone(func() map[uint32]string { return zones.byIndex }, index)
 	if !ok {
 		return strconv.Itoa(int(index))
 	}
@@ -68,21 +61,28 @@ func ZoneName(index uint32) string {
 // ZoneIndex is the IPv6 scope index that name names: an interface's name,
 // or an index in decimal; false if it is neither.
 func ZoneIndex(name string) (uint32, bool) {
-	zones.mu.Lock()
-	refreshZonesLocked(zoneTTL)
-	index, ok := zones.byName[name]
-	if !ok {
-		refreshZonesLocked(zoneMissWait)
-		index, ok = zones.byName[name]
-	}
-	zones.mu.Unlock()
-	if ok {
+	if index, ok := lookupZone(func() map[string]uint32 { return zones.byName }, name); ok {
 		return index, true
 	}
 	if n, err := strconv.ParseUint(name, 10, 32); err == nil {
 		return uint32(n), true
 	}
 	return 0, false
+}
+
+// lookupZone looks k up in the table of zones that table returns (read
+// under the lock, since a refresh replaces it), refreshing the table if it
+// is stale, or on a miss if the last refresh is old enough.
+func lookupZone[K comparable, V any](table func() map[K]V, k K) (V, bool) {
+	zones.mu.Lock()
+	defer zones.mu.Unlock()
+	refreshZonesLocked(zoneTTL)
+	v, ok := table()[k]
+	if !ok {
+		refreshZonesLocked(zoneMissWait)
+		v, ok = table()[k]
+	}
+	return v, ok
 }
 
 // AddrPort is a's IP address and port: an IPv4-mapped IPv6 address is
