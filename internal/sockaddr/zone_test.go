@@ -45,3 +45,26 @@ func TestZones(t *testing.T) {
 		t.Errorf("AddrPort() of an IPv4-mapped address = %v; want %v (unmapped)", got, want)
 	}
 }
+
+// BenchmarkZoneName: naming a scope through the cached table, against
+// asking package net for the interface each time (what the conversions
+// did before the table).
+func BenchmarkZoneName(b *testing.B) {
+	ifs, err := net.Interfaces()
+	if err != nil || len(ifs) == 0 {
+		b.Skipf("no interfaces: %v", err)
+	}
+	index := ifs[0].Index
+	b.Run("cached", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ZoneName(uint32(index))
+		}
+	})
+	b.Run("net.InterfaceByIndex", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			net.InterfaceByIndex(index)
+		}
+	})
+}
